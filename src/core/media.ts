@@ -1,0 +1,46 @@
+/**
+ * The seam between the session and the browser's media stack. The default implementation
+ * (src/audio) opens the microphone and an AudioContext with capture/playback worklets whose
+ * MessagePorts go straight to the transport's worker, so audio never hops through the main thread.
+ */
+
+/** Ports handed to the transport. Sample rates are the AudioContext's (never forced to 16 kHz). */
+export interface MediaPorts {
+  capture?: { port: MessagePort; sampleRate: number };
+  playback?: { port: MessagePort; sampleRate: number };
+}
+
+export interface AudioLevel {
+  /** Root mean square, 0..1 */
+  rms: number;
+  /** Absolute peak, 0..1 */
+  peak: number;
+}
+
+export interface MediaLevels {
+  input: AudioLevel;
+  output: AudioLevel;
+}
+
+export type MediaEvent =
+  | { type: 'needs-gesture'; needsGesture: boolean }
+  | { type: 'device-change' }
+  | { type: 'track-ended'; kind: 'audio' | 'video' };
+
+export interface LiveMedia {
+  /**
+   * Opens microphone and speaker graph. Throws MediaError (mic-denied, no-device,
+   * insecure-context, unsupported). Capture starts at once so first words are buffered.
+   */
+  start(): Promise<MediaPorts>;
+  setMicEnabled(enabled: boolean): void;
+  /** Latest input/output levels (cheap to poll at animation rate). */
+  getLevels(): MediaLevels;
+  /** True while audio output waits for a user gesture (autoplay policy). */
+  readonly needsGesture: boolean;
+  /** Resume audio output; call from a user gesture. */
+  resume(): Promise<void>;
+  on(listener: (event: MediaEvent) => void): () => void;
+  /** Stop every track, close ports and the AudioContext. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,64 @@
+/**
+ * Contracts between the worker's connection router (live.worker.ts) and its audio pipes
+ * (capture-pipe.ts, playback-pipe.ts). Both run inside the module Worker: worklet ports are
+ * plugged in here, so microphone and speaker audio never touch the main thread.
+ */
+
+export interface CaptureFrame {
+  /** base64 of 16 kHz mono PCM16 LE, ready for `realtimeInput.audio.data` */
+  data: string;
+  samples: number;
+  /** RMS of the frame, 0..1 (for local VAD and levels) */
+  rms: number;
+  /** `performance.timeOrigin + performance.now()` when the frame was completed */
+  at: number;
+}
+
+export interface CapturePipeOptions {
+  /** Port from the capture worklet: Float32Array quanta at `inputRate`. */
+  port: MessagePort;
+  inputRate: number;
+  /** Frame length sent to the socket, default 20 ms. */
+  frameMs?: number;
+}
+
+export type CaptureEvent = { type: 'speech-end'; at: number } | { type: 'speech-start'; at: number };
+
+export interface CapturePipe {
+  /** Disabled: quanta are discarded, no frames are produced. */
+  setEnabled(enabled: boolean): void;
+  close(): void;
+}
+
+export type CreateCapturePipe = (
+  options: CapturePipeOptions,
+  onFrame: (frame: CaptureFrame) => void,
+  onEvent: (event: CaptureEvent) => void,
+) => CapturePipe;
+
+export interface PlaybackPipeOptions {
+  /** Port to the playback worklet. */
+  port: MessagePort;
+  /** The AudioContext rate the worklet renders at. */
+  outputRate: number;
+}
+
+export type PlaybackEvent =
+  | { type: 'stats'; underruns: number; bufferedMs: number; lateChunks: number }
+  | { type: 'first-audio'; turnId: number; receivedAt: number; audibleAt: number }
+  | { type: 'interrupt-silence'; turnId: number; interruptedAt: number; silentAt: number };
+
+export interface PlaybackPipe {
+  /** One base64 PCM16 chunk from `inlineData` (rate from its mimeType, 24 kHz normally). */
+  push(data: string, sampleRate: number, receivedAt: number): void;
+  /** `serverContent.interrupted`: silence within one render quantum, drop late chunks of the turn. */
+  interrupt(at: number): void;
+  /** `turnComplete`: the next audio starts a new turn. */
+  endTurn(): void;
+  close(): void;
+}
+
+export type CreatePlaybackPipe = (
+  options: PlaybackPipeOptions,
+  onEvent: (event: PlaybackEvent) => void,
+) => PlaybackPipe;
