@@ -1,0 +1,145 @@
+/**
+ * Public option and record types of the Gemini Live emulator. Kept apart from the implementation
+ * so the published `live-agent/emulator` declarations stay small and readable.
+ */
+import type { SetupBody } from '../core/wire.ts';
+
+/** Which voice the agent answers with. */
+export type SpeechMode = 'echo' | 'espeak' | 'tone';
+
+/** How fast and in what shape reply audio is streamed. */
+export interface AudioPacing {
+  /** Audio per `inlineData` chunk, in ms of 24 kHz audio (Google sends roughly 40–120 ms). */
+  chunkMs: number;
+  /** Speed versus real time (2 = twice as fast as playback). `Infinity` = as fast as possible. */
+  speed: number;
+  /** Chunks sent back to back before pausing (1 = evenly spaced); models bursty networks. */
+  burst: number;
+}
+
+/** Energy VAD knobs; `silenceDurationMs` in the client's setup overrides `silenceMs`. */
+export interface VadOptions {
+  /** A 20 ms frame louder than this (dBFS) counts as speech. */
+  thresholdDb: number;
+  /** Speech needed before a turn starts (debounces clicks). */
+  minSpeechMs: number;
+  /** Trailing silence that ends the user's turn. */
+  silenceMs: number;
+}
+
+/** Options of {@link createEmulator}; every field has a sensible default. */
+export interface EmulatorOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to bind; loopback by default. */
+  host?: string;
+  /** The API key accepted in `?key=`, `x-goog-api-key` and for minting tokens. */
+  apiKey?: string;
+  /** Accept any non-empty API key. */
+  acceptAnyKey?: boolean;
+  /** Send JSON as binary frames like Google (default true); false sends text frames. */
+  binaryFrames?: boolean;
+  /** Close every connection with 1011 after this long (Google: about 10 minutes). */
+  connectionLifetimeMs?: number;
+  /** How long before the lifetime cut `goAway` is sent (default 50 s, capped at half the lifetime). */
+  goAwayLeadMs?: number;
+  /** "Thinking" pause before the first part of a reply. */
+  responseDelayMs?: number;
+  /** Reply audio pacing. */
+  audio?: Partial<AudioPacing>;
+  /** Energy VAD tuning. */
+  vad?: Partial<VadOptions>;
+  /** Reply voice: espeak-ng when installed (default), echo of the user's audio, or tones. */
+  speech?: SpeechMode;
+  /** Delay before `setupComplete` (to test connect timeouts). */
+  setupCompleteDelayMs?: number;
+  /** Never send `setupComplete` (to test a hung handshake). */
+  dropSetupComplete?: boolean;
+  /** Restrict accepted models (ids without `models/`); others close with 1008 like Google. */
+  models?: readonly string[] | RegExp;
+  /** Models that only answer in AUDIO: TEXT modality closes 1007 (native-audio realism). */
+  audioOnlyModels?: RegExp;
+  /** Keep a copy of every frame in `session.received` / `session.sent` (default true). */
+  record?: boolean;
+  /** How long a resumption handle stays valid after issue (default 2 h, like Google). */
+  handleTtlMs?: number;
+  /** Logger for one-line session events; false silences it (default: silent). */
+  log?: ((line: string) => void) | false;
+}
+
+/** The resolved, mutable runtime settings; change `emulator.settings` between tests. */
+export interface EmulatorSettings {
+  apiKey: string;
+  acceptAnyKey: boolean;
+  binaryFrames: boolean;
+  connectionLifetimeMs: number | undefined;
+  goAwayLeadMs: number;
+  responseDelayMs: number;
+  audio: AudioPacing;
+  vad: VadOptions;
+  speech: SpeechMode;
+  setupCompleteDelayMs: number;
+  dropSetupComplete: boolean;
+  models: readonly string[] | RegExp | undefined;
+  audioOnlyModels: RegExp;
+  record: boolean;
+  handleTtlMs: number;
+  log: (line: string) => void;
+}
+
+/** One frame as it crossed the socket. */
+export interface FrameRecord {
+  /** `Date.now()` when it crossed. */
+  at: number;
+  /** Frame text (binary frames decoded as UTF-8). */
+  raw: string;
+  binary: boolean;
+  /** Parsed JSON, or undefined when the frame was not JSON. */
+  message: Record<string, unknown> | undefined;
+}
+
+/** How a connection authenticated. */
+export interface SessionCredential {
+  kind: 'apiKey' | 'token';
+  value: string;
+}
+
+/** What the URL of a connection asked for. */
+export interface SessionRoute {
+  path: string;
+  apiVersion: string;
+  method: 'BidiGenerateContent' | 'BidiGenerateContentConstrained';
+}
+
+/** Ephemeral token config as @google/genai's `authTokens.create` posts it (mldev shape). */
+export interface TokenRequest {
+  uses?: number;
+  expireTime?: string;
+  newSessionExpireTime?: string;
+  bidiGenerateContentSetup?: Partial<SetupBody>;
+  /** Comma-separated paths (`model,generationConfig.temperature`). */
+  fieldMask?: string;
+}
+
+/** A token the emulator issued. */
+export interface IssuedToken {
+  /** `auth_tokens/…`: what clients pass as `access_token`. */
+  name: string;
+  /** Remaining session openings. */
+  uses: number;
+  /** Sessions opened with it so far (resumptions excluded). */
+  sessionsOpened: number;
+  expireTime: number;
+  newSessionExpireTime: number;
+  setup: Partial<SetupBody> | undefined;
+  fieldMask: string[] | undefined;
+  createdAt: number;
+}
+
+/** Why and how a session ended. */
+export interface CloseInfo {
+  code: number;
+  reason: string;
+  /** Who closed: the emulator (`server`) or the client (`client`). */
+  by: 'server' | 'client';
+}
