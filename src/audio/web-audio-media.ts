@@ -1,0 +1,299 @@
+/**
+ * The default LiveMedia: microphone → capture worklet and playback worklet → speaker, in one
+ * AudioContext. Audio flows over MessagePorts between the worklets and the transport's worker;
+ * this main-thread object only builds the graph, tracks levels, devices and the autoplay gate.
+ */
+import { LiveAgentError } from '../core/errors.ts';
+import type { LiveMedia, MediaEvent, MediaLevels, MediaPorts } from '../core/media.ts';
+import type { LevelMessage, WorkletControl } from '../../worklets/messages.ts';
+import { contextForStream, loadWorklets, tryResume } from './context.ts';
+import {
+  type AudioOptions,
+  checkEnvironment,
+  defaultWorkletUrls,
+  micConstraints,
+  openMic,
+} from './options.ts';
+
+/** LiveMedia plus the Web Audio-specific controls. */
+export interface WebAudioMedia extends LiveMedia {
+  /** Output gain, 0..1. */
+  setVolume(volume: number): void;
+  /** Switches the speaker where `setSinkId` exists; resolves false where it does not. */
+  setOutputDevice(deviceId: string): Promise<boolean>;
+  /** The running context (after `start()`), e.g. for an app's own visualisers. */
+  readonly context: AudioContext | undefined;
+}
+
+type SinkSettable = { setSinkId?: (id: string) => Promise<void> };
+
+/** Creates the default microphone/speaker graph; nothing opens until `start()`. */
+export function createWebAudioMedia(options: AudioOptions = {}): WebAudioMedia {
+  return new WebAudioGraph(options);
+}
+
+const ZERO = { rms: 0, peak: 0 };
+
+class WebAudioGraph implements WebAudioMedia {
+  needsGesture = false;
+  context: AudioContext | undefined;
+  private owned = false;
+  private stream: MediaStream | undefined;
+  private source: MediaStreamAudioSourceNode | undefined;
+  private capture: AudioWorkletNode | undefined;
+  private playback: AudioWorkletNode | undefined;
+  private gain: GainNode | undefined;
+  private element: HTMLAudioElement | undefined;
+  private elementBlocked = false;
+  private workerPorts: MessagePort[] = [];
+  private levels: MediaLevels = { input: ZERO, output: ZERO };
+  private listeners = new Set<(event: MediaEvent) => void>();
+  private micEnabled = true;
+  private started: Promise<MediaPorts> | undefined;
+  private closed = false;
+  private readonly unlock = () => {
+    if (this.needsGesture) void this.resume();
+  };
+  private readonly onDeviceChange = () => void this.deviceChanged();
+  private readonly onTrackEnded = () => {
+    if (this.closed) return;
+    this.emit({ type: 'track-ended', kind: 'audio' });
+    void this.switchMic(undefined).catch(() => undefined);
+  };
+
+  constructor(private readonly options: AudioOptions) {}
+
+  start(): Promise<MediaPorts> {
+    this.started ??= this.open().catch(async (error: unknown) => {
+      await this.close();
+      throw error;
+    });
+    return this.started;
+  }
+
+  private async open(): Promise<MediaPorts> {
+    checkEnvironment();
+    const o = this.options;
+    this.stream = await openMic(micConstraints(o, o.deviceId));
+    this.alive();
+    this.watchTrack();
+    const { ctx, owned, source } = await contextForStream(this.stream, o.audioContext);
+    this.context = ctx;
+    this.owned = owned;
+    this.source = source;
+    this.alive();
+    await loadWorklets(ctx, o.workletUrls ?? defaultWorkletUrls());
+    this.alive();
+
+    this.capture = new AudioWorkletNode(ctx, 'live-agent-capture', {
+      numberOfInputs: 1,
+      numberOfOutputs: 0,
+      channelCount: 1,
+      channelCountMode: 'explicit',
+      channelInterpretation: 'speakers',
+    });
+    this.playback = new AudioWorkletNode(ctx, 'live-agent-playback', {
+      numberOfInputs: 0,
+      numberOfOutputs: 1,
+      outputChannelCount: [1],
+      processorOptions: o.jitter ?? {},
+    });
+    const capturePort = this.plug(this.capture, 'input');
+    const playbackPort = this.plug(this.playback, 'output');
+    source.connect(this.capture);
+    this.gain = new GainNode(ctx, { gain: o.volume ?? 1 });
+    this.playback.connect(this.gain);
+    this.route(ctx, this.gain);
+    if (o.outputDeviceId) await this.setOutputDevice(o.outputDeviceId);
+
+    navigator.mediaDevices.addEventListener('devicechange', this.onDeviceChange);
+    document.addEventListener('pointerdown', this.unlock, true);
+    document.addEventListener('keydown', this.unlock, true);
+    ctx.addEventListener('statechange', this.onStateChange);
+    await tryResume(ctx);
+    this.alive();
+    this.updateGesture();
+    return {
+      capture: { port: capturePort, sampleRate: ctx.sampleRate },
+      playback: { port: playbackPort, sampleRate: ctx.sampleRate },
+    };
+  }
+
+  /** Throws if close() ran while start() awaited. */
+  private alive(): void {
+    if (this.closed) throw new LiveAgentError('aborted', 'Media was closed while starting');
+  }
+
+  /** Gives the worklet one end of a fresh channel and returns the end for the worker. */
+  private plug(node: AudioWorkletNode, side: 'input' | 'output'): MessagePort {
+    const channel = new MessageChannel();
+    const msg: WorkletControl = { type: 'port', port: channel.port1 };
+    node.port.postMessage(msg, [channel.port1]);
+    node.port.onmessage = (e: MessageEvent<LevelMessage>) => {
+      if (e.data?.type !== 'level') return;
+      const level = { rms: e.data.rms, peak: e.data.peak };
+      this.levels = { ...this.levels, [side]: level };
+    };
+    this.workerPorts.push(channel.port2);
+    return channel.port2;
+  }
+
+  private route(ctx: AudioContext, gain: GainNode): void {
+    if (this.options.outputRoute === 'context') {
+      gain.connect(ctx.destination);
+      return;
+    }
+    // Chrome's echo canceller hears media elements, not raw Web Audio output (DESIGN.md).
+    const dest = ctx.createMediaStreamDestination();
+    gain.connect(dest);
+    const el = document.createElement('audio');
+    el.hidden = true;
+    el.autoplay = true;
+    el.setAttribute('data-live-agent', 'playback');
+    el.srcObject = dest.stream;
+    document.body.append(el);
+    this.element = el;
+    this.playElement();
+  }
+
+  private playElement(): Promise<void> {
+    const el = this.element;
+    if (!el) return Promise.resolve();
+    return el.play().then(
+      () => {
+        this.elementBlocked = false;
+      },
+      (error: unknown) => {
+        // NotAllowedError: autoplay policy (WebKit without a gesture).
+        if (error instanceof DOMException && error.name === 'NotAllowedError')
+          this.elementBlocked = true;
+      },
+    );
+  }
+
+  private readonly onStateChange = () => this.updateGesture();
+
+  private updateGesture(): void {
+    const ctx = this.context;
+    if (!ctx || this.closed) return;
+    const blocked = ctx.state !== 'running' || this.elementBlocked;
+    if (blocked === this.needsGesture) return;
+    this.needsGesture = blocked;
+    this.emit({ type: 'needs-gesture', needsGesture: blocked });
+  }
+
+  async resume(): Promise<void> {
+    const ctx = this.context;
+    if (!ctx || this.closed) return;
+    // Both calls start synchronously, inside the gesture's activation window.
+    const resumed = ctx.resume().catch(() => undefined);
+    const played = this.playElement();
+    await Promise.all([resumed, played]);
+    this.updateGesture();
+  }
+
+  setMicEnabled(enabled: boolean): void {
+    this.micEnabled = enabled;
+    for (const t of this.stream?.getAudioTracks() ?? []) t.enabled = enabled;
+    const msg: WorkletControl = { type: 'enable', enabled };
+    this.capture?.port.postMessage(msg);
+    if (!enabled) this.levels = { ...this.levels, input: ZERO };
+  }
+
+  setVolume(volume: number): void {
+    if (this.gain) this.gain.gain.value = Math.max(0, Math.min(1, volume));
+  }
+
+  async setOutputDevice(deviceId: string): Promise<boolean> {
+    const target = (this.element ?? this.context) as SinkSettable | undefined;
+    if (!target?.setSinkId) return false;
+    try {
+      await target.setSinkId(deviceId);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  getLevels(): MediaLevels {
+    return this.levels;
+  }
+
+  on(listener: (event: MediaEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: MediaEvent): void {
+    for (const l of [...this.listeners]) l(event);
+  }
+
+  private watchTrack(): void {
+    for (const t of this.stream?.getAudioTracks() ?? [])
+      t.addEventListener('ended', this.onTrackEnded);
+  }
+
+  private async deviceChanged(): Promise<void> {
+    if (this.closed) return;
+    this.emit({ type: 'device-change' });
+    const current = this.stream?.getAudioTracks()[0]?.getSettings().deviceId;
+    if (!current) return;
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    const present = devices.some((d) => d.kind === 'audioinput' && d.deviceId === current);
+    if (!present) await this.switchMic(undefined).catch(() => undefined);
+  }
+
+  /** Re-opens the microphone (default device when `deviceId` is undefined) into the same graph. */
+  private async switchMic(deviceId: string | undefined): Promise<void> {
+    const ctx = this.context;
+    if (!ctx || !this.capture || this.closed) return;
+    const stream = await openMic(micConstraints(this.options, deviceId));
+    if (this.closed) {
+      for (const t of stream.getTracks()) t.stop();
+      return;
+    }
+    const source = ctx.createMediaStreamSource(stream);
+    this.stopMic();
+    this.stream = stream;
+    this.source = source;
+    this.watchTrack();
+    for (const t of stream.getAudioTracks()) t.enabled = this.micEnabled;
+    source.connect(this.capture);
+  }
+
+  private stopMic(): void {
+    this.source?.disconnect();
+    for (const t of this.stream?.getTracks() ?? []) {
+      t.removeEventListener('ended', this.onTrackEnded);
+      t.stop();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    navigator.mediaDevices?.removeEventListener('devicechange', this.onDeviceChange);
+    document.removeEventListener('pointerdown', this.unlock, true);
+    document.removeEventListener('keydown', this.unlock, true);
+    this.context?.removeEventListener('statechange', this.onStateChange);
+    this.stopMic();
+    const stop: WorkletControl = { type: 'stop' };
+    for (const node of [this.capture, this.playback]) {
+      if (!node) continue;
+      node.port.postMessage(stop);
+      node.port.onmessage = null;
+      node.port.close();
+      node.disconnect();
+    }
+    this.gain?.disconnect();
+    for (const port of this.workerPorts) port.close();
+    if (this.element) {
+      this.element.pause();
+      this.element.srcObject = null;
+      this.element.remove();
+    }
+    this.levels = { input: ZERO, output: ZERO };
+    if (this.owned && this.context && this.context.state !== 'closed') await this.context.close();
+    this.listeners.clear();
+  }
+}

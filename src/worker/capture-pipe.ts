@@ -1,0 +1,104 @@
+/**
+ * Worker side of the microphone: quanta from the capture worklet (context rate) are resampled to
+ * 16 kHz as a stream, cut into 20 ms frames, PCM16-encoded to base64 and handed to the router,
+ * with a local VAD estimate. All of it runs in the worker: the main thread does no per-quantum work.
+ */
+import { createResampler, encodePcm16Base64, type Resampler } from '../dsp/index.ts';
+import type { CaptureAudioMessage } from '../../worklets/messages.ts';
+import { Framer } from './audio-framer.ts';
+import { EnergyVad } from './audio-vad.ts';
+import type { CaptureFrame, CapturePipe, CreateCapturePipe } from './pipes.ts';
+
+/** Gemini Live's input rate (PROTOCOL.md: `audio/pcm;rate=16000`). */
+export const CAPTURE_RATE = 16000;
+
+/** A frame with its capture timing: what the mic→socket latency metric is computed from. */
+export interface TimedCaptureFrame extends CaptureFrame {
+  /** Estimated wall time (same clock as `at`) the frame's last sample entered the worklet. */
+  capturedAt: number;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+/** Plugs the capture worklet's port in; frames go to `onFrame`, VAD edges to `onEvent`. */
+export const createCapturePipe: CreateCapturePipe = (options, onFrame, onEvent): CapturePipe => {
+  const { port, inputRate } = options;
+  const frameMs = options.frameMs ?? 20;
+  const frameSamples = Math.round((CAPTURE_RATE * frameMs) / 1000);
+  const vad = new EnergyVad({ frameMs });
+  const clock = new AudioClock(inputRate);
+  let resampler: Resampler = createResampler(inputRate, CAPTURE_RATE);
+  let enabled = true;
+  let blockEndFrame = 0;
+  let blockLength = 0;
+
+  const framer = new Framer(frameSamples, (frame, endIndex) => {
+    let sum = 0;
+    for (let i = 0; i < frame.length; i++) sum += frame[i]! * frame[i]!;
+    const rms = Math.sqrt(sum / frame.length);
+    const at = now();
+    // The frame's last sample sits (blockLength − endIndex) output samples before the block end.
+    const lastFrame = blockEndFrame - ((blockLength - endIndex) * inputRate) / CAPTURE_RATE;
+    const out: TimedCaptureFrame = {
+      data: encodePcm16Base64(frame),
+      samples: frame.length,
+      rms,
+      at,
+      capturedAt: clock.wallTime(lastFrame),
+    };
+    onFrame(out);
+    const edge = vad.update(rms, at);
+    if (edge) onEvent(edge);
+  });
+
+  port.onmessage = (e: MessageEvent) => {
+    const msg = e.data as CaptureAudioMessage | { type: 'end' };
+    if (msg.type !== 'audio' || !enabled) return;
+    clock.observe(msg.endFrame, now());
+    const block = resampler.process(msg.samples);
+    blockEndFrame = msg.endFrame - resampler.latency.inputSamples;
+    blockLength = block.length;
+    framer.push(block);
+  };
+
+  return {
+    setEnabled(next: boolean): void {
+      if (next === enabled) return;
+      enabled = next;
+      if (enabled) return;
+      // A paused mic starts a fresh stream: no stale tail, no half frame from before the pause.
+      framer.reset();
+      resampler = createResampler(inputRate, CAPTURE_RATE);
+      const edge = vad.end();
+      if (edge) onEvent(edge);
+    },
+    close(): void {
+      enabled = false;
+      port.onmessage = null;
+      port.close();
+    },
+  };
+};
+
+/**
+ * Maps the audio clock (context frames) to wall time. Message delivery only ever adds delay, so
+ * the smallest (arrival − frame time) seen is the best offset; it may creep up slowly (≤ 0.1 %)
+ * so clock drift between the audio device and `performance` does not accumulate.
+ */
+export class AudioClock {
+  private offset = Infinity;
+  private lastArrival = 0;
+
+  constructor(private readonly rate: number) {}
+
+  observe(frame: number, arrival: number): void {
+    const offset = arrival - (frame * 1000) / this.rate;
+    const creep = this.lastArrival ? (arrival - this.lastArrival) * 0.001 : 0;
+    this.offset = Math.min(offset, this.offset + creep);
+    this.lastArrival = arrival;
+  }
+
+  wallTime(frame: number): number {
+    return Number.isFinite(this.offset) ? this.offset + (frame * 1000) / this.rate : now();
+  }
+}

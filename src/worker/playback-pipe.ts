@@ -1,0 +1,150 @@
+/**
+ * Worker side of the speaker: model audio (base64 PCM16, 24 kHz normally) is decoded, resampled
+ * to the context rate as one stream per turn and posted to the playback worklet's port. An
+ * interruption flushes the worklet at once and drops the interrupted turn's late chunks here.
+ */
+import { createResampler, decodePcm16Base64, type Resampler } from '../dsp/index.ts';
+import type { PlaybackCommand, PlaybackReport } from '../../worklets/messages.ts';
+import type {
+  CreatePlaybackPipe,
+  PlaybackEvent,
+  PlaybackPipe,
+  PlaybackPipeOptions,
+} from './pipes.ts';
+
+/**
+ * After `interrupt()`, chunks keep being dropped until `endTurn()` — or until audio arrives after
+ * this long a pause, which can only be a new answer: late chunks of the old turn were already in
+ * flight and arrive back to back, while a new answer needs the user to stop speaking first.
+ */
+export const LATE_CHUNK_GAP_MS = 500;
+
+/** Where playback is: the turn rendering now (or last) and how much of it played. */
+export interface PlaybackPosition {
+  turnId: number;
+  playedMs: number;
+}
+
+/** The playback pipe plus its played position (for truncating transcripts on interruption). */
+export interface PositionedPlaybackPipe extends PlaybackPipe {
+  position(): PlaybackPosition;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+/** Plugs the playback worklet's port in; reports first audio, silence after interrupt, stats. */
+export function createPlaybackPipe(
+  options: PlaybackPipeOptions,
+  onEvent: (event: PlaybackEvent) => void,
+): PositionedPlaybackPipe {
+  const { port, outputRate } = options;
+  let turnId = 1;
+  let open = false;
+  let resampler: Resampler | undefined;
+  let dropping = false;
+  let lastDropAt = 0;
+  let dropped = 0;
+  const firstReceived = new Map<number, number>();
+  let interrupt: { turnId: number; at: number } | undefined;
+  let position: PlaybackPosition = { turnId: 0, playedMs: 0 };
+  let lastStats = { underruns: 0, lateChunks: 0, sentAt: 0 };
+
+  const post = (cmd: PlaybackCommand) => {
+    if (cmd.type === 'chunk') port.postMessage(cmd, [cmd.samples.buffer]);
+    else port.postMessage(cmd);
+  };
+  const postSamples = (samples: Float32Array) => {
+    // The resampler may return a view of its own buffer: transfer only a buffer we own whole.
+    const own = samples.byteLength === samples.buffer.byteLength ? samples : samples.slice();
+    if (own.length > 0) post({ type: 'chunk', turnId, samples: own });
+  };
+
+  port.onmessage = (e: MessageEvent) => {
+    const r = e.data as PlaybackReport;
+    const at = now();
+    if (r.type === 'started') {
+      const receivedAt = firstReceived.get(r.turnId);
+      firstReceived.delete(r.turnId);
+      position = { turnId: r.turnId, playedMs: 0 };
+      if (receivedAt !== undefined)
+        onEvent({ type: 'first-audio', turnId: r.turnId, receivedAt, audibleAt: at });
+    } else if (r.type === 'silent' || r.type === 'turn-done') {
+      position = { turnId: r.turnId, playedMs: (r.playedFrames * 1000) / outputRate };
+      if (r.type === 'silent' && interrupt && r.turnId <= interrupt.turnId) {
+        onEvent({
+          type: 'interrupt-silence',
+          turnId: interrupt.turnId,
+          interruptedAt: interrupt.at,
+          silentAt: at,
+        });
+        interrupt = undefined;
+      }
+    } else if (r.type === 'stats') {
+      if (r.turnId) position = { turnId: r.turnId, playedMs: (r.playedFrames * 1000) / outputRate };
+      const lateChunks = r.lateChunks + dropped;
+      // Forward on change, else once a second: stats cross to the main thread.
+      const changed = r.underruns !== lastStats.underruns || lateChunks !== lastStats.lateChunks;
+      if (!changed && at - lastStats.sentAt < 1000) return;
+      lastStats = { underruns: r.underruns, lateChunks, sentAt: at };
+      onEvent({ type: 'stats', underruns: r.underruns, bufferedMs: r.bufferedMs, lateChunks });
+    }
+  };
+
+  const closeTurn = () => {
+    if (!open) return;
+    if (resampler) postSamples(resampler.flush());
+    post({ type: 'end-turn', turnId });
+    turnId++;
+    open = false;
+    resampler = undefined;
+  };
+
+  return {
+    push(data: string, sampleRate: number, receivedAt: number): void {
+      if (dropping) {
+        if (receivedAt - lastDropAt < LATE_CHUNK_GAP_MS) {
+          lastDropAt = receivedAt;
+          dropped++;
+          return;
+        }
+        dropping = false;
+      }
+      if (!open) {
+        open = true;
+        firstReceived.set(turnId, receivedAt);
+      }
+      if (resampler?.fromHz !== sampleRate) {
+        // A new turn, or a rate change mid-turn: start a fresh stream (no history across it).
+        if (resampler) postSamples(resampler.flush());
+        resampler = createResampler(sampleRate, outputRate);
+      }
+      postSamples(resampler.process(decodePcm16Base64(data)));
+    },
+    interrupt(at: number): void {
+      // A completed turn may still be playing out of the buffer: flush it too.
+      const flushId = open ? turnId : turnId - 1;
+      if (flushId > 0) {
+        post({ type: 'flush', turnId: flushId });
+        interrupt = { turnId: flushId, at };
+      }
+      firstReceived.delete(flushId);
+      if (!open) return;
+      dropping = true;
+      lastDropAt = at;
+      open = false;
+      resampler = undefined;
+      turnId++;
+    },
+    endTurn(): void {
+      dropping = false;
+      closeTurn();
+    },
+    position: () => position,
+    close(): void {
+      port.onmessage = null;
+      port.close();
+    },
+  };
+}
+
+createPlaybackPipe satisfies CreatePlaybackPipe;

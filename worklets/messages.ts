@@ -1,0 +1,57 @@
+/**
+ * Message shapes on the audio MessagePorts: main thread ↔ worklets (control, levels) and
+ * worker ↔ worklets (audio, playback reports). Types only, shared by worklets/, src/audio and
+ * the worker pipes, so each side of a port agrees on one definition.
+ */
+
+/** Main thread → either worklet, on `AudioWorkletNode.port`. */
+export type WorkletControl =
+  /** The worker's end of a MessageChannel: audio goes there, not to the main thread. */
+  | { type: 'port'; port: MessagePort }
+  /** Capture only: false stops posting audio (levels read 0). */
+  | { type: 'enable'; enabled: boolean }
+  /** Stop processing and close the ports; the node can then be garbage collected. */
+  | { type: 'stop' };
+
+/** Either worklet → main thread, about 30 times a second. */
+export interface LevelMessage {
+  type: 'level';
+  rms: number;
+  peak: number;
+}
+
+/** Capture worklet → worker: a few 128-frame quanta of mono audio at the context rate. */
+export interface CaptureAudioMessage {
+  type: 'audio';
+  samples: Float32Array;
+  /** Context frame just after the last sample (`currentFrame + 128` of the last quantum). */
+  endFrame: number;
+}
+
+/** Worker → playback worklet. */
+export type PlaybackCommand =
+  /** Mono samples at the context rate for turn `turnId` (turn ids only grow). */
+  | { type: 'chunk'; turnId: number; samples: Float32Array }
+  /** No more audio for this turn: play out what is queued without waiting for the pre-roll. */
+  | { type: 'end-turn'; turnId: number }
+  /** Interrupted: fade out now, drop queued and later chunks of turns ≤ turnId. */
+  | { type: 'flush'; turnId: number };
+
+/** Playback worklet → worker. `frame` is the context frame the event happened at. */
+export type PlaybackReport =
+  /** First sample of the turn rendered. */
+  | { type: 'started'; turnId: number; frame: number }
+  /** The fade after a flush finished: output is silent. */
+  | { type: 'silent'; turnId: number; frame: number; playedFrames: number }
+  /** The turn's audio played out completely. */
+  | { type: 'turn-done'; turnId: number; frame: number; playedFrames: number }
+  /** Periodic (~10 Hz) buffer statistics and the current turn's played position. */
+  | {
+      type: 'stats';
+      underruns: number;
+      lateChunks: number;
+      bufferedMs: number;
+      targetMs: number;
+      turnId: number;
+      playedFrames: number;
+    };

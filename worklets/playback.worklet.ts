@@ -1,0 +1,102 @@
+/**
+ * `live-agent-playback`: renders model audio that the worker posts straight to this worklet
+ * (never via the main thread) through an adaptive jitter buffer. Reports turn start, silence after
+ * a flush and buffer stats to the worker (which stamps wall-clock times: the worklet scope has no
+ * `performance`), and output levels to the main thread at ~30 Hz.
+ */
+import { JitterBuffer, type JitterEvent, type JitterOptions } from './jitter-buffer.ts';
+import type { PlaybackCommand, PlaybackReport, WorkletControl } from './messages.ts';
+
+const QUANTUM = 128;
+
+class PlaybackProcessor extends AudioWorkletProcessor {
+  private worker: MessagePort | undefined;
+  private readonly buffer: JitterBuffer;
+  private readonly levelEvery = Math.max(1, Math.round(sampleRate / 30 / QUANTUM));
+  private readonly statsEvery = Math.max(1, Math.round(sampleRate / 10 / QUANTUM));
+  private quanta = 0;
+  private sumSquares = 0;
+  private count = 0;
+  private peak = 0;
+  private stopped = false;
+  private blockStart = 0;
+
+  constructor(options?: AudioWorkletNodeOptions) {
+    super(options);
+    const tuning = (options?.processorOptions ?? {}) as Omit<JitterOptions, 'sampleRate'>;
+    this.buffer = new JitterBuffer({ ...tuning, sampleRate }, (e) => this.report(e));
+    this.port.onmessage = (e: MessageEvent) => {
+      const msg = e.data as WorkletControl;
+      if (msg.type === 'port') {
+        this.worker = msg.port;
+        this.worker.onmessage = (m: MessageEvent) => this.command(m.data as PlaybackCommand);
+      } else if (msg.type === 'stop') this.stop();
+    };
+  }
+
+  private command(cmd: PlaybackCommand): void {
+    if (cmd.type === 'chunk') this.buffer.push(cmd.turnId, cmd.samples);
+    else if (cmd.type === 'end-turn') this.buffer.endTurn(cmd.turnId);
+    else if (cmd.type === 'flush') this.buffer.flush(cmd.turnId);
+  }
+
+  private report(e: JitterEvent): void {
+    if (e.type === 'underrun') return; // counted in stats
+    const frame = this.blockStart + e.offset;
+    let msg: PlaybackReport;
+    if (e.type === 'started') msg = { type: 'started', turnId: e.turnId, frame };
+    else msg = { type: e.type, turnId: e.turnId, frame, playedFrames: e.playedFrames };
+    this.worker?.postMessage(msg);
+  }
+
+  process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+    if (this.stopped) return false;
+    const out = outputs[0];
+    const first = out?.[0];
+    if (!out || !first) return true;
+    this.blockStart = currentFrame;
+    this.buffer.render(first);
+    for (let ch = 1; ch < out.length; ch++) out[ch]?.set(first);
+    this.measure(first);
+    if (++this.quanta % this.statsEvery === 0) this.postStats();
+    return true;
+  }
+
+  private measure(block: Float32Array): void {
+    for (let i = 0; i < block.length; i++) {
+      const v = block[i] ?? 0;
+      this.sumSquares += v * v;
+      const a = v < 0 ? -v : v;
+      if (a > this.peak) this.peak = a;
+    }
+    this.count += block.length;
+    if (this.quanta % this.levelEvery !== 0) return;
+    const rms = Math.sqrt(this.sumSquares / Math.max(1, this.count));
+    this.port.postMessage({ type: 'level', rms, peak: this.peak });
+    this.sumSquares = 0;
+    this.count = 0;
+    this.peak = 0;
+  }
+
+  private postStats(): void {
+    const b = this.buffer;
+    const msg: PlaybackReport = {
+      type: 'stats',
+      underruns: b.underruns,
+      lateChunks: b.lateChunks,
+      bufferedMs: (b.bufferedFrames * 1000) / sampleRate,
+      targetMs: (b.targetFrames * 1000) / sampleRate,
+      turnId: b.currentTurn,
+      playedFrames: b.playedFrames,
+    };
+    this.worker?.postMessage(msg);
+  }
+
+  private stop(): void {
+    this.stopped = true;
+    this.worker?.close();
+    this.port.close();
+  }
+}
+
+registerProcessor('live-agent-playback', PlaybackProcessor);
