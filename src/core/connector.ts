@@ -1,0 +1,312 @@
+/**
+ * Connection lifecycle: first connect, reconnect after drops (backoff, fresh token, resumption
+ * handle), proactive hand-off after goAway, and disconnect. Owns the status; the session turns its
+ * callbacks into snapshot changes and events. Every async step checks an epoch so a disconnect()
+ * or a newer attempt makes late results harmless (no late status flips, late sockets closed).
+ */
+import { ConnectionError, LiveAgentError, reviveError, type SerializedError } from './errors.ts';
+import { sleep, whenAborted, withTimeout } from './async.ts';
+import { classifyClose, toLiveAgentError, type ReconnectPolicy } from './reconnect.ts';
+import type { TokenProvider } from './token.ts';
+import type {
+  CloseInfo,
+  ConnectionHandlers,
+  Credential,
+  LiveConnection,
+  LiveTransport,
+  MessageMeta,
+  OpenParams,
+} from './transport.ts';
+import type { LiveAgentStatus } from './types.ts';
+import type { ClientMessage, ServerMessage } from './wire.ts';
+
+/** Extra time the session grants a transport beyond its own setupComplete deadline. */
+const OPEN_GRACE_MS = 1000;
+
+/** What the connector needs from the session. */
+export interface ConnectorDeps {
+  transport: LiveTransport;
+  token: TokenProvider;
+  policy: ReconnectPolicy;
+  /** Builds the open parameters for one attempt (config and tools are read each time). */
+  openParams(credential: Credential, resumeHandle: string | undefined): OpenParams;
+  /** Starts media and attaches it to the transport (no-op without media). */
+  startMedia(): Promise<void>;
+  stopMedia(): Promise<void>;
+  onMessage(message: ServerMessage, meta: MessageMeta): void;
+  onMalformed(error: LiveAgentError): void;
+  /** Status changed; `error` is set when the new status is `error`. */
+  onStatus(status: LiveAgentStatus, previous: LiveAgentStatus, error?: LiveAgentError): void;
+  onSetupComplete(setupComplete: Record<string, unknown>): void;
+  onReconnecting(attempt: number, delayMs: number, cause: LiveAgentError): void;
+  onResumed(handoff: boolean, gapMs: number): void;
+  /** A non-fatal failure (e.g. a hand-off attempt failed while the old connection still works). */
+  onError(error: LiveAgentError): void;
+  now(): number;
+}
+
+interface Slot {
+  state: 'opening' | 'current' | 'retired';
+  conn: LiveConnection | null;
+  /** Messages that arrived before the slot became current, replayed in order. */
+  queue: (() => void)[] | null;
+  closed: CloseInfo | null;
+}
+
+/** Drives one session's connections. */
+export class Connector {
+  private state: LiveAgentStatus = 'idle';
+  private epoch = 0;
+  private controller = new AbortController();
+  private current: Slot | null = null;
+  private handoff: Promise<void> | null = null;
+  /** Slots whose transport.open() is in flight (closed on disconnect/fail when they land). */
+  private readonly opening = new Set<Slot>();
+  private connecting: Promise<void> | null = null;
+  private droppedAt = 0;
+  /** Last resumable handle from `sessionResumptionUpdate`. */
+  resumeHandle: string | undefined;
+
+  constructor(private readonly deps: ConnectorDeps) {}
+
+  /** Current lifecycle status. */
+  get status(): LiveAgentStatus {
+    return this.state;
+  }
+
+  /** The active connection, if any. */
+  get connection(): LiveConnection | null {
+    return this.current?.conn ?? null;
+  }
+
+  /** Connects (first connect fails fast: no retries). Concurrent calls share one attempt. */
+  connect(initialHandle?: string): Promise<void> {
+    if (this.state === 'connected') return Promise.resolve();
+    if (this.connecting) return this.connecting;
+    const attempt = this.firstConnect(initialHandle).finally(() => {
+      if (this.connecting === attempt) this.connecting = null;
+    });
+    this.connecting = attempt;
+    return attempt;
+  }
+
+  /** Sends on the active connection; false when there is none. */
+  send(message: ClientMessage): boolean {
+    const conn = this.state === 'connected' ? this.connection : null;
+    if (!conn) return false;
+    conn.send(message);
+    return true;
+  }
+
+  /** Stores a resumable handle; returns true when it changed. */
+  handleResumptionUpdate(update: ServerMessage['sessionResumptionUpdate']): boolean {
+    if (!update?.resumable || typeof update.newHandle !== 'string' || !update.newHandle)
+      return false;
+    const changed = update.newHandle !== this.resumeHandle;
+    this.resumeHandle = update.newHandle;
+    return changed;
+  }
+
+  /** goAway: open the successor now, switch to it when ready, close the old one. */
+  handleGoAway(): void {
+    if (!this.deps.policy.enabled || this.state !== 'connected' || this.handoff) return;
+    const epoch = this.epoch;
+    const run = this.runHandoff(epoch).finally(() => {
+      if (this.handoff === run) this.handoff = null;
+    });
+    this.handoff = run;
+  }
+
+  /** Cancels everything in flight, closes connections, stops media; status `closed`. */
+  async disconnect(): Promise<void> {
+    this.begin();
+    this.retireAll('client disconnect');
+    this.handoff = null;
+    this.resumeHandle = undefined;
+    this.setStatus('closed');
+    await this.deps.stopMedia();
+  }
+
+  private async firstConnect(initialHandle: string | undefined): Promise<void> {
+    const epoch = this.begin();
+    this.resumeHandle = initialHandle;
+    this.setStatus('connecting');
+    const media = this.deps.startMedia();
+    const opening = this.open(epoch, initialHandle);
+    const signal = this.controller.signal;
+    const settled = await Promise.race([
+      Promise.allSettled([media, opening]),
+      whenAborted(signal).then(() => null),
+    ]);
+    if (!settled || epoch !== this.epoch) {
+      if (settled?.[1].status === 'fulfilled') this.retire(settled[1].value, 'cancelled');
+      throw new LiveAgentError('aborted', 'connect() was cancelled by disconnect()');
+    }
+    const [m, o] = settled;
+    const failure = m.status === 'rejected' ? m.reason : o.status === 'rejected' ? o.reason : null;
+    if (failure !== null || o.status !== 'fulfilled') {
+      if (o.status === 'fulfilled') this.retire(o.value, 'setup failed');
+      const error = toLiveAgentError(failure);
+      this.fail(error);
+      throw error;
+    }
+    this.makeCurrent(o.value);
+    this.setStatus('connected');
+    this.deps.onSetupComplete(o.value.conn?.setupComplete ?? {});
+    this.flush(o.value);
+  }
+
+  private async reconnect(cause: LiveAgentError): Promise<void> {
+    const epoch = this.begin();
+    this.setStatus('reconnecting');
+    let last = cause;
+    for (let attempt = 1; ; attempt++) {
+      if (!this.deps.policy.shouldRetry(last, attempt)) return this.fail(last);
+      const delayMs = this.deps.policy.delayFor(attempt);
+      this.deps.onReconnecting(attempt, delayMs, last);
+      if (!(await sleep(delayMs, this.controller.signal)) || epoch !== this.epoch) return;
+      try {
+        const slot = await this.open(epoch, this.resumeHandle);
+        if (epoch !== this.epoch) return this.retire(slot, 'cancelled');
+        this.makeCurrent(slot);
+        this.setStatus('connected');
+        this.deps.onResumed(false, this.deps.now() - this.droppedAt);
+        this.flush(slot);
+        return;
+      } catch (error) {
+        if (epoch !== this.epoch) return;
+        last = toLiveAgentError(error);
+      }
+    }
+  }
+
+  private async runHandoff(epoch: number): Promise<void> {
+    try {
+      const slot = await this.open(epoch, this.resumeHandle);
+      if (epoch !== this.epoch) return this.retire(slot, 'cancelled');
+      const wasDown = this.state === 'reconnecting';
+      this.makeCurrent(slot);
+      if (wasDown) this.setStatus('connected');
+      this.deps.onResumed(true, wasDown ? this.deps.now() - this.droppedAt : 0);
+      this.flush(slot);
+    } catch (error) {
+      if (epoch !== this.epoch) return;
+      const err = toLiveAgentError(error);
+      this.handoff = null;
+      // The old connection died while we were opening its successor: recover the usual way.
+      if (this.state === 'reconnecting') this.afterDrop(err);
+      else this.deps.onError(err);
+    }
+  }
+
+  /** Token, then transport.open; the slot buffers frames until it becomes current. */
+  private async open(epoch: number, handle: string | undefined): Promise<Slot> {
+    const credential = await this.deps.token.get(this.controller.signal);
+    if (epoch !== this.epoch) throw new LiveAgentError('aborted', 'Connection attempt cancelled');
+    const slot: Slot = { state: 'opening', conn: null, queue: [], closed: null };
+    this.opening.add(slot);
+    const params = this.deps.openParams(credential, handle);
+    const opening = this.deps.transport.open(params, this.handlers(slot));
+    // A late success after our own deadline (or a cancel) must not leak a socket.
+    opening.then(
+      (conn) => {
+        slot.conn = conn;
+        if (slot.state === 'retired') conn.close(1000, 'cancelled');
+      },
+      () => undefined,
+    );
+    const conn = await withTimeout(opening, params.connectTimeoutMs + OPEN_GRACE_MS, () => {
+      slot.state = 'retired';
+      return ConnectionError.timeout(params.connectTimeoutMs);
+    }).finally(() => this.opening.delete(slot));
+    slot.conn = conn;
+    if (slot.closed) {
+      slot.state = 'retired';
+      throw classifyClose(slot.closed);
+    }
+    return slot;
+  }
+
+  private handlers(slot: Slot): ConnectionHandlers {
+    return {
+      message: (message, meta) => this.route(slot, () => this.deps.onMessage(message, meta)),
+      malformed: (error: SerializedError) =>
+        this.route(slot, () => this.deps.onMalformed(reviveError(error))),
+      close: (info) => this.handleClose(slot, info),
+    };
+  }
+
+  private route(slot: Slot, deliver: () => void): void {
+    if (slot.state === 'retired') return;
+    if (slot.queue) slot.queue.push(deliver);
+    else deliver();
+  }
+
+  private handleClose(slot: Slot, info: CloseInfo): void {
+    if (slot.state === 'retired') return;
+    if (slot.state === 'opening') {
+      slot.closed = info;
+      return;
+    }
+    slot.state = 'retired';
+    this.current = null;
+    this.droppedAt = this.deps.now();
+    const cause = classifyClose(info);
+    // A hand-off already opening the successor finishes the job (or falls back to reconnect).
+    if (this.handoff) return this.setStatus('reconnecting');
+    this.afterDrop(cause);
+  }
+
+  private afterDrop(cause: LiveAgentError): void {
+    if (!cause.retryable || !this.deps.policy.enabled) return this.fail(cause);
+    void this.reconnect(cause);
+  }
+
+  private makeCurrent(slot: Slot): void {
+    const old = this.current;
+    slot.state = 'current';
+    this.current = slot;
+    slot.conn?.activate();
+    if (old && old !== slot) this.retire(old, 'handoff');
+  }
+
+  private flush(slot: Slot): void {
+    const queue = slot.queue ?? [];
+    slot.queue = null;
+    for (const deliver of queue) if (slot.state === 'current') deliver();
+  }
+
+  private retireAll(reason: string): void {
+    this.retire(this.current, reason);
+    for (const slot of this.opening) this.retire(slot, reason);
+    this.opening.clear();
+    this.current = null;
+  }
+
+  private retire(slot: Slot | null, reason: string): void {
+    if (!slot || slot.state === 'retired') return;
+    slot.state = 'retired';
+    slot.conn?.close(1000, reason);
+  }
+
+  private fail(error: LiveAgentError): void {
+    this.begin();
+    this.retireAll('error');
+    this.setStatus('error', error);
+    void this.deps.stopMedia();
+  }
+
+  /** Starts a new epoch: aborts token fetches and sleeps of the previous one. */
+  private begin(): number {
+    this.controller.abort();
+    this.controller = new AbortController();
+    return ++this.epoch;
+  }
+
+  private setStatus(next: LiveAgentStatus, error?: LiveAgentError): void {
+    const previous = this.state;
+    if (previous === next) return;
+    this.state = next;
+    this.deps.onStatus(next, previous, error);
+  }
+}

@@ -1,0 +1,68 @@
+/** Pure helpers of the session: setup config shaping, the initial snapshot, zero levels. */
+import type { MediaLevels } from './media.ts';
+import { EMPTY_METRICS } from './metrics.ts';
+import type { LiveConfig } from './transport.ts';
+import type { LiveAgentOptions, LiveAgentSnapshot } from './types.ts';
+import { EMPTY_USAGE } from './usage.ts';
+
+/** Counters that change too often for the snapshot; read with `session.getStats()`. */
+export interface SessionStats {
+  /** Server messages delivered after setupComplete. */
+  messages: number;
+  /** Audio parts received (audio itself is played by the transport). */
+  audioChunks: number;
+  /** Audio bytes as reported by the transport. */
+  audioBytes: number;
+  /** Playback buffer depth from the last playback event. */
+  bufferedMs: number;
+}
+
+/** Levels reported when the session has no media. */
+export const ZERO_LEVELS: MediaLevels = Object.freeze({
+  input: Object.freeze({ rms: 0, peak: 0 }),
+  output: Object.freeze({ rms: 0, peak: 0 }),
+});
+
+/**
+ * The user's config with what the session needs: `sessionResumption` always present (so the
+ * server sends handles; the handle when resuming) and server VAD disabled for push-to-talk.
+ * Never mutates the caller's object.
+ */
+export function buildConfig(
+  config: LiveConfig | undefined,
+  mode: LiveAgentOptions['mode'],
+  handle: string | undefined,
+): LiveConfig {
+  const out: LiveConfig = { ...config };
+  const resumption = { ...config?.sessionResumption };
+  if (handle) resumption.handle = handle;
+  else delete resumption.handle;
+  out.sessionResumption = resumption;
+  if (mode === 'push-to-talk') {
+    const ric = config?.realtimeInputConfig;
+    out.realtimeInputConfig = {
+      ...ric,
+      automaticActivityDetection: { ...ric?.automaticActivityDetection, disabled: true },
+    };
+  }
+  return out;
+}
+
+/** The snapshot of a session that has not connected yet. */
+export function initialSnapshot(needsGesture: boolean): LiveAgentSnapshot {
+  return {
+    status: 'idle',
+    error: null,
+    transcript: Object.freeze([]),
+    micEnabled: true,
+    needsGesture,
+    agentSpeaking: false,
+    userSpeaking: false,
+    usage: EMPTY_USAGE,
+    goAwayAt: null,
+    reconnectAttempt: 0,
+    sessionResumable: false,
+    metrics: EMPTY_METRICS,
+    pendingToolCalls: Object.freeze([]),
+  };
+}

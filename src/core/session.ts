@@ -1,0 +1,411 @@
+/**
+ * LiveAgentSession: the framework-free heart of the SDK. It wires the managers (token, connector,
+ * tools, transcript, usage, metrics) to a LiveTransport and an optional LiveMedia, and exposes an
+ * immutable snapshot plus one typed event map. Handlers run here; audio never passes through.
+ */
+import { LiveAgentError, MediaError, ProtocolError, reviveError } from './errors.ts';
+import { TypedEmitter, type LiveAgentEventMap } from './events.ts';
+import { Connector } from './connector.ts';
+import { dispatchServerMessage, type MessageTargets } from './dispatch.ts';
+import { ReconnectPolicy } from './reconnect.ts';
+import { SnapshotStore } from './snapshot.ts';
+import { TokenProvider } from './token.ts';
+import { ToolManager } from './tools.ts';
+import { TranscriptStore } from './transcript.ts';
+import { UsageTracker } from './usage.ts';
+import { MetricsTracker } from './metrics.ts';
+import { buildConfig, initialSnapshot, ZERO_LEVELS, type SessionStats } from './session-support.ts';
+import type { LiveMedia, MediaEvent, MediaLevels } from './media.ts';
+import type {
+  Credential,
+  LiveTransport,
+  MessageMeta,
+  OpenParams,
+  TransportEvent,
+} from './transport.ts';
+import type {
+  LiveAgentOptions,
+  LiveAgentSnapshot,
+  LiveAgentStatus,
+  ToolDefinition,
+} from './types.ts';
+import type { ClientMessage, FunctionResponse, ServerMessage } from './wire.ts';
+
+/** Injected collaborators: the wire transport, the media graph (optional) and fetch. */
+export interface LiveAgentDeps {
+  transport: LiveTransport;
+  media?: LiveMedia | null;
+  fetch?: typeof fetch;
+}
+
+/** A voice/text session with a Gemini Live agent. See LiveAgentOptions and LiveAgentEventMap. */
+export class LiveAgentSession {
+  private readonly options: LiveAgentOptions;
+  private readonly transport: LiveTransport;
+  private readonly media: LiveMedia | null;
+  private readonly emitter = new TypedEmitter<LiveAgentEventMap>();
+  private readonly store: SnapshotStore;
+  private readonly connector: Connector;
+  private readonly tools: ToolManager;
+  private readonly transcript: TranscriptStore;
+  private readonly usage = new UsageTracker();
+  private readonly metrics = new MetricsTracker();
+  private readonly cleanups: (() => void)[] = [];
+  private readonly stats: SessionStats = {
+    messages: 0,
+    audioChunks: 0,
+    audioBytes: 0,
+    bufferedMs: 0,
+  };
+  /** Tool responses produced while no connection is up; sent once one is. */
+  private outbox: ClientMessage[] = [];
+  private meta: MessageMeta | null = null;
+  private disposed = false;
+
+  constructor(options: LiveAgentOptions, deps: LiveAgentDeps) {
+    if (options?.token === undefined || options.token === null || options.token === '')
+      throw new LiveAgentError('token-invalid', 'LiveAgentSession needs a `token` option');
+    this.options = { ...options };
+    this.transport = deps.transport;
+    this.media = deps.media ?? null;
+    this.store = new SnapshotStore(initialSnapshot(this.media?.needsGesture ?? false));
+    this.tools = new ToolManager(
+      {
+        send: (functionResponses) => this.deliver({ toolResponse: { functionResponses } }),
+        toolcall: (call) => this.emit('toolcall', { call }),
+        toolresult: (call, response) => this.emit('toolresult', { call, response }),
+        toolcancel: (ids) => this.emit('toolcancel', { ids }),
+        pendingChanged: (pendingToolCalls) => this.store.update({ pendingToolCalls }),
+      },
+      options.toolTimeoutMs ?? 30_000,
+      options.tools,
+    );
+    this.transcript = new TranscriptStore((turn, transcript) => {
+      this.store.update({ transcript });
+      this.emit('transcript', { turn, transcript });
+    });
+    this.connector = new Connector({
+      transport: this.transport,
+      token: new TokenProvider(options.token, {
+        allowApiKey: options.allowApiKey,
+        fetch: deps.fetch,
+      }),
+      policy: new ReconnectPolicy(options.reconnect),
+      openParams: (credential, handle) => this.openParams(credential, handle),
+      startMedia: () => this.startMedia(),
+      stopMedia: () => this.stopMedia(),
+      onMessage: (message, meta) => this.handleMessage(message, meta),
+      onMalformed: (error) => this.emit('error', { error, fatal: false }),
+      onStatus: (status, previous, error) => this.handleStatus(status, previous, error),
+      onSetupComplete: (setup) =>
+        this.emit(
+          'setupcomplete',
+          typeof setup.sessionId === 'string' ? { sessionId: setup.sessionId } : {},
+        ),
+      onReconnecting: (attempt, delayMs, cause) => {
+        this.store.update({ reconnectAttempt: attempt });
+        this.emit('reconnecting', { attempt, delayMs, cause });
+      },
+      onResumed: (handoff, gapMs) => {
+        this.store.update({ goAwayAt: null, reconnectAttempt: 0 });
+        this.flushOutbox();
+        this.emit('resumed', { handoff, gapMs });
+      },
+      onError: (error) => this.emit('error', { error, fatal: false }),
+      now: () => Date.now(),
+    });
+    const off = this.transport.onEvent?.((event) => this.handleTransportEvent(event));
+    if (off) this.cleanups.push(off);
+    if (this.media) this.cleanups.push(this.media.on((event) => this.handleMediaEvent(event)));
+  }
+
+  /** Current lifecycle status. */
+  get status(): LiveAgentStatus {
+    return this.connector.status;
+  }
+
+  /** Opens media and the connection; resolves when connected, rejects with a LiveAgentError. */
+  connect(): Promise<void> {
+    if (this.disposed)
+      return Promise.reject(new LiveAgentError('aborted', 'The session was disposed'));
+    if (this.status !== 'connected' && this.status !== 'connecting') this.outbox = [];
+    const handle = this.options.config?.sessionResumption?.handle;
+    return this.connector.connect(handle);
+  }
+
+  /** Closes the connection and media; status `closed`. connect() may be called again. */
+  async disconnect(): Promise<void> {
+    this.tools.abortAll('disconnected');
+    this.outbox = [];
+    await this.connector.disconnect();
+  }
+
+  /** Sends a user text turn (`clientContent` + `turnComplete`) and adds it to the transcript. */
+  sendText(text: string): void {
+    this.requireConnected();
+    this.store.batch(() => {
+      this.connector.send({
+        clientContent: { turns: [{ role: 'user', parts: [{ text }] }], turnComplete: true },
+      });
+      this.transcript.addUserText(text);
+    });
+  }
+
+  /** Sends `realtimeInput.text` (interleaves with live audio; not added to the transcript). */
+  sendRealtimeText(text: string): void {
+    this.requireConnected();
+    this.connector.send({ realtimeInput: { text } });
+  }
+
+  /** Answers calls of tools without a handler. Each response needs its call's `id`. */
+  sendToolResponse(responses: FunctionResponse[]): void {
+    if (this.status !== 'connected' && this.status !== 'reconnecting') this.requireConnected();
+    this.tools.handleManualResponses(responses);
+  }
+
+  /** Mic on/off. Off: the transport stops streaming and sends `audioStreamEnd` once. */
+  setMicEnabled(enabled: boolean): void {
+    this.store.update({ micEnabled: enabled });
+    this.media?.setMicEnabled(enabled);
+    this.transport.setMicEnabled?.(enabled);
+  }
+
+  /** Push-to-talk: the user starts speaking (`realtimeInput.activityStart`). */
+  startActivity(): void {
+    this.requirePushToTalk();
+    this.connector.send({ realtimeInput: { activityStart: {} } });
+    this.store.update({ userSpeaking: true });
+  }
+
+  /** Push-to-talk: the user stopped speaking (`realtimeInput.activityEnd`). */
+  endActivity(): void {
+    this.requirePushToTalk();
+    this.connector.send({ realtimeInput: { activityEnd: {} } });
+    this.metrics.handleSpeechEnd(Date.now());
+    this.store.update({ userSpeaking: false });
+  }
+
+  /** Resumes audio output; call from a user gesture (autoplay policy). */
+  async resumeAudio(): Promise<void> {
+    if (!this.media) return;
+    await this.media.resume();
+    this.setNeedsGesture(this.media.needsGesture);
+  }
+
+  /** Input/output levels from the media graph (zeros without media). */
+  getLevels(): MediaLevels {
+    return this.media?.getLevels() ?? ZERO_LEVELS;
+  }
+
+  /** Replaces the tools; declarations apply from the next (re)connect. */
+  setTools(tools: ToolDefinition[]): void {
+    this.tools.setTools(tools);
+  }
+
+  /** Counters that change too often for the snapshot (messages, audio chunks and bytes). */
+  getStats(): Readonly<SessionStats> {
+    return { ...this.stats, bufferedMs: this.metrics.bufferedMs };
+  }
+
+  /** The current immutable snapshot (bound: pass it to useSyncExternalStore as is). */
+  readonly getSnapshot = (): LiveAgentSnapshot => this.store.get();
+
+  /** Calls `listener` after each snapshot change; returns the unsubscribe function (bound). */
+  readonly subscribe = (listener: () => void): (() => void) => this.store.subscribe(listener);
+
+  /** Adds an event listener; returns a function that removes it. */
+  on<K extends keyof LiveAgentEventMap>(
+    type: K,
+    listener: (event: LiveAgentEventMap[K]) => void,
+  ): () => void {
+    return this.emitter.on(type, listener);
+  }
+
+  /** Removes an event listener. */
+  off<K extends keyof LiveAgentEventMap>(
+    type: K,
+    listener: (event: LiveAgentEventMap[K]) => void,
+  ): void {
+    this.emitter.off(type, listener);
+  }
+
+  /** Disconnects, frees the transport and drops every listener. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    void this.disconnect().finally(() => {
+      this.transport.dispose();
+      for (const cleanup of this.cleanups.splice(0)) cleanup();
+      this.emitter.clear();
+      this.store.clear();
+    });
+  }
+
+  private emit<K extends keyof LiveAgentEventMap>(type: K, event: LiveAgentEventMap[K]): void {
+    this.emitter.emit(type, event);
+  }
+
+  private openParams(credential: Credential, handle: string | undefined): OpenParams {
+    const params: OpenParams = {
+      endpoint: this.options.endpoint ?? 'https://generativelanguage.googleapis.com',
+      credential,
+      model: this.options.model ?? 'gemini-3.8-live',
+      config: buildConfig(this.options.config, this.options.mode, handle),
+      functionDeclarations: this.tools.declarations(),
+      connectTimeoutMs: this.options.connectTimeoutMs ?? 15_000,
+    };
+    if (handle) params.resumeHandle = handle;
+    return params;
+  }
+
+  private async startMedia(): Promise<void> {
+    const media = this.media;
+    if (!media) return;
+    const ports = await media.start();
+    media.setMicEnabled(this.store.get().micEnabled);
+    await this.transport.attachMedia?.(ports);
+    this.setNeedsGesture(media.needsGesture);
+  }
+
+  private async stopMedia(): Promise<void> {
+    this.store.update({ agentSpeaking: false, userSpeaking: false });
+    try {
+      await this.media?.close();
+    } catch {
+      // Closing a half-open graph may throw; nothing is left to free.
+    }
+  }
+
+  private handleStatus(status: LiveAgentStatus, previous: LiveAgentStatus, error?: LiveAgentError) {
+    this.store.batch(() => {
+      const patch: Partial<LiveAgentSnapshot> = { status };
+      if (status === 'connecting') Object.assign(patch, { error: null, reconnectAttempt: 0 });
+      if (status === 'connected') patch.reconnectAttempt = 0;
+      if (status === 'closed' || status === 'error') {
+        Object.assign(patch, {
+          goAwayAt: null,
+          agentSpeaking: false,
+          userSpeaking: false,
+          sessionResumable: false,
+        });
+        this.tools.abortAll(status);
+        this.outbox = [];
+      }
+      if (error) patch.error = error;
+      this.store.update(patch);
+      this.emit('status', { status, previous });
+      if (error) this.emit('error', { error, fatal: true });
+    });
+  }
+
+  private handleMessage(message: ServerMessage, meta: MessageMeta): void {
+    this.stats.messages++;
+    this.meta = meta;
+    this.store.batch(() => {
+      try {
+        this.emit('message', { message });
+        dispatchServerMessage(message, this.targets);
+      } catch (cause) {
+        this.emit('error', {
+          error: ProtocolError.malformed('unexpected message shape', cause),
+          fatal: false,
+        });
+      }
+    });
+    this.meta = null;
+  }
+
+  private readonly targets: MessageTargets = {
+    resumption: (update) => {
+      this.connector.handleResumptionUpdate(update);
+      this.store.update({ sessionResumable: this.connector.resumeHandle !== undefined });
+    },
+    usage: (last) => {
+      const total = this.usage.handleUsage(last);
+      this.store.update({ usage: total });
+      this.emit('usage', { total, last });
+    },
+    inputTranscription: (text, finished) => {
+      this.transcript.handleInput(text, finished);
+      if (text) this.store.update({ userSpeaking: true });
+      if (finished) this.store.update({ userSpeaking: false });
+    },
+    modelAudio: (parts) => {
+      this.stats.audioChunks += parts;
+      this.stats.audioBytes += this.meta?.audioBytes ?? 0;
+      this.transcript.handleModelStart();
+      this.store.update({ agentSpeaking: true, userSpeaking: false });
+    },
+    modelText: (text) => this.transcript.handleModelText(text),
+    outputTranscription: (text, finished) => {
+      this.transcript.handleModelText(text, finished);
+      if (text) this.store.update({ agentSpeaking: true, userSpeaking: false });
+    },
+    interrupted: () => {
+      this.transcript.handleInterrupted();
+      this.store.update({ agentSpeaking: false });
+      this.emit('interrupted', {});
+    },
+    generationComplete: () => undefined,
+    turnComplete: (reason) => {
+      this.transcript.handleTurnComplete();
+      this.store.update({ agentSpeaking: false, userSpeaking: false });
+      this.emit('turncomplete', reason === undefined ? {} : { reason });
+    },
+    toolCall: (calls) => this.tools.handleToolCall(calls),
+    toolCancellation: (ids) => this.tools.handleCancellation(ids),
+    goAway: (timeLeftMs) => {
+      this.store.update({ goAwayAt: Date.now() + timeLeftMs });
+      this.emit('goaway', { timeLeftMs });
+      this.connector.handleGoAway();
+    },
+  };
+
+  private handleTransportEvent(event: TransportEvent): void {
+    if (event.type === 'error')
+      return this.emit('error', { error: reviveError(event.error), fatal: false });
+    if (event.type === 'speech-end') this.store.update({ userSpeaking: false });
+    const turn = this.metrics.handleEvent(event);
+    this.store.update({ metrics: this.metrics.current });
+    if (turn) this.emit('metrics', { turn });
+  }
+
+  private handleMediaEvent(event: MediaEvent): void {
+    if (event.type === 'needs-gesture') this.setNeedsGesture(event.needsGesture);
+    if (event.type === 'track-ended' && event.kind === 'audio')
+      this.emit('error', {
+        error: new MediaError('device-error', 'The microphone track ended'),
+        fatal: false,
+      });
+  }
+
+  private setNeedsGesture(needsGesture: boolean): void {
+    if (this.store.get().needsGesture === needsGesture) return;
+    this.store.update({ needsGesture });
+    this.emit('gesture', { needsGesture });
+  }
+
+  private deliver(message: ClientMessage): void {
+    if (!this.connector.send(message)) this.outbox.push(message);
+  }
+
+  private flushOutbox(): void {
+    const queued = this.outbox.splice(0);
+    for (const message of queued) this.deliver(message);
+  }
+
+  private requireConnected(): void {
+    if (this.status !== 'connected')
+      throw new LiveAgentError('not-connected', `Not connected (status: ${this.status})`);
+  }
+
+  private requirePushToTalk(): void {
+    this.requireConnected();
+    const config = buildConfig(this.options.config, this.options.mode, undefined);
+    if (config.realtimeInputConfig?.automaticActivityDetection?.disabled !== true)
+      throw new LiveAgentError(
+        'invalid-request',
+        'startActivity()/endActivity() need mode: "push-to-talk"',
+      );
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * Tools registry and call runner. Declarations go into setup; calls run their handler on the main
+ * thread with an AbortSignal, and the result (or error, or timeout) goes back as a toolResponse
+ * with the call's id. Tools without a handler are left to the app (sendToolResponse).
+ */
+import { LiveAgentError } from './errors.ts';
+import type { ToolDefinition } from './types.ts';
+import type { FunctionCall, FunctionDeclaration, FunctionResponse } from './wire.ts';
+
+/** What the tool manager needs from the session. */
+export interface ToolSink {
+  /** Sends one toolResponse (the session queues it while no connection is up). */
+  send(responses: FunctionResponse[]): void;
+  toolcall(call: FunctionCall): void;
+  toolresult(call: FunctionCall, response: FunctionResponse): void;
+  toolcancel(ids: string[]): void;
+  /** The pending call list changed (snapshot). */
+  pendingChanged(pending: readonly { id: string; name: string }[]): void;
+}
+
+interface Pending {
+  call: FunctionCall;
+  controller: AbortController | null;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** Builds setup declarations and runs tool calls. */
+export class ToolManager {
+  private tools = new Map<string, ToolDefinition>();
+  private readonly pending = new Map<string, Pending>();
+  private pendingList: readonly { id: string; name: string }[] = Object.freeze([]);
+
+  constructor(
+    private readonly sink: ToolSink,
+    private readonly defaultTimeoutMs: number,
+    tools: readonly ToolDefinition[] = [],
+  ) {
+    this.setTools(tools);
+  }
+
+  /** Replaces the registry (takes effect in the next setup). */
+  setTools(tools: readonly ToolDefinition[]): void {
+    this.tools = new Map(tools.map((t) => [t.name, t]));
+  }
+
+  /** `functionDeclarations` for setup; handlers stay here. */
+  declarations(): FunctionDeclaration[] {
+    return [...this.tools.values()].map((t) => {
+      const d: FunctionDeclaration = { name: t.name };
+      if (t.description !== undefined) d.description = t.description;
+      if (t.parameters !== undefined) d.parameters = t.parameters;
+      if (t.parametersJsonSchema !== undefined) d.parametersJsonSchema = t.parametersJsonSchema;
+      if (t.behavior !== undefined) d.behavior = t.behavior;
+      return d;
+    });
+  }
+
+  /** Calls awaiting a response. */
+  get pendingCalls(): readonly { id: string; name: string }[] {
+    return this.pendingList;
+  }
+
+  /** `toolCall.functionCalls`: start each call (handlers run concurrently). */
+  handleToolCall(calls: readonly FunctionCall[]): void {
+    for (const call of calls) {
+      if (!call || typeof call.name !== 'string') continue;
+      const tool = this.tools.get(call.name);
+      this.sink.toolcall(call);
+      if (!tool) {
+        this.respond(call, { error: `Unknown tool "${call.name}"` });
+        continue;
+      }
+      if (!tool.handler) {
+        this.track({ call, controller: null, timer: undefined });
+        continue;
+      }
+      this.run(call, tool, tool.handler);
+    }
+  }
+
+  /** `toolCallCancellation.ids`: abort those handlers; nothing is sent for them. */
+  handleCancellation(ids: readonly string[]): void {
+    const cancelled = ids.filter((id) => this.pending.has(id));
+    for (const id of cancelled) this.drop(id, 'cancelled by the server');
+    this.sink.toolcancel([...ids]);
+  }
+
+  /** The app's answers for handler-less tools. Every response needs the call's id. */
+  handleManualResponses(responses: readonly FunctionResponse[]): FunctionResponse[] {
+    for (const r of responses) {
+      if (!r || typeof r.id !== 'string' || r.id === '')
+        throw new LiveAgentError(
+          'invalid-request',
+          'Every FunctionResponse needs the id of its call',
+        );
+    }
+    const out = responses.map((r) => {
+      const entry = this.pending.get(r.id);
+      const tool = this.tools.get(r.name ?? entry?.call.name);
+      const withScheduling = this.withScheduling(tool, { ...r });
+      this.drop(r.id, null);
+      return { entry, response: withScheduling };
+    });
+    this.sink.send(out.map((o) => o.response));
+    for (const { entry, response } of out)
+      this.sink.toolresult(entry?.call ?? { id: response.id, name: response.name }, response);
+    return out.map((o) => o.response);
+  }
+
+  /** Aborts every running handler (disconnect, dispose). */
+  abortAll(reason: string): void {
+    for (const id of [...this.pending.keys()]) this.drop(id, reason);
+  }
+
+  private run(
+    call: FunctionCall,
+    tool: ToolDefinition,
+    handler: NonNullable<ToolDefinition['handler']>,
+  ) {
+    const controller = new AbortController();
+    const timeoutMs = tool.timeoutMs ?? this.defaultTimeoutMs;
+    const entry: Pending = { call, controller, timer: undefined };
+    entry.timer = setTimeout(() => {
+      if (this.pending.get(call.id) !== entry) return;
+      this.drop(call.id, 'timed out');
+      this.respond(call, { error: `Tool "${call.name}" timed out after ${timeoutMs} ms` }, tool);
+    }, timeoutMs);
+    this.track(entry);
+    let result: Promise<unknown>;
+    try {
+      result = Promise.resolve(
+        handler(call.args ?? {}, { signal: controller.signal, callId: call.id }),
+      );
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    result.then(
+      (value) => this.settle(entry, tool, { output: value === undefined ? null : value }),
+      (error: unknown) => this.settle(entry, tool, { error: errorMessage(error) }),
+    );
+  }
+
+  private settle(entry: Pending, tool: ToolDefinition, response: Record<string, unknown>): void {
+    // Cancelled, timed out or disconnected meanwhile: the model no longer waits for this one.
+    if (this.pending.get(entry.call.id) !== entry) return;
+    this.drop(entry.call.id, null);
+    this.respond(entry.call, response, tool);
+  }
+
+  private respond(call: FunctionCall, body: Record<string, unknown>, tool?: ToolDefinition): void {
+    const response = this.withScheduling(tool, { id: call.id, name: call.name, response: body });
+    this.sink.send([response]);
+    this.sink.toolresult(call, response);
+  }
+
+  private withScheduling(tool: ToolDefinition | undefined, r: FunctionResponse): FunctionResponse {
+    if (tool?.behavior === 'NON_BLOCKING' && r.scheduling === undefined)
+      r.scheduling = tool.scheduling ?? 'WHEN_IDLE';
+    return r;
+  }
+
+  private track(entry: Pending): void {
+    this.pending.set(entry.call.id, entry);
+    this.publish();
+  }
+
+  private drop(id: string, abortReason: string | null): void {
+    const entry = this.pending.get(id);
+    if (!entry) return;
+    this.pending.delete(id);
+    clearTimeout(entry.timer);
+    if (abortReason !== null)
+      entry.controller?.abort(new LiveAgentError('aborted', `Tool call ${abortReason}`));
+    this.publish();
+  }
+
+  private publish(): void {
+    this.pendingList = Object.freeze(
+      [...this.pending.values()].map((p) => Object.freeze({ id: p.call.id, name: p.call.name })),
+    );
+    this.sink.pendingChanged(this.pendingList);
+  }
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return typeof error === 'string' ? error : 'Tool failed';
+}
