@@ -14,6 +14,7 @@ import type {
   SetupBody,
   Tool,
 } from '../core/wire.ts';
+import { buildUrl } from './url.ts';
 import { contentsToWire, contentToWire, pick, refuse, toolToWire, vertexOnly } from './content.ts';
 
 type Json = Record<string, unknown>;
@@ -48,7 +49,9 @@ const SETUP_FIELDS = [
 export function toModelName(model: string): string {
   if (!model || model.includes('..') || model.includes('?') || model.includes('&'))
     throw new LiveAgentError('invalid-request', 'Invalid model name');
-  return model.startsWith('models/') || model.startsWith('tunedModels/') ? model : `models/${model}`;
+  return model.startsWith('models/') || model.startsWith('tunedModels/')
+    ? model
+    : `models/${model}`;
 }
 
 /**
@@ -74,7 +77,8 @@ export function buildSetup(params: OpenParams): { setup: SetupBody } {
   if (config['tools'] != null || tools.length > 0) setup.tools = tools.map(toolToWire);
   const resumption = config['sessionResumption'] as Json | undefined;
   if (resumption != null || params.resumeHandle) {
-    if (resumption?.['transparent'] !== undefined) throw vertexOnly('sessionResumption.transparent');
+    if (resumption?.['transparent'] !== undefined)
+      throw vertexOnly('sessionResumption.transparent');
     setup.sessionResumption = pick(resumption ?? {}, ['handle']);
     if (params.resumeHandle) setup.sessionResumption.handle = params.resumeHandle;
   }
@@ -136,10 +140,14 @@ export function clientContent(params: ClientContentParams = {}): ClientMessage {
 /** `toolResponse`. Every response must carry its call's `id`. */
 export function toolResponse(responses: FunctionResponse | FunctionResponse[]): ClientMessage {
   const list = Array.isArray(responses) ? responses : [responses];
-  if (list.length === 0) throw new LiveAgentError('invalid-request', 'functionResponses is required');
+  if (list.length === 0)
+    throw new LiveAgentError('invalid-request', 'functionResponses is required');
   for (const r of list) {
     if (typeof r !== 'object' || r === null || !('name' in r) || !('response' in r) || !('id' in r))
-      throw new LiveAgentError('invalid-request', 'A function response needs id, name and response');
+      throw new LiveAgentError(
+        'invalid-request',
+        'A function response needs id, name and response',
+      );
   }
   return { toolResponse: { functionResponses: list } };
 }
@@ -171,4 +179,17 @@ export function parseServerFrame(data: string | ArrayBuffer | ArrayBufferView): 
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw ProtocolError.malformed('not a JSON object');
   return value as ServerMessage;
+}
+
+/** Everything the wire needs for one open: URL (holds the credential) and setup frame. */
+export function toWireParams(params: OpenParams): {
+  url: string;
+  setup: { setup: SetupBody };
+  connectTimeoutMs: number;
+} {
+  return {
+    url: buildUrl(params.endpoint, params.credential),
+    setup: buildSetup(params),
+    connectTimeoutMs: params.connectTimeoutMs,
+  };
 }

@@ -8,7 +8,16 @@ import { LiveAgentError } from '../core/errors.ts';
 
 type Json = Record<string, unknown>;
 
-const TYPES = ['TYPE_UNSPECIFIED', 'STRING', 'NUMBER', 'INTEGER', 'BOOLEAN', 'ARRAY', 'OBJECT', 'NULL'];
+const TYPES = [
+  'TYPE_UNSPECIFIED',
+  'STRING',
+  'NUMBER',
+  'INTEGER',
+  'BOOLEAN',
+  'ARRAY',
+  'OBJECT',
+  'NULL',
+];
 
 function invalid(detail: string): LiveAgentError {
   return new LiveAgentError('invalid-request', `Invalid tool schema: ${detail}`);
@@ -62,7 +71,8 @@ export function processJsonSchema(input: Json): Json {
       out[field] = list;
     } else if (field === 'properties') {
       const props: Json = {};
-      for (const [key, sub] of Object.entries(value as Json)) props[key] = processJsonSchema(sub as Json);
+      for (const [key, sub] of Object.entries(value as Json))
+        props[key] = processJsonSchema(sub as Json);
       out[field] = props;
     } else if (field !== 'additionalProperties') {
       out[field] = value;

@@ -1,0 +1,222 @@
+/**
+ * One Gemini Live WebSocket: open → setup → setupComplete (with a timeout), typed close mapping,
+ * frames before setupComplete queued (never lost), malformed frames reported without closing.
+ * Runs in the worker (with a playback sink that takes the audio out of messages) or on any
+ * thread with an injected WebSocket constructor (direct transport, tests).
+ */
+import { ConnectionError, LiveAgentError, serializeError } from '../core/errors.ts';
+import type { ConnectionHandlers, MessageMeta } from '../core/transport.ts';
+import type { ClientMessage, ServerMessage, SetupBody } from '../core/wire.ts';
+import { encodeClientMessage, parseServerFrame } from './codec.ts';
+import { stripAudio, type AudioSink } from './audio-sink.ts';
+
+/** The subset of the WebSocket API we use (browsers, workers, `ws` in Node, fakes). */
+export interface SocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** A WebSocket constructor (`globalThis.WebSocket`, `ws`, or a fake). */
+export type SocketConstructor = new (url: string) => SocketLike;
+
+/** What the wire needs to open: the URL (holds the credential) and the finished setup frame. */
+export interface WireOpenParams {
+  url: string;
+  setup: { setup: SetupBody };
+  connectTimeoutMs: number;
+}
+
+export interface ConnectionOptions {
+  id: number;
+  WebSocket: SocketConstructor;
+  /** Where audio parts go; when set, their `data` is removed before the message is delivered. */
+  playback?: AudioSink;
+}
+
+/** An open connection after setupComplete. */
+export interface WireConnection {
+  readonly id: number;
+  readonly setupComplete: Record<string, unknown>;
+  /** True until close() is called or the socket closes. */
+  readonly isOpen: boolean;
+  /** Sends one frame; throws ConnectionError 'not-connected' once closed. */
+  send(message: ClientMessage): void;
+  /** Closes with a code (1000 or 3000–4999; others become 1000) and a reason. */
+  close(code?: number, reason?: string): void;
+}
+
+const OPEN = 1;
+const MAX_REASON_BYTES = 123;
+
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function closeCode(code: number | undefined): number {
+  return code === 1000 || (code !== undefined && code >= 3000 && code <= 4999) ? code : 1000;
+}
+
+function trimReason(reason: string): string {
+  const bytes = new TextEncoder().encode(reason);
+  if (bytes.length <= MAX_REASON_BYTES) return reason;
+  return new TextDecoder().decode(bytes.slice(0, MAX_REASON_BYTES)).replace(/\uFFFD+$/, '');
+}
+
+function notConnected(): ConnectionError {
+  return new ConnectionError('not-connected', 'The connection is closed', undefined, '');
+}
+
+type Early =
+  | { kind: 'message'; message: ServerMessage; meta: MessageMeta }
+  | { kind: 'malformed'; error: unknown };
+
+/** Opens one connection and resolves after setupComplete; rejects with a ConnectionError. */
+export function openConnection(
+  params: WireOpenParams,
+  handlers: ConnectionHandlers,
+  options: ConnectionOptions,
+): Promise<WireConnection> {
+  return new Promise<WireConnection>((resolve, reject) => {
+    let socket: SocketLike;
+    try {
+      socket = new options.WebSocket(params.url);
+    } catch (cause) {
+      // Never echo the URL: it carries the credential.
+      reject(
+        new ConnectionError('connection-lost', 'Could not create the WebSocket', undefined, '', {
+          cause,
+          retryable: true,
+        }),
+      );
+      return;
+    }
+    socket.binaryType = 'arraybuffer';
+    let state: 'connecting' | 'open' | 'closing' | 'closed' = 'connecting';
+    let early: Early[] = [];
+    let chain: Promise<void> | null = null;
+
+    const timer = setTimeout(() => {
+      fail(ConnectionError.timeout(params.connectTimeoutMs));
+    }, params.connectTimeoutMs);
+
+    function fail(error: LiveAgentError): void {
+      if (state !== 'connecting') return;
+      state = 'closed';
+      clearTimeout(timer);
+      early = [];
+      reject(error);
+      try {
+        socket.close(1000, 'setup failed');
+      } catch {
+        // Already closing or closed: nothing to release.
+      }
+    }
+
+    const connection: WireConnection = {
+      id: options.id,
+      setupComplete: {},
+      get isOpen() {
+        return state === 'open';
+      },
+      send(message) {
+        if (state !== 'open' || socket.readyState !== OPEN) throw notConnected();
+        socket.send(encodeClientMessage(message));
+      },
+      close(code, reason = 'client closed') {
+        if (state !== 'open') return;
+        state = 'closing';
+        socket.close(closeCode(code), trimReason(reason));
+      },
+    };
+
+    function deliver(item: Early): void {
+      if (item.kind === 'malformed') handlers.malformed(serializeError(item.error));
+      else handlers.message(item.message, item.meta);
+    }
+
+    function handle(data: string | ArrayBuffer | ArrayBufferView): void {
+      const receivedAt = now();
+      let message: ServerMessage;
+      try {
+        message = parseServerFrame(data);
+      } catch (error) {
+        if (state === 'connecting') early.push({ kind: 'malformed', error });
+        else if (state !== 'closed') deliver({ kind: 'malformed', error });
+        return;
+      }
+      if (state === 'connecting' && message.setupComplete !== undefined) {
+        state = 'open';
+        clearTimeout(timer);
+        (connection as { setupComplete: Record<string, unknown> }).setupComplete =
+          message.setupComplete ?? {};
+        const rest = { ...message };
+        delete rest.setupComplete;
+        const queued = early;
+        early = [];
+        resolve(connection);
+        for (const item of queued) deliver(item);
+        if (Object.keys(rest).length > 0) handle(JSON.stringify(rest));
+        return;
+      }
+      const audioBytes = stripAudio(message, receivedAt, options.playback);
+      const item: Early = { kind: 'message', message, meta: { audioBytes, receivedAt } };
+      if (state === 'connecting') early.push(item);
+      else if (state !== 'closed') deliver(item);
+    }
+
+    socket.onopen = () => {
+      if (state !== 'connecting') return;
+      try {
+        socket.send(JSON.stringify(params.setup));
+      } catch (cause) {
+        fail(
+          new ConnectionError('connection-lost', 'Could not send setup', undefined, '', {
+            cause,
+            retryable: true,
+          }),
+        );
+      }
+    };
+    socket.onmessage = (event) => {
+      const data = event.data;
+      // Blob frames decode asynchronously: keep later frames behind them so order holds.
+      if (chain || (typeof Blob !== 'undefined' && data instanceof Blob)) {
+        chain = (chain ?? Promise.resolve())
+          .then(async () => handle(data instanceof Blob ? await data.text() : (data as string)))
+          .catch((error: unknown) => handlers.malformed(serializeError(error)));
+        const mine = chain;
+        void mine.then(() => {
+          if (chain === mine) chain = null;
+        });
+        return;
+      }
+      handle(data as string | ArrayBuffer);
+    };
+    socket.onerror = () => {
+      fail(
+        new ConnectionError(
+          'connection-lost',
+          'WebSocket failed before setup completed',
+          undefined,
+          '',
+          { retryable: true },
+        ),
+      );
+    };
+    socket.onclose = (event) => {
+      if (state === 'connecting') {
+        fail(ConnectionError.fromClose(event.code, event.reason));
+        return;
+      }
+      if (state === 'closed') return;
+      state = 'closed';
+      handlers.close({ code: event.code, reason: event.reason });
+    };
+  });
+}

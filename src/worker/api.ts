@@ -1,0 +1,141 @@
+/**
+ * The worker's RPC implementation, separate from live.worker.ts so tests can expose it over a
+ * real MessageChannel in one thread with a fake WebSocket and fake pipes injected.
+ */
+import { ConnectionError, serializeError } from '../core/errors.ts';
+import type { TransportEvent } from '../core/transport.ts';
+import {
+  openConnection,
+  type SocketConstructor,
+  type WireConnection,
+} from '../transport/connection.ts';
+import type { AudioSink } from '../transport/audio-sink.ts';
+import type { CapturePipe, CreateCapturePipe, CreatePlaybackPipe, PlaybackPipe } from './pipes.ts';
+import type {
+  ConnectionPortMessage,
+  EventPortMessage,
+  WorkerApi,
+  WorkerMedia,
+} from './protocol.ts';
+import { CaptureRouter } from './router.ts';
+
+export interface WorkerDeps {
+  WebSocket: SocketConstructor;
+  createCapturePipe: CreateCapturePipe;
+  createPlaybackPipe: CreatePlaybackPipe;
+  /** Pre-connect audio buffer bound (default 5000 ms). */
+  maxBufferMs?: number;
+}
+
+function unknownConnection(id: number): ConnectionError {
+  return new ConnectionError('not-connected', `No open connection ${id}`, undefined, '');
+}
+
+/** Builds the object live.worker.ts exposes with comlink. */
+export function createWorkerApi(deps: WorkerDeps): WorkerApi {
+  const connections = new Map<number, { wire: WireConnection; port: MessagePort }>();
+  const eventPorts: MessagePort[] = [];
+  let capture: CapturePipe | null = null;
+  let playback: PlaybackPipe | null = null;
+  let micEnabled = true;
+
+  const emit = (event: TransportEvent): void => {
+    const msg: EventPortMessage = { type: 'event', event };
+    for (const port of eventPorts) port.postMessage(msg);
+  };
+  const router = new CaptureRouter({ maxBufferMs: deps.maxBufferMs, onEvent: emit });
+  // Connections outlive pipe swaps: the sink always targets the current playback pipe.
+  const sink: AudioSink = {
+    push: (data, rate, at) => playback?.push(data, rate, at),
+    interrupt: (at) => playback?.interrupt(at),
+    endTurn: () => playback?.endTurn(),
+  };
+
+  return {
+    async open(id, params, port) {
+      const post = (msg: ConnectionPortMessage): void => port.postMessage(msg);
+      try {
+        const wire = await openConnection(
+          params,
+          {
+            message: (message, meta) => post({ type: 'message', message, meta }),
+            malformed: (error) => post({ type: 'malformed', error }),
+            close: (info) => {
+              const entry = connections.get(id);
+              if (entry) router.release(entry.wire);
+              connections.delete(id);
+              // The main side closes the port after reading this (closing here could drop it).
+              post({ type: 'close', info });
+            },
+          },
+          { id, WebSocket: deps.WebSocket, playback: sink },
+        );
+        connections.set(id, { wire, port });
+        return { ok: true, setupComplete: wire.setupComplete };
+      } catch (error) {
+        port.close();
+        return { ok: false, error: serializeError(error) };
+      }
+    },
+
+    send(id, message) {
+      const entry = connections.get(id);
+      try {
+        if (!entry) throw unknownConnection(id);
+        entry.wire.send(message);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, error: serializeError(error) };
+      }
+    },
+
+    activate(id) {
+      const entry = connections.get(id);
+      if (entry) router.activate(entry.wire);
+    },
+
+    close(id, code, reason) {
+      connections.get(id)?.wire.close(code, reason);
+    },
+
+    attachMedia(media: WorkerMedia) {
+      if (media.capture) {
+        capture?.close();
+        capture = deps.createCapturePipe(
+          { port: media.capture.port, inputRate: media.capture.sampleRate },
+          (frame) => router.handleFrame(frame),
+          (event) => {
+            if (event.type === 'speech-end') emit(event);
+          },
+        );
+        capture.setEnabled(micEnabled);
+      }
+      if (media.playback) {
+        playback?.close();
+        playback = deps.createPlaybackPipe(
+          { port: media.playback.port, outputRate: media.playback.sampleRate },
+          (event) => emit(event.type === 'stats' ? { ...event, type: 'playback' } : event),
+        );
+      }
+    },
+
+    setMicEnabled(enabled) {
+      micEnabled = enabled;
+      capture?.setEnabled(enabled);
+      router.setMicEnabled(enabled);
+    },
+
+    subscribe(port) {
+      eventPorts.push(port);
+    },
+
+    dispose() {
+      for (const { wire } of connections.values()) wire.close(1000, 'disposed');
+      capture?.close();
+      playback?.close();
+      capture = playback = null;
+      for (const port of eventPorts) port.close();
+      eventPorts.length = 0;
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Routes microphone frames to the active connection. While there is none (pre-connect,
+ * reconnecting, goAway hand-off) frames are buffered — bounded, oldest dropped — and flushed in
+ * order on activate(), so the user's first words are never lost.
+ */
+import type { TransportEvent } from '../core/transport.ts';
+import type { WireConnection } from '../transport/connection.ts';
+import { audioStreamEnd, realtimeAudio } from '../transport/codec.ts';
+import type { CaptureFrame } from './pipes.ts';
+
+const CAPTURE_RATE = 16000;
+
+export interface RouterOptions {
+  /** Longest audio kept while no connection is active (default 5000 ms). */
+  maxBufferMs?: number;
+  onEvent(event: TransportEvent): void;
+}
+
+/** Microphone frame router (one per worker). */
+export class CaptureRouter {
+  private active: WireConnection | null = null;
+  private buffer: CaptureFrame[] = [];
+  private bufferedSamples = 0;
+  private droppedSamples = 0;
+  private micEnabled = true;
+  private readonly maxSamples: number;
+
+  constructor(private readonly options: RouterOptions) {
+    this.maxSamples = ((options.maxBufferMs ?? 5000) * CAPTURE_RATE) / 1000;
+  }
+
+  /** Milliseconds of audio waiting for a connection. */
+  get bufferedMs(): number {
+    return (this.bufferedSamples * 1000) / CAPTURE_RATE;
+  }
+
+  /** One 16 kHz frame from the capture pipe. */
+  handleFrame(frame: CaptureFrame): void {
+    if (!this.micEnabled) return;
+    if (this.active?.isOpen) {
+      if (this.trySend(this.active, frame)) return;
+      this.active = null;
+    }
+    this.buffer.push(frame);
+    this.bufferedSamples += frame.samples;
+    while (this.bufferedSamples > this.maxSamples && this.buffer.length > 1) {
+      const old = this.buffer.shift() as CaptureFrame;
+      this.bufferedSamples -= old.samples;
+      this.droppedSamples += old.samples;
+    }
+  }
+
+  /** Makes `connection` the audio destination and flushes the buffer to it, in order. */
+  activate(connection: WireConnection): void {
+    this.active = connection;
+    if (this.droppedSamples > 0) {
+      this.options.onEvent({
+        type: 'capture-dropped',
+        ms: (this.droppedSamples * 1000) / CAPTURE_RATE,
+      });
+      this.droppedSamples = 0;
+    }
+    const pending = this.buffer;
+    this.buffer = [];
+    this.bufferedSamples = 0;
+    for (const [i, frame] of pending.entries()) {
+      if (!this.trySend(connection, frame)) {
+        // The connection died mid-flush: keep the rest for the next one.
+        this.active = null;
+        for (const rest of pending.slice(i)) this.handleFrame(rest);
+        return;
+      }
+    }
+    if (pending.length > 0 && !this.micEnabled) this.trySendEnd(connection);
+  }
+
+  /** Forgets `connection` when it closes. */
+  release(connection: WireConnection): void {
+    if (this.active === connection) this.active = null;
+  }
+
+  /** Off: frames are discarded and the active connection gets one `audioStreamEnd`. */
+  setMicEnabled(enabled: boolean): void {
+    if (enabled === this.micEnabled) return;
+    this.micEnabled = enabled;
+    if (!enabled && this.active?.isOpen) this.trySendEnd(this.active);
+  }
+
+  private trySend(connection: WireConnection, frame: CaptureFrame): boolean {
+    if (!connection.isOpen) return false;
+    try {
+      connection.send(realtimeAudio(frame.data, CAPTURE_RATE));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private trySendEnd(connection: WireConnection): void {
+    try {
+      connection.send(audioStreamEnd());
+    } catch {
+      // Closed meanwhile: the server ends the turn anyway.
+    }
+  }
+}
