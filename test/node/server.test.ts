@@ -8,7 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoogleGenAI, Modality, type LiveServerMessage } from '@google/genai';
 import { createEmulator } from '../../src/emulator/index.ts';
-import { createTokenHandler, toNodeHandler, type TokenHandlerOptions } from '../../src/server/index.ts';
+import {
+  createTokenHandler,
+  toNodeHandler,
+  type TokenHandlerOptions,
+} from '../../src/server/index.ts';
 
 const API_KEY = 'AIzaTEST-secret-key-0123456789abcdefghijk';
 const MODEL = 'gemini-3.8-live';
@@ -51,19 +55,21 @@ describe('createTokenHandler', () => {
       apiKey: body.token,
       httpOptions: { apiVersion: 'v1alpha', baseUrl: emulator.url },
     });
-    const setupDone = Promise.withResolvers<LiveServerMessage>();
+    let resolve!: (m: LiveServerMessage) => void;
+    let reject!: (e: unknown) => void;
+    const setupDone = new Promise<LiveServerMessage>((res, rej) => ((resolve = res), (reject = rej)));
     const session = await ai.live.connect({
       model: MODEL,
       config: { responseModalities: [Modality.AUDIO] },
       callbacks: {
         onmessage: (m) => {
-          if (m.setupComplete) setupDone.resolve(m);
+          if (m.setupComplete) resolve(m);
         },
-        onerror: (e) => setupDone.reject(e),
-        onclose: (e) => setupDone.reject(new Error(`closed ${e.code} ${e.reason}`)),
+        onerror: (e) => reject(e),
+        onclose: (e) => reject(new Error(`closed ${e.code} ${e.reason}`)),
       },
     });
-    await expect(setupDone.promise).resolves.toBeTruthy();
+    await expect(setupDone).resolves.toBeTruthy();
     session.close();
   });
 
@@ -118,7 +124,9 @@ describe('createTokenHandler', () => {
   });
 
   it('answers 405 to anything but POST/OPTIONS', async () => {
-    const res = await handler()(new Request(`${SITE}/api/live-token`, { headers: { origin: SITE } }));
+    const res = await handler()(
+      new Request(`${SITE}/api/live-token`, { headers: { origin: SITE } }),
+    );
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toContain('POST');
     expect((await json(res)).error.code).toBe('method-not-allowed');
