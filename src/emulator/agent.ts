@@ -9,9 +9,11 @@ import { decodePcm16, rateOf } from './pcm.ts';
 import type { Script, TurnContext } from './script.ts';
 import type { EmulatorSession } from './session.ts';
 import { sleep, speak } from './speaker.ts';
+import { builtinReply } from './builtin.ts';
 import { findDeclaration, ToolCalls } from './tools.ts';
 import type { EmulatorSettings } from './types.ts';
-import { concat, EnergyVad } from './vad.ts';
+import { Listener } from './listener.ts';
+import { usageFor } from './usage.ts';
 
 /** What a resumption handle restores. */
 export interface AgentSnapshot {
@@ -48,9 +50,6 @@ interface Reply {
   text: string;
 }
 
-const AUDIO_TOKENS_PER_S = 32;
-const FRAME_TOKENS = 258;
-
 /** One session's agent. */
 export class Agent {
   history: Content[] = [];
@@ -59,18 +58,29 @@ export class Agent {
   audioInMs = 0;
   readonly tools: ToolCalls;
   private current: Reply | undefined;
-  private vad: EnergyVad | undefined;
+  private readonly listener: Listener;
   private echo: Int16Array | undefined;
-  private manual: Int16Array[] | undefined;
   private idleQueue: UserTurn[] = [];
-  private lastCancelled: string[] = [];
+  /** @internal Calls cancelled by the last interruption (for the built-in "cancel"). */
+  lastCancelled: string[] = [];
 
   constructor(
     private readonly host: AgentHost,
     /** Effective setup; contextUpdate may change instructions and tools. */
     readonly setup: SetupBody,
   ) {
-    this.tools = new ToolCalls((m) => host.send(m), (l) => host.log(l));
+    this.tools = new ToolCalls(
+      (m) => host.send(m),
+      (l) => host.log(l),
+    );
+    this.listener = new Listener(
+      {
+        started: () => this.speechStarted(),
+        ended: (ms, audio) => this.speechEnded(ms, audio),
+      },
+      () => this.vadOptions(),
+      () => this.manualActivity,
+    );
   }
 
   /** True while a reply is being generated or streamed. */
@@ -80,11 +90,18 @@ export class Agent {
 
   snapshot(): AgentSnapshot {
     const { history, turns, videoFrames, audioInMs } = this;
-    return structuredClone({ history, turns, videoFrames, audioInMs, toolCalls: this.tools.issued });
+    return structuredClone({
+      history,
+      turns,
+      videoFrames,
+      audioInMs,
+      toolCalls: this.tools.issued,
+    });
   }
 
   restore(s: AgentSnapshot): void {
-    Object.assign(this, structuredClone({ history: s.history, turns: s.turns }));
+    this.history = structuredClone(s.history);
+    this.turns = s.turns;
     this.videoFrames = s.videoFrames;
     this.audioInMs = s.audioInMs;
     this.tools.issued = s.toolCalls;
@@ -99,37 +116,30 @@ export class Agent {
 
   /** Handles one `realtimeInput` message (all of its fields, in a sensible order). */
   realtimeInput(input: Record<string, unknown>): void {
-    if (input.activityStart !== undefined) this.activityStart();
-    const audio = input.audio as { data?: string; mimeType?: string } | undefined;
-    if (audio) this.audio(audio.data ?? '', audio.mimeType);
-    if (input.video !== undefined) this.videoFrames += 1;
-    if (input.activityEnd !== undefined) this.activityEnd();
-    if (input.audioStreamEnd === true && !this.manualActivity) {
-      const end = this.vad?.flush();
-      if (end?.type === 'end') this.speechEnded(end.speechMs, end.audio);
+    const manualSignal = input.activityStart !== undefined || input.activityEnd !== undefined;
+    if (manualSignal && !this.manualActivity) {
+      // Google refuses explicit activity signals while its own VAD is on.
+      const detail = 'activityStart/activityEnd need automaticActivityDetection.disabled';
+      return this.host.fail(1007, 'Request contains an invalid argument.', detail);
     }
+    if (input.activityStart !== undefined) this.listener.activityStart();
+    const audio = input.audio as { data?: string; mimeType?: string } | undefined;
+    if (audio) {
+      let samples: Int16Array;
+      try {
+        samples = decodePcm16(audio.data ?? '');
+      } catch {
+        return this.host.fail(1007, 'Request contains an invalid argument.', 'audio is not base64');
+      }
+      const rate = rateOf(audio.mimeType);
+      this.audioInMs += (samples.length / rate) * 1000;
+      this.listener.audio(samples, rate);
+    }
+    if (input.video !== undefined) this.videoFrames += 1;
+    if (input.activityEnd !== undefined) this.listener.activityEnd();
+    if (input.audioStreamEnd === true) this.listener.streamEnd();
     if (typeof input.text === 'string' && input.text.length > 0) {
       void this.respond({ kind: 'text', text: input.text, audioMs: 0 });
-    }
-  }
-
-  private audio(data: string, mimeType: string | undefined): void {
-    let samples: Int16Array;
-    try {
-      samples = decodePcm16(data);
-    } catch {
-      return this.host.fail(1007, 'Request contains an invalid argument.', 'audio is not base64');
-    }
-    const rate = rateOf(mimeType);
-    this.audioInMs += (samples.length / rate) * 1000;
-    if (this.manualActivity) {
-      this.manual?.push(rate === 16000 ? samples : samples.slice());
-      return;
-    }
-    if (!this.vad || this.vad.rate !== rate) this.vad = new EnergyVad(() => this.vadOptions(), rate);
-    for (const event of this.vad.push(samples)) {
-      if (event.type === 'start') this.speechStarted();
-      else this.speechEnded(event.speechMs, event.audio);
     }
   }
 
@@ -139,25 +149,6 @@ export class Agent {
     };
     const vad = this.host.settings.vad;
     return { ...vad, silenceMs: aad.silenceDurationMs ?? vad.silenceMs };
-  }
-
-  private activityStart(): void {
-    if (!this.manualActivity) {
-      const detail = 'activityStart sent while automatic activity detection is enabled';
-      return this.host.fail(1007, 'Request contains an invalid argument.', detail);
-    }
-    this.manual = [];
-    this.speechStarted();
-  }
-
-  private activityEnd(): void {
-    if (!this.manualActivity) {
-      const detail = 'activityEnd sent while automatic activity detection is enabled';
-      return this.host.fail(1007, 'Request contains an invalid argument.', detail);
-    }
-    const audio = concat(this.manual ?? []);
-    this.manual = undefined;
-    this.speechEnded((audio.length / 16000) * 1000, audio);
   }
 
   private speechStarted(): void {
@@ -241,7 +232,7 @@ export class Agent {
       const rule = turn.kind === 'tool' ? undefined : this.findRule(turn.text);
       if (fixedReply !== undefined) await ctx.say(fixedReply);
       else if (rule) auto = (await rule.handler({ ...ctx, match: rule.match })) !== false;
-      else await this.builtin(ctx);
+      else await builtinReply(ctx, this);
     } catch (e) {
       if (!signal.aborted) this.host.log(`reply failed: ${(e as Error).message}`);
     }
@@ -295,51 +286,18 @@ export class Agent {
         const decl = findDeclaration(this.setup, name);
         const behavior = options.behavior ?? decl?.behavior ?? 'BLOCKING';
         const call = this.tools.call(name, args, behavior !== 'NON_BLOCKING', reply);
-        this.history.push({ role: 'model', parts: [{ functionCall: { id: call.id, name, args } }] });
+        this.history.push({
+          role: 'model',
+          parts: [{ functionCall: { id: call.id, name, args } }],
+        });
         return call.result;
       },
       send: (m) => this.host.send(m),
     };
   }
 
-  private async builtin(ctx: TurnContext): Promise<void> {
-    const call = /\bcall\s+([A-Za-z_][\w.-]*)(?:\s+(\{[\s\S]*\}))?/i.exec(ctx.text);
-    if (call && ctx.kind === 'text') return this.builtinCall(ctx, call[1] ?? '', call[2]);
-    if (/\bcancel\b/i.test(ctx.text) && ctx.kind === 'text') {
-      const ids = [...this.lastCancelled, ...this.tools.cancel()];
-      this.lastCancelled = [];
-      await ctx.say(ids.length ? `Okay, I cancelled ${ids.length} call.` : 'Nothing to cancel.');
-      return;
-    }
-    const seen = this.videoFrames > 0 ? ` I have seen ${plural(this.videoFrames, 'frame')}.` : '';
-    const heard =
-      ctx.kind === 'audio'
-        ? `I heard ${(ctx.audioMs / 1000).toFixed(1)} s of speech.`
-        : `You said: ${ctx.text.trim()}`;
-    await ctx.say(`${heard}${seen}`);
-  }
-
-  private async builtinCall(ctx: TurnContext, name: string, rawArgs: string | undefined) {
-    const decl = findDeclaration(this.setup, name);
-    if (!decl) return void (await ctx.say(`I have no tool called ${name}.`));
-    let args: Record<string, unknown> = {};
-    try {
-      args = rawArgs ? (JSON.parse(rawArgs) as Record<string, unknown>) : {};
-    } catch {
-      return void (await ctx.say(`The arguments for ${name} are not valid JSON.`));
-    }
-    const result = ctx.callTool(name, args);
-    if (decl.behavior === 'NON_BLOCKING') {
-      void result.then((r) => this.lateResult(name, r)).catch(() => undefined);
-      await ctx.say(`Okay, I started ${name}.`);
-      return;
-    }
-    const response = await result;
-    await ctx.say(`${name} returned ${JSON.stringify(response.response)}.`);
-  }
-
   /** A NON_BLOCKING result: spoken now, when idle, or never, per its `scheduling`. */
-  private lateResult(name: string, r: FunctionResponse): void {
+  lateResult(name: string, r: FunctionResponse): void {
     const turn: UserTurn = {
       kind: 'tool',
       text: `${name} finished: ${JSON.stringify(r.response)}.`,
@@ -352,31 +310,17 @@ export class Agent {
   }
 
   private finishTurn(reply: Reply): void {
-    const modality = responseModality(this.setup);
-    const responseTokens =
-      modality === 'AUDIO'
-        ? Math.round((reply.audioMs / 1000) * AUDIO_TOKENS_PER_S)
-        : Math.ceil(reply.text.length / 4);
-    const textTokens = Math.ceil(JSON.stringify([this.setup.systemInstruction ?? '', this.history]).length / 4);
-    const audioTokens = Math.round((this.audioInMs / 1000) * AUDIO_TOKENS_PER_S);
-    const videoTokens = this.videoFrames * FRAME_TOKENS;
-    const promptTokens = textTokens + audioTokens + videoTokens;
-    const promptDetails = [
-      { modality: 'TEXT', tokenCount: textTokens },
-      ...(audioTokens ? [{ modality: 'AUDIO', tokenCount: audioTokens }] : []),
-      ...(videoTokens ? [{ modality: 'IMAGE', tokenCount: videoTokens }] : []),
-    ];
-    this.host.send({ serverContent: { generationComplete: true } });
-    this.host.send({
-      serverContent: { turnComplete: true },
-      usageMetadata: {
-        promptTokenCount: promptTokens,
-        responseTokenCount: responseTokens,
-        totalTokenCount: promptTokens + responseTokens,
-        promptTokensDetails: promptDetails,
-        responseTokensDetails: [{ modality, tokenCount: responseTokens }],
-      },
+    const usageMetadata = usageFor({
+      systemInstruction: this.setup.systemInstruction,
+      history: this.history,
+      audioInMs: this.audioInMs,
+      videoFrames: this.videoFrames,
+      modality: responseModality(this.setup),
+      replyAudioMs: reply.audioMs,
+      replyText: reply.text,
     });
+    this.host.send({ serverContent: { generationComplete: true } });
+    this.host.send({ serverContent: { turnComplete: true }, usageMetadata });
     const handle = this.host.issueHandle(this.snapshot());
     if (handle) this.host.send({ sessionResumptionUpdate: { newHandle: handle, resumable: true } });
     this.host.session.emit('reply', { text: reply.text, audioMs: reply.audioMs });
@@ -387,8 +331,4 @@ export class Agent {
 export function responseModality(setup: SetupBody): 'AUDIO' | 'TEXT' {
   const mods = (setup.generationConfig?.responseModalities ?? []) as string[];
   return mods.length > 0 && mods.every((m) => m.toUpperCase() === 'TEXT') ? 'TEXT' : 'AUDIO';
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

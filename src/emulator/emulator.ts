@@ -176,7 +176,7 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
 
   private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const { path, url } = parseTarget(req.url);
-      const m = WS_PATH.exec(path);
+    const m = WS_PATH.exec(path);
     if (!m) {
       const body = `No WebSocket route ${path}. ${routesHint()}`;
       this.settings.log(`[emulator] 404 upgrade ${path}`);
@@ -207,7 +207,11 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
 
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const session = new EmulatorSession(ws, {
-        settings: { ...this.settings, audio: { ...this.settings.audio }, vad: { ...this.settings.vad } },
+        settings: {
+          ...this.settings,
+          audio: { ...this.settings.audio },
+          vad: { ...this.settings.vad },
+        },
         route: { path, apiVersion, method },
         credential,
         token,

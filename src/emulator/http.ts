@@ -55,11 +55,19 @@ export async function handleHttp(ctx: HttpContext, req: IncomingMessage, res: Se
   const method = req.method ?? 'GET';
   if (method === 'OPTIONS') return end(res, 204);
   if (path === '/health' || path === '/healthz') {
-    return json(res, 200, { status: 'ok', sessions: ctx.liveSessions(), uptimeMs: Date.now() - ctx.startedAt });
+    return json(res, 200, {
+      status: 'ok',
+      sessions: ctx.liveSessions(),
+      uptimeMs: Date.now() - ctx.startedAt,
+    });
   }
   if (path === '/' && method === 'GET') return json(res, 200, describe());
   if (WS_PATH.test(path)) {
-    return error(res, 426, 'This is a WebSocket endpoint: connect with ws:// (Upgrade: websocket).');
+    return error(
+      res,
+      426,
+      'This is a WebSocket endpoint: connect with ws:// (Upgrade: websocket).',
+    );
   }
   const tokenRoute = /^\/(v1alpha|v1beta)\/auth_tokens$/.exec(path);
   if (!tokenRoute) {

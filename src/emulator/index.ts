@@ -10,7 +10,10 @@ export type { SessionEvents } from './session.ts';
 export { Script } from './script.ts';
 export type { TurnContext, TurnHandler, SetupHook, MessageHook } from './script.ts';
 export { ToolCallCancelledError } from './tools.ts';
-export { INVALID as INVALID_ARGUMENT_REASON, MEDIA_CHUNKS as MEDIA_CHUNKS_REASON } from './protocol.ts';
+export {
+  INVALID as INVALID_ARGUMENT_REASON,
+  MEDIA_CHUNKS as MEDIA_CHUNKS_REASON,
+} from './protocol.ts';
 export { encodePcm16, decodePcm16 } from './pcm.ts';
 export type {
   AudioPacing,

@@ -28,7 +28,13 @@ export interface SessionContext {
   globalScript: Script;
 }
 
-const TOP_LEVEL = new Set(['setup', 'clientContent', 'realtimeInput', 'toolResponse', 'contextUpdate']);
+const TOP_LEVEL = new Set([
+  'setup',
+  'clientContent',
+  'realtimeInput',
+  'toolResponse',
+  'contextUpdate',
+]);
 const REALTIME = new Set([
   'audio',
   'video',
@@ -47,7 +53,10 @@ type Routed =
   | { error: string; reason?: string };
 
 /** Checks one parsed client frame and normalises its field names. */
-export function routeMessage(message: Record<string, unknown> | undefined, expectSetup: boolean): Routed {
+export function routeMessage(
+  message: Record<string, unknown> | undefined,
+  expectSetup: boolean,
+): Routed {
   if (!message) return { error: 'frame is not a JSON object' };
   const keys = Object.keys(message);
   if (keys.length !== 1) {
@@ -75,11 +84,18 @@ export function routeMessage(message: Record<string, unknown> | undefined, expec
         return { error: `realtimeInput.${k} needs {data, mimeType}` };
       }
     }
-    if (normalized.audio && !/^audio\//.test(String((normalized.audio as { mimeType?: unknown }).mimeType ?? 'audio/pcm'))) {
+    if (
+      normalized.audio &&
+      !/^audio\//.test(String((normalized.audio as { mimeType?: unknown }).mimeType ?? 'audio/pcm'))
+    ) {
       return { error: 'realtimeInput.audio mimeType must be audio/*' };
     }
   }
-  if (key === 'clientContent' && normalized.turns !== undefined && !Array.isArray(normalized.turns)) {
+  if (
+    key === 'clientContent' &&
+    normalized.turns !== undefined &&
+    !Array.isArray(normalized.turns)
+  ) {
     return { error: 'clientContent.turns must be a list' };
   }
   if (key === 'toolResponse' && !Array.isArray(normalized.functionResponses)) {

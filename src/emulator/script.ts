@@ -43,7 +43,10 @@ export type SetupHook = (
 ) => void | boolean | Promise<void | boolean>;
 
 /** Sees every parsed client frame after setup; return true to skip the built-in handling. */
-export type MessageHook = (session: EmulatorSession, message: Record<string, unknown>) => void | boolean;
+export type MessageHook = (
+  session: EmulatorSession,
+  message: Record<string, unknown>,
+) => void | boolean;
 
 interface TextRule {
   pattern: RegExp | undefined;

@@ -141,7 +141,10 @@ export class EmulatorSession extends EventEmitter<SessionEvents> {
   close(code = 1000, reason = ''): void {
     if (this.phase === 'closed' || this.closeInfo) return;
     // A close reason is limited to 123 bytes on the wire; ws throws beyond that.
-    const short = Buffer.from(reason).subarray(0, 123).toString('utf8').replace(/\uFFFD+$/, '');
+    const short = Buffer.from(reason)
+      .subarray(0, 123)
+      .toString('utf8')
+      .replace(/\uFFFD+$/, '');
     this.closeInfo = { code, reason: short, by: 'server' };
     this.log(`close ${code} ${short}`);
     this.ws.close(code, short);
@@ -194,10 +197,13 @@ export class EmulatorSession extends EventEmitter<SessionEvents> {
     const past = options.includePast === false ? undefined : this.received.find(test);
     if (past) return Promise.resolve(past);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.off('message', onMessage);
-        reject(new Error(`${this.id}: no matching client message within ${timeoutMs} ms`));
-      }, (options.timeoutMs ??= 5000));
+      const timer = setTimeout(
+        () => {
+          this.off('message', onMessage);
+          reject(new Error(`${this.id}: no matching client message within ${timeoutMs} ms`));
+        },
+        (options.timeoutMs ??= 5000),
+      );
       const timeoutMs = options.timeoutMs;
       const onMessage = (f: FrameRecord): void => {
         if (!test(f)) return;
@@ -223,7 +229,11 @@ export class EmulatorSession extends EventEmitter<SessionEvents> {
 
   private onFrame(data: RawData, isBinary: boolean): void {
     const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    const frame = record(raw.toString('utf8'), isBinary, this.settings.record ? this.received : undefined);
+    const frame = record(
+      raw.toString('utf8'),
+      isBinary,
+      this.settings.record ? this.received : undefined,
+    );
     this.emit('message', frame);
     if (this.phase === 'closed' || this.closeInfo) return;
     const routed = routeMessage(frame.message, this.phase === 'awaiting-setup');

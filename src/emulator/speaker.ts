@@ -63,7 +63,8 @@ async function speakText(target: SpeakTarget, text: string, signal: AbortSignal)
     if (signal.aborted) return { completed: false, audioMs: 0, deliveredText: delivered };
     target.send({ serverContent: { modelTurn: { role: 'model', parts: [{ text: piece }] } } });
     delivered += piece;
-    if (!(await sleep(20, signal))) return { completed: false, audioMs: 0, deliveredText: delivered };
+    if (!(await sleep(20, signal)))
+      return { completed: false, audioMs: 0, deliveredText: delivered };
   }
   return { completed: true, audioMs: 0, deliveredText: delivered };
 }
@@ -95,7 +96,9 @@ async function speakAudio(target: SpeakTarget, text: string, signal: AbortSignal
       serverContent: {
         modelTurn: {
           role: 'model',
-          parts: [{ inlineData: { mimeType: `audio/pcm;rate=${OUTPUT_RATE}`, data: encodePcm16(slice) } }],
+          parts: [
+            { inlineData: { mimeType: `audio/pcm;rate=${OUTPUT_RATE}`, data: encodePcm16(slice) } },
+          ],
         },
       },
     });

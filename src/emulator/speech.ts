@@ -48,7 +48,7 @@ export function tones(text: string): Int16Array {
   for (let w = 0; w < count; w++) {
     const word = words[w] ?? '';
     // Pitch from the word itself so the same text always sounds the same.
-    const f0 = 140 + ((hash(word) % 8) * 15);
+    const f0 = 140 + (hash(word) % 8) * 15;
     const base = w * (wordLen + gapLen);
     for (let i = 0; i < wordLen; i++) {
       const t = i / OUTPUT_RATE;

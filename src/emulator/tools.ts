@@ -4,7 +4,12 @@
  * issued without closing. A response without id (Vertex style) matches the oldest call by name.
  */
 import { randomInt } from 'node:crypto';
-import type { FunctionDeclaration, FunctionResponse, ServerMessage, SetupBody } from '../core/wire.ts';
+import type {
+  FunctionDeclaration,
+  FunctionResponse,
+  ServerMessage,
+  SetupBody,
+} from '../core/wire.ts';
 
 /** Rejection reason of a call the emulator cancelled (barge-in, "cancel", close). */
 export class ToolCallCancelledError extends Error {
@@ -68,8 +73,7 @@ export class ToolCalls {
   respond(responses: FunctionResponse[]): FunctionResponse[] {
     const matched: FunctionResponse[] = [];
     for (const r of responses) {
-      const id =
-        r.id ?? [...this.pending.values()].find((p) => p.name === r.name)?.id ?? '(no id)';
+      const id = r.id ?? [...this.pending.values()].find((p) => p.name === r.name)?.id ?? '(no id)';
       const p = this.pending.get(id);
       if (!p) {
         this.log(`toolResponse for unknown or cancelled id ${id} ignored`);
@@ -97,7 +101,9 @@ export class ToolCalls {
 
   /** Cancels the blocking calls a reply is waiting for (the user barged in). */
   cancelOwnedBy(owner: object): string[] {
-    return this.cancel([...this.pending.values()].filter((p) => p.owner === owner && p.blocking).map((p) => p.id));
+    return this.cancel(
+      [...this.pending.values()].filter((p) => p.owner === owner && p.blocking).map((p) => p.id),
+    );
   }
 
   /** Rejects everything without telling the client (the socket is gone). */

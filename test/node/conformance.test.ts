@@ -143,7 +143,13 @@ const setupCases: [string, LiveConnectConfig][] = [
       tools: [
         {
           functionDeclarations: [
-            { name: 'w', parameters: { $schema: 'http://json-schema.org/draft-07/schema#', ...weatherSchema } as never },
+            {
+              name: 'w',
+              parameters: {
+                $schema: 'http://json-schema.org/draft-07/schema#',
+                ...weatherSchema,
+              } as never,
+            },
           ],
         },
       ],
@@ -194,7 +200,12 @@ const setupCases: [string, LiveConnectConfig][] = [
   ['sessionResumption with handle', { sessionResumption: { handle: 'resume-123' } }],
   [
     'contextWindowCompression',
-    { contextWindowCompression: { triggerTokens: '25600', slidingWindow: { targetTokens: '12800' } } },
+    {
+      contextWindowCompression: {
+        triggerTokens: '25600',
+        slidingWindow: { targetTokens: '12800' },
+      },
+    },
   ],
   ['proactivity', { proactivity: { proactiveAudio: true } }],
   [
@@ -261,11 +272,19 @@ const clientCases: [string, (s: Session) => void, ClientMessage][] = [
     (s) => s.sendRealtimeInput({ video: { data: jpeg, mimeType: 'image/jpeg' } }),
     realtimeVideo(jpeg),
   ],
-  ['realtime text', (s) => s.sendRealtimeInput({ text: 'hello there' }), realtimeText('hello there')],
+  [
+    'realtime text',
+    (s) => s.sendRealtimeInput({ text: 'hello there' }),
+    realtimeText('hello there'),
+  ],
   ['activityStart', (s) => s.sendRealtimeInput({ activityStart: {} }), activityStart()],
   ['activityEnd', (s) => s.sendRealtimeInput({ activityEnd: {} }), activityEnd()],
   ['audioStreamEnd', (s) => s.sendRealtimeInput({ audioStreamEnd: true }), audioStreamEnd()],
-  ['clientContent string', (s) => s.sendClientContent({ turns: 'Hi' }), clientContent({ turns: 'Hi' })],
+  [
+    'clientContent string',
+    (s) => s.sendClientContent({ turns: 'Hi' }),
+    clientContent({ turns: 'Hi' }),
+  ],
   [
     'clientContent Content[] turnComplete false',
     (s) =>
@@ -350,7 +369,10 @@ describe('endpoint URL equals @google/genai', () => {
   });
 
   it('https maps to wss and a path prefix is kept', () => {
-    const url = buildUrl('https://proxy.example.com/gemini/', { kind: 'token', value: 'auth_tokens/a b' });
+    const url = buildUrl('https://proxy.example.com/gemini/', {
+      kind: 'token',
+      value: 'auth_tokens/a b',
+    });
     expect(url).toBe(
       'wss://proxy.example.com/gemini/ws/google.ai.generativelanguage.v1alpha.GenerativeService.' +
         'BidiGenerateContentConstrained?access_token=auth_tokens%2Fa%20b',
