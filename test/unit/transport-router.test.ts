@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { TransportEvent } from '../../src/core/transport.ts';
+import type { ClientMessage } from '../../src/core/wire.ts';
+import type { WireConnection } from '../../src/transport/connection.ts';
+import { CaptureRouter } from '../../src/worker/router.ts';
+import { frame } from './transport-fakes.ts';
+
+function fakeConnection(id = 1) {
+  const sent: ClientMessage[] = [];
+  const conn = {
+    id,
+    setupComplete: {},
+    isOpen: true,
+    send(message: ClientMessage) {
+      if (!conn.isOpen) throw new Error('closed');
+      sent.push(message);
+    },
+    close() {
+      conn.isOpen = false;
+    },
+  };
+  return { conn: conn as WireConnection & { isOpen: boolean }, sent };
+}
+
+/** The frame numbers that reached a connection as realtimeInput.audio. */
+function audioOf(sent: ClientMessage[]): (string | 'END')[] {
+  return sent.map((m) => {
+    const input = (m as { realtimeInput: Record<string, { data?: string; mimeType?: string }> })
+      .realtimeInput;
+    if ('audioStreamEnd' in input) return 'END';
+    expect(input['audio']?.mimeType).toBe('audio/pcm;rate=16000');
+    return input['audio']!.data!;
+  });
+}
+
+describe('CaptureRouter', () => {
+  it('buffers frames until activate, flushes them in order, then sends directly', () => {
+    const router = new CaptureRouter({ onEvent: () => {} });
+    for (let i = 0; i < 10; i++) router.handleFrame(frame(i));
+    expect(router.bufferedMs).toBe(200);
+    const { conn, sent } = fakeConnection();
+    router.activate(conn);
+    router.handleFrame(frame(10));
+    expect(audioOf(sent)).toEqual(Array.from({ length: 11 }, (_, i) => `f${i}`));
+    expect(router.bufferedMs).toBe(0);
+  });
+
+  it('keeps at most 5 s, drops the oldest and reports how much', () => {
+    const events: TransportEvent[] = [];
+    const router = new CaptureRouter({ onEvent: (e) => events.push(e) });
+    for (let i = 0; i < 300; i++) router.handleFrame(frame(i)); // 6 s of 20 ms frames
+    expect(router.bufferedMs).toBe(5000);
+    const { conn, sent } = fakeConnection();
+    router.activate(conn);
+    const got = audioOf(sent);
+    expect(got).toHaveLength(250);
+    expect(got[0]).toBe('f50');
+    expect(got.at(-1)).toBe('f299');
+    expect(events).toEqual([{ type: 'capture-dropped', ms: 1000 }]);
+  });
+
+  it('mic off sends exactly one audioStreamEnd and discards frames', () => {
+    const router = new CaptureRouter({ onEvent: () => {} });
+    const { conn, sent } = fakeConnection();
+    router.activate(conn);
+    router.handleFrame(frame(1));
+    router.setMicEnabled(false);
+    router.setMicEnabled(false);
+    router.handleFrame(frame(2));
+    router.setMicEnabled(true);
+    router.handleFrame(frame(3));
+    expect(audioOf(sent)).toEqual(['f1', 'END', 'f3']);
+  });
+
+  it('buffers again when the active connection closes, for the next one (hand-off)', () => {
+    const router = new CaptureRouter({ onEvent: () => {} });
+    const a = fakeConnection(1);
+    router.activate(a.conn);
+    router.handleFrame(frame(1));
+    a.conn.close();
+    router.handleFrame(frame(2));
+    router.release(a.conn);
+    router.handleFrame(frame(3));
+    const b = fakeConnection(2);
+    router.activate(b.conn);
+    expect(audioOf(a.sent)).toEqual(['f1']);
+    expect(audioOf(b.sent)).toEqual(['f2', 'f3']);
+  });
+
+  it('sends audioStreamEnd after flushing audio captured before the mic was muted', () => {
+    const router = new CaptureRouter({ onEvent: () => {} });
+    router.handleFrame(frame(1));
+    router.setMicEnabled(false);
+    const { conn, sent } = fakeConnection();
+    router.activate(conn);
+    expect(audioOf(sent)).toEqual(['f1', 'END']);
+  });
+});
