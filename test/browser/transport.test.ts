@@ -1,0 +1,171 @@
+/**
+ * The real module worker (src/worker/live.worker.ts) in every engine: a WebSocket from the
+ * worker, server messages back on the main thread, typed errors across the boundary.
+ */
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { transfer, wrap } from 'comlink';
+import { ConnectionError, LiveAgentError, type SerializedError } from '../../src/core/errors.ts';
+import type {
+  CloseInfo,
+  LiveTransport,
+  MessageMeta,
+  OpenParams,
+} from '../../src/core/transport.ts';
+import type { ServerMessage } from '../../src/core/wire.ts';
+import { clientContent } from '../../src/transport/codec.ts';
+import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
+import type { ConnectionPortMessage, WorkerApi } from '../../src/worker/protocol.ts';
+
+const newWorker = () =>
+  new Worker(new URL('../../src/worker/live.worker.ts', import.meta.url), { type: 'module' });
+
+const workers: Worker[] = [];
+const transports: LiveTransport[] = [];
+afterEach(() => {
+  transports.splice(0).forEach((t) => t.dispose());
+  workers.splice(0).forEach((w) => w.terminate());
+});
+
+function recorder() {
+  const messages: { message: ServerMessage; meta: MessageMeta }[] = [];
+  const malformed: SerializedError[] = [];
+  const closes: CloseInfo[] = [];
+  return {
+    messages,
+    malformed,
+    closes,
+    handlers: {
+      message: (message: ServerMessage, meta: MessageMeta) => messages.push({ message, meta }),
+      malformed: (e: SerializedError) => malformed.push(e),
+      close: (info: CloseInfo) => closes.push(info),
+    },
+  };
+}
+
+describe('live.worker.ts RPC against a loopback echo server', () => {
+  // The echo server returns what we send: a "setup" frame that is a setupComplete completes
+  // setup, and every later frame comes back as a server message.
+  async function openEcho() {
+    const worker = newWorker();
+    workers.push(worker);
+    const api = wrap<WorkerApi>(worker);
+    const channel = new MessageChannel();
+    const received: ConnectionPortMessage[] = [];
+    channel.port1.onmessage = (e: MessageEvent<ConnectionPortMessage>) => received.push(e.data);
+    const result = await api.open(
+      1,
+      { url: inject('echoUrl'), setup: { setupComplete: {} } as never, connectTimeoutMs: 5000 },
+      transfer(channel.port2, [channel.port2]),
+    );
+    return { api, result, received };
+  }
+
+  it('completes setup and round-trips text frames in order', async () => {
+    const { api, result, received } = await openEcho();
+    expect(result).toEqual({ ok: true, setupComplete: {} });
+    for (let i = 0; i < 5; i++)
+      await api.send(1, { serverContent: { outputTranscription: { text: `t${i}` } } } as never);
+    await expect.poll(() => received.length).toBe(5);
+    expect(
+      received.map((m) =>
+        m.type === 'message' ? m.message.serverContent?.outputTranscription?.text : m.type,
+      ),
+    ).toEqual(['t0', 't1', 't2', 't3', 't4']);
+  });
+
+  it('strips model audio in the worker and reports its size', async () => {
+    const { api, received } = await openEcho();
+    const data = btoa(String.fromCharCode(...new Uint8Array(960)));
+    await api.send(1, {
+      serverContent: {
+        modelTurn: {
+          parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data } }, { text: 'x' }],
+        },
+      },
+    } as never);
+    await expect.poll(() => received.length).toBe(1);
+    const msg = received[0]!;
+    expect(msg.type).toBe('message');
+    if (msg.type !== 'message') return;
+    expect(msg.meta.audioBytes).toBe(960);
+    expect(msg.message.serverContent?.modelTurn?.parts).toEqual([
+      { inlineData: { mimeType: 'audio/pcm;rate=24000' } },
+      { text: 'x' },
+    ]);
+  });
+
+  it('closes with our code and reason, then refuses sends with a typed error', async () => {
+    const { api, received } = await openEcho();
+    await api.close(1, 4001, 'test done');
+    await expect.poll(() => received.at(-1)?.type).toBe('close');
+    expect(received.at(-1)).toEqual({ type: 'close', info: { code: 4001, reason: 'test done' } });
+    const sent = await api.send(1, { realtimeInput: { text: 'late' } });
+    expect(sent.ok).toBe(false);
+    if (!sent.ok)
+      expect(sent.error).toMatchObject({ name: 'ConnectionError', code: 'not-connected' });
+  });
+});
+
+const base = (endpoint: string): OpenParams => ({
+  endpoint,
+  credential: { kind: 'apiKey', value: 'emulator-key' },
+  model: 'gemini-3.8-live',
+  config: { responseModalities: ['AUDIO' as never], outputAudioTranscription: {} },
+  functionDeclarations: [],
+  connectTimeoutMs: 5000,
+});
+
+describe('createWorkerTransport (main thread)', () => {
+  it('surfaces an unreachable endpoint as a retryable ConnectionError', async () => {
+    const t = createWorkerTransport({ worker: newWorker() });
+    transports.push(t);
+    // Port 9 on loopback: nothing listens, the socket fails before open.
+    const error = await t
+      .open(base('http://127.0.0.1:9'), recorder().handlers)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).code).toBe('connection-lost');
+    expect((error as ConnectionError).retryable).toBe(true);
+    expect((error as Error).message).not.toContain('emulator-key');
+  });
+
+  it('fails open with a typed error when the worker script cannot load', async () => {
+    const t = createWorkerTransport({ workerUrl: new URL('/no-such-worker.js', location.href) });
+    transports.push(t);
+    const error = await t
+      .open(base('http://127.0.0.1:9'), recorder().handlers)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LiveAgentError);
+    expect((error as LiveAgentError).code).toBe('unsupported');
+  });
+
+  const emulatorUrl = inject('emulatorUrl');
+  it.skipIf(!emulatorUrl)('talks to the emulator: setup, text turn, close', async () => {
+    const t = createWorkerTransport({ worker: newWorker() });
+    transports.push(t);
+    const rec = recorder();
+    const conn = await t.open(base(emulatorUrl), rec.handlers);
+    conn.send(clientContent({ turns: 'Hello there' }));
+    await expect
+      .poll(() => rec.messages.some((m) => m.message.serverContent?.turnComplete), {
+        timeout: 15_000,
+      })
+      .toBe(true);
+    conn.close(1000, 'bye');
+    await expect.poll(() => rec.closes.length).toBe(1);
+    expect(rec.closes[0]!.code).toBe(1000);
+  });
+
+  it.skipIf(!emulatorUrl)('a refused API key arrives as a typed ConnectionError', async () => {
+    const t = createWorkerTransport({ worker: newWorker() });
+    transports.push(t);
+    const params = {
+      ...base(emulatorUrl),
+      credential: { kind: 'apiKey' as const, value: 'wrong' },
+    };
+    const error = await t.open(params, recorder().handlers).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).closeCode).toBe(1008);
+    expect((error as ConnectionError).code).toBe('auth-rejected');
+  });
+});
