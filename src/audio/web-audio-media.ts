@@ -51,6 +51,7 @@ class WebAudioGraph implements WebAudioMedia {
   private micEnabled = true;
   private started: Promise<MediaPorts> | undefined;
   private closed = false;
+  private contextClosing: Promise<void> | undefined;
   private readonly unlock = () => {
     if (this.needsGesture) void this.resume();
   };
@@ -65,7 +66,8 @@ class WebAudioGraph implements WebAudioMedia {
 
   start(): Promise<MediaPorts> {
     this.started ??= this.open().catch(async (error: unknown) => {
-      await this.close();
+      this.closed = true;
+      await this.release();
       throw error;
     });
     return this.started;
@@ -75,7 +77,7 @@ class WebAudioGraph implements WebAudioMedia {
     checkEnvironment();
     const o = this.options;
     this.stream = await openMic(micConstraints(o, o.deviceId));
-    this.alive();
+    this.alive(); // the catch in start() releases what was opened
     this.watchTrack();
     const { ctx, owned, source } = await contextForStream(this.stream, o.audioContext);
     this.context = ctx;
@@ -270,13 +272,19 @@ class WebAudioGraph implements WebAudioMedia {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
     this.closed = true;
+    await this.release();
+  }
+
+  /** Frees whatever exists; safe to call again (a start() that lost a race with close()). */
+  private async release(): Promise<void> {
     navigator.mediaDevices?.removeEventListener('devicechange', this.onDeviceChange);
     document.removeEventListener('pointerdown', this.unlock, true);
     document.removeEventListener('keydown', this.unlock, true);
     this.context?.removeEventListener('statechange', this.onStateChange);
     this.stopMic();
+    this.stream = undefined;
+    this.source = undefined;
     const stop: WorkletControl = { type: 'stop' };
     for (const node of [this.capture, this.playback]) {
       if (!node) continue;
@@ -285,15 +293,18 @@ class WebAudioGraph implements WebAudioMedia {
       node.port.close();
       node.disconnect();
     }
+    this.capture = this.playback = undefined;
     this.gain?.disconnect();
-    for (const port of this.workerPorts) port.close();
+    for (const port of this.workerPorts.splice(0)) port.close();
     if (this.element) {
       this.element.pause();
       this.element.srcObject = null;
       this.element.remove();
+      this.element = undefined;
     }
     this.levels = { input: ZERO, output: ZERO };
-    if (this.owned && this.context && this.context.state !== 'closed') await this.context.close();
-    this.listeners.clear();
+    const ctx = this.context;
+    if (this.owned && ctx && ctx.state !== 'closed') this.contextClosing ??= ctx.close();
+    await this.contextClosing;
   }
 }

@@ -1,0 +1,297 @@
+/**
+ * Microphone path in a real engine: createWebAudioMedia → capture worklet → MessagePort →
+ * capture pipe (run here in the page over the real channel) → 16 kHz, 20 ms base64 frames.
+ * The fake mics differ per engine (TESTING-ENGINES.md): Chromium plays the speech WAV, Firefox a
+ * 1 kHz sine at 0.1, WebKit a 150 Hz hum at 0.1 with beeps.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import captureUrl from '../../worklets/capture.worklet.ts?worker&url';
+import playbackUrl from '../../worklets/playback.worklet.ts?worker&url';
+import { createWebAudioMedia, type WebAudioMedia } from '../../src/audio/index.ts';
+import { createCapturePipe, type TimedCaptureFrame } from '../../src/worker/capture-pipe.ts';
+import type { CaptureEvent } from '../../src/worker/pipes.ts';
+import { decodePcm16Base64 } from '../../src/dsp/index.ts';
+import { LiveAgentError } from '../../src/core/errors.ts';
+
+const workletUrls = { capture: captureUrl, playback: playbackUrl };
+const ua = navigator.userAgent;
+const engine = ua.includes('Firefox') ? 'firefox' : ua.includes('Chrome') ? 'chromium' : 'webkit';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const open: WebAudioMedia[] = [];
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((m) => m.close()));
+});
+
+async function capture(ms: number, options: Parameters<typeof createWebAudioMedia>[0] = {}) {
+  const media = createWebAudioMedia({ workletUrls, ...options });
+  open.push(media);
+  const ports = await media.start();
+  const frames: TimedCaptureFrame[] = [];
+  const events: CaptureEvent[] = [];
+  const cap = ports.capture!;
+  const pipe = createCapturePipe(
+    { port: cap.port, inputRate: cap.sampleRate },
+    (f) => frames.push(f as TimedCaptureFrame),
+    (e) => events.push(e),
+  );
+  await sleep(ms);
+  pipe.close();
+  return { media, ports, frames, events, pipe };
+}
+
+function decodeAll(frames: TimedCaptureFrame[]): Float32Array {
+  const out = new Float32Array(frames.length * 320);
+  frames.forEach((f, i) => out.set(decodePcm16Base64(f.data), i * 320));
+  return out;
+}
+
+/** Amplitude of the `hz` component (Goertzel), for a sine of amplitude A this returns ≈ A. */
+function toneAmplitude(x: Float32Array, hz: number, rate: number): number {
+  const w = (2 * Math.PI * hz) / rate;
+  let re = 0;
+  let im = 0;
+  for (let i = 0; i < x.length; i++) {
+    re += x[i]! * Math.cos(w * i);
+    im -= x[i]! * Math.sin(w * i);
+  }
+  return (2 * Math.hypot(re, im)) / x.length;
+}
+
+const rms = (x: Float32Array) => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / x.length);
+
+describe(`capture (${engine})`, () => {
+  test('frames are 20 ms at 16 kHz (320 samples, 640 bytes) and continuous', async () => {
+    const { frames, ports } = await capture(2000);
+    expect(ports.capture!.sampleRate).toBeGreaterThanOrEqual(16000);
+    expect(new Set(frames.map((f) => f.samples))).toEqual(new Set([320]));
+    expect(new Set(frames.map((f) => atob(f.data).length))).toEqual(new Set([640]));
+    const span = frames.at(-1)!.capturedAt - frames[0]!.capturedAt;
+    // Each frame is 20 ms of audio: the frame count must match the captured span (Firefox's
+    // mock audio clock runs ±5 % off real time, hence the range).
+    expect(span).toBeGreaterThan(1200);
+    expect((frames.length - 1) * 20).toBeGreaterThan(span * 0.85);
+    expect((frames.length - 1) * 20).toBeLessThan(span * 1.15);
+    // Frames are produced as the audio arrives, not bunched: median spacing ≈ 20 ms.
+    const gaps = frames.slice(1).map((f, i) => f.at - frames[i]!.at);
+    gaps.sort((a, b) => a - b);
+    expect(gaps[Math.floor(gaps.length / 2)]!).toBeGreaterThan(8);
+    expect(gaps[Math.floor(gaps.length / 2)]!).toBeLessThan(32);
+  });
+
+  test('carries the fake microphone signal', async () => {
+    const { frames, events, media } = await capture(engine === 'chromium' ? 3200 : 1500);
+    const pcm = decodeAll(frames.slice(5)); // first 10–30 ms are priming zeros
+    expect(rms(pcm)).toBeGreaterThan(0.005); // a wrong WAV path would give exact zeros
+    if (engine === 'firefox') {
+      expect(toneAmplitude(pcm, 1000, 16000)).toBeGreaterThan(0.08);
+      expect(toneAmplitude(pcm, 1000, 16000)).toBeLessThan(0.12);
+      expect(rms(pcm)).toBeCloseTo(0.0707, 2);
+    } else if (engine === 'webkit') {
+      expect(toneAmplitude(pcm, 150, 16000)).toBeGreaterThan(0.04);
+      expect(toneAmplitude(pcm, 150, 16000)).toBeGreaterThan(5 * toneAmplitude(pcm, 400, 16000));
+    } else {
+      // Speech then silence: loud 20 ms frames (> −26 dBFS) and near-silent ones both occur, and
+      // the local VAD sees the utterance start.
+      const levels = frames.map((f) => f.rms);
+      expect(levels.filter((r) => r > 0.05).length).toBeGreaterThan(10);
+      expect(levels.filter((r) => r < 0.003).length).toBeGreaterThan(10);
+      expect(events.find((e) => e.type === 'speech-start')).toBeDefined();
+    }
+    const { input } = media.getLevels();
+    expect(input.peak).toBeGreaterThanOrEqual(input.rms);
+  });
+
+  test('input levels reach the main thread at ~30 Hz', async () => {
+    const media = createWebAudioMedia({ workletUrls });
+    open.push(media);
+    await media.start();
+    const seen = new Set<number>();
+    for (let i = 0; i < 40; i++) {
+      seen.add(media.getLevels().input.rms);
+      await sleep(25);
+    }
+    // 1 s of polling every 25 ms: about 30 distinct level messages.
+    expect(seen.size).toBeGreaterThan(15);
+    expect(Math.max(...seen)).toBeGreaterThan(0.001);
+    if (engine === 'firefox') expect(media.getLevels().input.rms).toBeCloseTo(0.0707, 2);
+  });
+
+  test('setMicEnabled(false) stops frames and zeroes the level; true resumes', async () => {
+    const media = createWebAudioMedia({ workletUrls });
+    open.push(media);
+    const ports = await media.start();
+    const frames: TimedCaptureFrame[] = [];
+    const pipe = createCapturePipe(
+      { port: ports.capture!.port, inputRate: ports.capture!.sampleRate },
+      (f) => frames.push(f as TimedCaptureFrame),
+      () => {},
+    );
+    await sleep(400);
+    media.setMicEnabled(false);
+    await sleep(100);
+    const atPause = frames.length;
+    await sleep(500);
+    expect(frames.length - atPause).toBe(0);
+    expect(media.getLevels().input.rms).toBe(0);
+    media.setMicEnabled(true);
+    await sleep(500);
+    expect(frames.length - atPause).toBeGreaterThan(15);
+    pipe.close();
+  });
+
+  test('an unknown deviceId fails with MediaError no-device', async () => {
+    const media = createWebAudioMedia({ workletUrls, deviceId: 'no-such-device' });
+    const error = await media.start().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LiveAgentError);
+    expect((error as LiveAgentError).code).toBe('no-device');
+  });
+
+  test('unreachable worklet URLs fail with MediaError unsupported and release the mic', async () => {
+    const streams = recordStreams();
+    try {
+      const media = createWebAudioMedia({
+        workletUrls: { capture: '/nope/capture.js', playback: '/nope/playback.js' },
+      });
+      const error = await media.start().catch((e: unknown) => e);
+      expect((error as LiveAgentError).code).toBe('unsupported');
+      expect(streams.tracks().map((t) => t.readyState)).toEqual(['ended']);
+    } finally {
+      streams.restore();
+    }
+  });
+});
+
+/** Records every stream getUserMedia hands out. */
+function recordStreams() {
+  const md = navigator.mediaDevices;
+  const original = md.getUserMedia;
+  const streams: MediaStream[] = [];
+  md.getUserMedia = async function (this: MediaDevices, c?: MediaStreamConstraints) {
+    const s = await original.call(this, c);
+    streams.push(s);
+    return s;
+  };
+  return {
+    tracks: () => streams.flatMap((s) => s.getTracks()),
+    restore: () => {
+      md.getUserMedia = original;
+    },
+  };
+}
+
+/** Replaces the global AudioContext with a recording subclass (first one at `firstRate`). */
+function recordContexts(firstRate?: number) {
+  const Original = globalThis.AudioContext;
+  const made: AudioContext[] = [];
+  globalThis.AudioContext = class extends Original {
+    constructor(options?: AudioContextOptions) {
+      const forced =
+        made.length === 0 && firstRate ? { ...options, sampleRate: firstRate } : options;
+      super(forced);
+      made.push(this);
+    }
+  };
+  return {
+    made,
+    restore: () => {
+      globalThis.AudioContext = Original;
+    },
+  };
+}
+
+describe(`lifecycle (${engine})`, () => {
+  test('old-Firefox fallback: a different-sample-rate NotSupportedError → context at another rate, still 16 kHz 20 ms frames', async () => {
+    const probe = new AudioContext();
+    const defaultRate = probe.sampleRate;
+    await probe.close();
+    const forcedRate = defaultRate === 32000 ? 22050 : 32000;
+    const original = AudioContext.prototype.createMediaStreamSource;
+    AudioContext.prototype.createMediaStreamSource = function (this: AudioContext, s) {
+      if (this.sampleRate !== defaultRate)
+        throw new DOMException(
+          'AudioContext.createMediaStreamSource: Connecting AudioNodes from AudioContexts with different sample-rate is currently not supported.',
+          'NotSupportedError',
+        );
+      return original.call(this, s);
+    };
+    const contexts = recordContexts(forcedRate);
+    try {
+      const { frames, ports } = await capture(1200);
+      expect(contexts.made[0]!.sampleRate).toBe(forcedRate);
+      expect(contexts.made[0]!.state).toBe('closed');
+      expect(ports.capture!.sampleRate).toBe(defaultRate);
+      expect(ports.playback!.sampleRate).toBe(defaultRate);
+      expect(new Set(frames.map((f) => f.samples))).toEqual(new Set([320]));
+      expect(frames.length).toBeGreaterThan(30); // ≥ 0.6 s of 20 ms frames in 1.2 s
+    } finally {
+      AudioContext.prototype.createMediaStreamSource = original;
+      contexts.restore();
+    }
+  });
+
+  test('30 start/close cycles leave no live track, open context or audio element', async () => {
+    const streams = recordStreams();
+    const contexts = recordContexts();
+    try {
+      for (let i = 0; i < 30; i++) {
+        const media = createWebAudioMedia({ workletUrls });
+        const ports = await media.start();
+        expect(ports.capture!.sampleRate).toBe(contexts.made.at(-1)!.sampleRate);
+        expect(document.querySelectorAll('audio').length).toBe(1);
+        await media.close();
+      }
+      expect(streams.tracks()).toHaveLength(30);
+      expect(streams.tracks().filter((t) => t.readyState !== 'ended')).toHaveLength(0);
+      expect(contexts.made).toHaveLength(30);
+      expect(contexts.made.filter((c) => c.state !== 'closed')).toHaveLength(0);
+      expect(document.querySelectorAll('audio').length).toBe(0);
+    } finally {
+      streams.restore();
+      contexts.restore();
+    }
+  }, 90_000);
+
+  test('close() during start() rejects start with aborted and releases everything', async () => {
+    const streams = recordStreams();
+    try {
+      const media = createWebAudioMedia({ workletUrls });
+      const started = media.start().catch((e: unknown) => e);
+      await sleep(0);
+      await media.close();
+      const result = await started;
+      expect((result as LiveAgentError).code).toBe('aborted');
+      await sleep(50);
+      expect(streams.tracks().filter((t) => t.readyState !== 'ended')).toHaveLength(0);
+      expect(document.querySelectorAll('audio').length).toBe(0);
+    } finally {
+      streams.restore();
+    }
+  });
+
+  test('needsGesture: a context stuck suspended asks for a gesture; pointerdown unlocks it', async () => {
+    const ctx = new AudioContext();
+    await ctx.suspend();
+    // Simulate WebKit's autoplay gate: resume() stays pending until a user gesture.
+    const gate = Object.assign(ctx, { resume: () => new Promise<void>(() => {}) });
+    const media = createWebAudioMedia({ workletUrls, audioContext: gate, outputRoute: 'context' });
+    open.push(media);
+    const events: boolean[] = [];
+    media.on((e) => {
+      if (e.type === 'needs-gesture') events.push(e.needsGesture);
+    });
+    await media.start();
+    expect(ctx.state).toBe('suspended');
+    expect(media.needsGesture).toBe(true);
+    expect(events).toEqual([true]);
+    delete (ctx as { resume?: unknown }).resume; // the "gesture": resume works again
+    document.dispatchEvent(new Event('pointerdown'));
+    for (let i = 0; i < 50 && media.needsGesture; i++) await sleep(20);
+    expect(ctx.state).toBe('running');
+    expect(media.needsGesture).toBe(false);
+    expect(events).toEqual([true, false]);
+    await media.close();
+    expect(ctx.state).toBe('running'); // an injected context belongs to the app
+    await ctx.close();
+  });
+});
