@@ -1,0 +1,302 @@
+/**
+ * `<live-agent>`: a voice agent in one tag. Thin by design: attributes → session options,
+ * session snapshots → shadow-DOM UI, session events → `live-agent-*` DOM events. Importing this
+ * module registers nothing (see ./index.ts); the session and media are created on first connect.
+ */
+import { LiveAgentError } from '../core/errors.ts';
+import { LIVE_AGENT_EVENT_TYPES, type LiveAgentEventType } from '../core/events.ts';
+import type { LiveMedia } from '../core/media.ts';
+import { LiveAgentSession } from '../core/session.ts';
+import { initialSnapshot } from '../core/session-support.ts';
+import type { LiveConfig, LiveTransport } from '../core/transport.ts';
+import type { LiveAgentSnapshot, LiveAgentStatus, TokenSource, ToolDefinition } from '../core/types.ts';
+import { createDefaultDeps } from './deps.ts';
+import { LiveAgentEvent } from './events.ts';
+import { SESSION_ATTRIBUTES, sessionOptions } from './options.ts';
+import { applyStyles } from './styles.ts';
+import { LiveAgentView } from './view.ts';
+
+/** What a session is built from; override `createSessionDeps()` to inject fakes in tests. */
+export interface SessionDeps {
+  transport: LiveTransport;
+  media?: LiveMedia | null;
+  fetch?: typeof fetch;
+}
+
+const IDLE: LiveAgentSnapshot = Object.freeze(initialSnapshot(false));
+
+const ACTIVE: ReadonlySet<LiveAgentStatus> = new Set(['connecting', 'connected', 'reconnecting']);
+
+/** The `<live-agent>` custom element class (registered by `live-agent/element` or the IIFE). */
+export class LiveAgentElement extends HTMLElement {
+  /** Where worker/worklet files live when no `asset-base` attribute is set (the IIFE sets it). */
+  static assetBase: string | undefined;
+  static readonly observedAttributes = [...SESSION_ATTRIBUTES, 'metrics'];
+
+  private current: LiveAgentSession | null = null;
+  private creating: Promise<LiveAgentSession> | null = null;
+  private view: LiveAgentView | null = null;
+  private dirty = true;
+  private generation = 0;
+  private localError: LiveAgentError | null = null;
+  private unsubscribers: (() => void)[] = [];
+  private raf = 0;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private holding = false;
+  private toolList: ToolDefinition[] = [];
+  private configValue: LiveConfig | undefined;
+  private tokenValue: TokenSource | undefined;
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' });
+  }
+
+  /** The session behind the element; null until the first `connect()`. */
+  get session(): LiveAgentSession | null {
+    return this.current;
+  }
+
+  /** `idle | connecting | connected | reconnecting | closed | error`. */
+  get status(): LiveAgentStatus {
+    return this.snapshot().status;
+  }
+
+  /** Function tools the model may call; updating them while connected re-declares them. */
+  get tools(): ToolDefinition[] {
+    return this.toolList;
+  }
+  set tools(tools: ToolDefinition[]) {
+    this.toolList = [...tools];
+    this.current?.setTools(this.toolList);
+  }
+
+  /** Extra `LiveConnectConfig` (attributes `voice`, `language`, `instructions` win); next connect. */
+  get config(): LiveConfig | undefined {
+    return this.configValue;
+  }
+  set config(config: LiveConfig | undefined) {
+    this.configValue = config;
+    this.dirty = true;
+  }
+
+  /** Token source used instead of `token-url` (string, async function or `{url, init}`). */
+  get token(): TokenSource | undefined {
+    return this.tokenValue;
+  }
+  set token(token: TokenSource | undefined) {
+    this.tokenValue = token;
+    this.dirty = true;
+  }
+
+  /** Opens the microphone and connects; resolves once the session is live. Rejects with a LiveAgentError. */
+  async connect(): Promise<void> {
+    this.localError = null;
+    let session: LiveAgentSession;
+    try {
+      session = await this.ensureSession();
+    } catch (error) {
+      const wrapped =
+        error instanceof LiveAgentError ? error : new LiveAgentError('unsupported', String(error), { cause: error });
+      this.localError = wrapped;
+      this.dispatchEvent(new LiveAgentEvent('error', { error: wrapped, fatal: true }));
+      this.render();
+      throw wrapped;
+    }
+    await session.connect();
+  }
+
+  /** Ends the conversation and releases the microphone; the element can connect again. */
+  async disconnect(): Promise<void> {
+    this.endHold();
+    await this.current?.disconnect();
+  }
+
+  /** Sends a typed user turn. Throws `not-connected` before the first connect. */
+  sendText(text: string): void {
+    if (!this.current) throw new LiveAgentError('not-connected', 'Call connect() before sendText()');
+    this.current.sendText(text);
+  }
+
+  connectedCallback(): void {
+    const root = this.shadowRoot!;
+    if (!this.view) {
+      applyStyles(root);
+      this.view = new LiveAgentView(root);
+      this.wire(this.view);
+    }
+    this.render();
+    if (this.hasAttribute('auto-connect') && !ACTIVE.has(this.status)) {
+      // Failures are shown in the UI and dispatched as live-agent-error.
+      this.connect().catch(() => undefined);
+    }
+  }
+
+  disconnectedCallback(): void {
+    // A move (remove + re-insert in one task) must not drop the conversation.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.teardown();
+    });
+  }
+
+  attributeChangedCallback(name: string): void {
+    if (name === 'metrics') this.render();
+    else this.dirty = true;
+  }
+
+  /** Builds the session's transport and media; tests override it to inject fakes. */
+  protected createSessionDeps(): Promise<SessionDeps> {
+    return createDefaultDeps(this.getAttribute('asset-base') ?? LiveAgentElement.assetBase);
+  }
+
+  private ensureSession(): Promise<LiveAgentSession> {
+    const existing = this.current;
+    // Changed attributes apply on the next connect from a resting state, never mid-conversation.
+    if (existing && (!this.dirty || ACTIVE.has(existing.status))) return Promise.resolve(existing);
+    return (this.creating ??= this.createSession().finally(() => (this.creating = null)));
+  }
+
+  private async createSession(): Promise<LiveAgentSession> {
+    const options = sessionOptions({
+      attr: (name) => this.getAttribute(name),
+      token: this.tokenValue,
+      config: this.configValue,
+      tools: this.toolList,
+      baseUrl: this.ownerDocument.baseURI,
+    });
+    const generation = ++this.generation;
+    this.release();
+    const deps = await this.createSessionDeps();
+    if (generation !== this.generation) {
+      deps.transport.dispose();
+      void deps.media?.close();
+      throw new LiveAgentError('aborted', 'The element was removed while connecting');
+    }
+    const session = new LiveAgentSession(options, deps);
+    this.current = session;
+    this.dirty = false;
+    this.unsubscribers.push(session.subscribe(() => this.render()));
+    for (const key of LIVE_AGENT_EVENT_TYPES) {
+      const k = key as 'status';
+      this.unsubscribers.push(session.on(k, (detail) => this.dispatchEvent(new LiveAgentEvent(k, detail))));
+    }
+    this.render();
+    return session;
+  }
+
+  /** Drops the current session (listeners, loops, worker, microphone). */
+  private release(): void {
+    for (const off of this.unsubscribers.splice(0)) off();
+    this.current?.dispose();
+    this.current = null;
+    this.holding = false;
+  }
+
+  private teardown(): void {
+    this.generation++;
+    this.release();
+    this.dirty = true;
+    this.render();
+  }
+
+  private snapshot(): LiveAgentSnapshot {
+    if (this.current) return this.current.getSnapshot();
+    return this.localError ? { ...IDLE, status: 'error', error: this.localError } : IDLE;
+  }
+
+  private get pushToTalk(): boolean {
+    return this.getAttribute('mode') === 'push-to-talk';
+  }
+
+  private render(): void {
+    const s = this.snapshot();
+    const active = ACTIVE.has(s.status) && this.isConnected;
+    if (s.status !== 'connected') this.holding = false;
+    const ctx = { pushToTalk: this.pushToTalk, holding: this.holding, now: Date.now() };
+    this.view?.render(s, ctx, this.hasAttribute('metrics'));
+    // Levels animate only while a conversation is on; the countdown ticks only after goAway.
+    if (active && !this.raf && this.view) this.raf = requestAnimationFrame(this.frame);
+    if (!active && this.raf) {
+      cancelAnimationFrame(this.raf);
+      this.raf = 0;
+    }
+    const counting = s.goAwayAt !== null && active;
+    if (counting && this.ticker === undefined) this.ticker = setInterval(() => this.render(), 1000);
+    if (!counting && this.ticker !== undefined) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  private readonly frame = (): void => {
+    this.raf = 0;
+    if (!this.current || !this.view) return;
+    this.view.setLevels(this.current.getLevels());
+    this.raf = requestAnimationFrame(this.frame);
+  };
+
+  private wire(v: LiveAgentView): void {
+    const ptt = () => this.pushToTalk && this.status === 'connected';
+    v.talk.addEventListener('click', () => {
+      if (ptt()) return; // push-to-talk: pointer and Space handle the held state
+      if (ACTIVE.has(this.status)) void this.disconnect();
+      else this.connect().catch(() => undefined);
+    });
+    v.talk.addEventListener('pointerdown', (e) => {
+      if (!ptt() || e.button !== 0) return;
+      v.talk.setPointerCapture?.(e.pointerId);
+      this.startHold();
+    });
+    for (const type of ['pointerup', 'pointercancel', 'blur'] as const) {
+      v.talk.addEventListener(type, () => this.endHold());
+    }
+    v.talk.addEventListener('keydown', (e) => {
+      if (e.key !== ' ' || !ptt()) return;
+      e.preventDefault(); // no click on keyup either: the held state is the action
+      if (!e.repeat) this.startHold();
+    });
+    v.talk.addEventListener('keyup', (e) => {
+      if (e.key !== ' ' || !this.holding) return;
+      e.preventDefault();
+      this.endHold();
+    });
+    v.end.addEventListener('click', () => void this.disconnect());
+    v.mute.addEventListener('click', () => this.current?.setMicEnabled(!this.snapshot().micEnabled));
+    v.gesture.addEventListener('click', () => void this.current?.resumeAudio());
+    v.metricsButton.addEventListener('click', () => this.toggleAttribute('metrics'));
+    v.form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const text = v.input.value.trim();
+      if (!text) return;
+      v.input.value = '';
+      // Typing while idle starts the conversation first.
+      const ready = this.status === 'connected' ? Promise.resolve() : this.connect();
+      ready.then(() => this.sendText(text)).catch(() => undefined);
+    });
+  }
+
+  private startHold(): void {
+    if (this.holding || !this.current) return;
+    this.holding = true;
+    this.current.startActivity();
+    this.render();
+  }
+
+  private endHold(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    if (this.current?.status === 'connected') this.current.endActivity();
+    this.render();
+  }
+}
+
+/** Every DOM event name the element dispatches, in event-map order. */
+export const LIVE_AGENT_DOM_EVENTS: readonly `live-agent-${LiveAgentEventType}`[] = LIVE_AGENT_EVENT_TYPES.map(
+  (key) => `live-agent-${key}` as const,
+);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'live-agent': LiveAgentElement;
+  }
+}
