@@ -145,6 +145,8 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   /** Stops listening and terminates every connection. */
   async close(): Promise<void> {
     for (const s of this.live) s.drop();
+    // Sockets mid-handshake or mid-close are not in `live`: terminate them too, or close() waits.
+    for (const ws of this.wss.clients) ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
