@@ -27,6 +27,8 @@ interface Pending {
 /** Builds setup declarations and runs tool calls. */
 export class ToolManager {
   private tools = new Map<string, ToolDefinition>();
+  /** What the current connection declared: its calls still resolve after setTools(). */
+  private declared = new Map<string, ToolDefinition>();
   private readonly pending = new Map<string, Pending>();
   private pendingList: readonly { id: string; name: string }[] = Object.freeze([]);
 
@@ -38,13 +40,19 @@ export class ToolManager {
     this.setTools(tools);
   }
 
-  /** Replaces the registry (takes effect in the next setup). */
+  /** Replaces the registry: declarations change at the next setup, handlers at once. */
   setTools(tools: readonly ToolDefinition[]): void {
     this.tools = new Map(tools.map((t) => [t.name, t]));
   }
 
+  private lookup(name: string | undefined): ToolDefinition | undefined {
+    if (name === undefined) return undefined;
+    return this.tools.get(name) ?? this.declared.get(name);
+  }
+
   /** `functionDeclarations` for setup; handlers stay here. */
   declarations(): FunctionDeclaration[] {
+    this.declared = new Map(this.tools);
     return [...this.tools.values()].map((t) => {
       const d: FunctionDeclaration = { name: t.name };
       if (t.description !== undefined) d.description = t.description;
@@ -64,7 +72,7 @@ export class ToolManager {
   handleToolCall(calls: readonly FunctionCall[]): void {
     for (const call of calls) {
       if (!call || typeof call.name !== 'string') continue;
-      const tool = this.tools.get(call.name);
+      const tool = this.lookup(call.name);
       this.sink.toolcall(call);
       if (!tool) {
         this.respond(call, { error: `Unknown tool "${call.name}"` });
@@ -96,7 +104,7 @@ export class ToolManager {
     }
     const out = responses.map((r) => {
       const entry = this.pending.get(r.id);
-      const tool = this.tools.get(r.name ?? entry?.call.name);
+      const tool = this.lookup(r.name ?? entry?.call.name);
       const withScheduling = this.withScheduling(tool, { ...r });
       this.drop(r.id, null);
       return { entry, response: withScheduling };

@@ -14,7 +14,9 @@ describe('LiveAgentSession lifecycle', () => {
       model: 'gemini-test',
       endpoint: 'http://127.0.0.1:9',
       config: { responseModalities: ['AUDIO' as never], temperature: 0.5 },
-      tools: [{ name: 'get_time', description: 'Time', behavior: 'NON_BLOCKING', handler: () => 1 }],
+      tools: [
+        { name: 'get_time', description: 'Time', behavior: 'NON_BLOCKING', handler: () => 1 },
+      ],
       connectTimeoutMs: 5000,
     });
     media.ports = { capture: { port: {} as MessagePort, sampleRate: 48000 } };
@@ -104,7 +106,12 @@ describe('LiveAgentSession lifecycle', () => {
     session.sendText('Hello');
     session.sendRealtimeText('typing');
     expect(transport.lastConnection.sent).toEqual([
-      { clientContent: { turns: [{ role: 'user', parts: [{ text: 'Hello' }] }], turnComplete: true } },
+      {
+        clientContent: {
+          turns: [{ role: 'user', parts: [{ text: 'Hello' }] }],
+          turnComplete: true,
+        },
+      },
       { realtimeInput: { text: 'typing' } },
     ]);
     const [turn] = session.getSnapshot().transcript;
@@ -222,7 +229,10 @@ describe('LiveAgentSession lifecycle', () => {
     expect(media.micCalls).toEqual([false]);
     expect(transport.micCalls).toEqual([false]);
     expect(session.getLevels()).toEqual(media.levels);
-    const bare = new LiveAgentSession({ token: 'auth_tokens/x' }, { transport: new FakeTransport() });
+    const bare = new LiveAgentSession(
+      { token: 'auth_tokens/x' },
+      { transport: new FakeTransport() },
+    );
     expect(bare.getLevels()).toEqual({ input: { rms: 0, peak: 0 }, output: { rms: 0, peak: 0 } });
   });
 
