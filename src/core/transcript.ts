@@ -79,8 +79,7 @@ export class TranscriptStore {
   /** A typed message (sendText): a final user turn of its own. */
   addUserText(text: string): void {
     this.finalizeUser();
-    const id = this.add('user', text);
-    this.replace(id, { final: true });
+    this.add('user', text, true);
   }
 
   private finalizeUser(): void {
@@ -93,13 +92,13 @@ export class TranscriptStore {
     if (id !== null) this.replace(id, { ...patch, final: true });
   }
 
-  private add(role: TranscriptTurn['role'], text: string): string {
+  private add(role: TranscriptTurn['role'], text: string, final = false): string {
     const at = this.now();
     const turn: TranscriptTurn = Object.freeze({
       id: `turn-${this.nextId++}`,
       role,
       text,
-      final: false,
+      final,
       interrupted: false,
       startedAt: at,
       updatedAt: at,
