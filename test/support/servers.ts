@@ -1,7 +1,10 @@
 /**
- * Node-side servers for browser tests: the Live emulator, an HTTP control API that lets tests
- * running in the browser script it (see emulator-control.ts), and a WebSocket echo server.
+ * Node-side servers for browser tests: a shared Live emulator (for tests that only need a
+ * server), the control API that creates per-test emulators (emulator-control.ts), and a
+ * WebSocket echo server.
  */
+import { createEmulator } from '../../src/emulator/index.ts';
+import { startControlServer } from './control-server.ts';
 import { startEchoServer } from './echo-server.ts';
 
 export interface HarnessServers {
@@ -12,11 +15,17 @@ export interface HarnessServers {
 }
 
 export async function startHarnessServers(): Promise<HarnessServers> {
-  const echo = await startEchoServer();
+  const [echo, control, emulator] = await Promise.all([
+    startEchoServer(),
+    startControlServer(),
+    createEmulator({ speech: 'tone', acceptAnyKey: true }),
+  ]);
   return {
-    emulatorUrl: '',
-    controlUrl: '',
+    emulatorUrl: emulator.url,
+    controlUrl: control.url,
     echoUrl: echo.url,
-    close: () => echo.close(),
+    close: async () => {
+      await Promise.all([echo.close(), control.close(), emulator.close()]);
+    },
   };
 }
