@@ -244,7 +244,12 @@ export class LiveAgentElement extends HTMLElement {
     });
     v.talk.addEventListener('pointerdown', (e) => {
       if (!ptt() || e.button !== 0) return;
-      v.talk.setPointerCapture?.(e.pointerId);
+      try {
+        // Keeps pointerup coming when the finger slides off the button.
+        v.talk.setPointerCapture(e.pointerId);
+      } catch {
+        // Synthetic or already-released pointers cannot be captured; the hold still works.
+      }
       this.startHold();
     });
     for (const type of ['pointerup', 'pointercancel', 'blur'] as const) {

@@ -52,6 +52,13 @@ const part = (el: HTMLElement, name: string) =>
 const talk = (el: HTMLElement) => part(el, 'talk-button') as HTMLButtonElement;
 const label = (el: HTMLElement) => talk(el).textContent;
 const tick = () => new Promise((r) => setTimeout(r, 0));
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 const frame = () => new Promise((r) => requestAnimationFrame(() => r(undefined)));
 const realtime = (sent: ClientMessage[]) =>
   sent.flatMap((m) => ('realtimeInput' in m ? Object.keys(m.realtimeInput) : []));
@@ -78,7 +85,7 @@ describe('<live-agent> states', () => {
     const statuses: string[] = [];
     el.addEventListener('live-agent-status', (e) => statuses.push(e.detail.status));
     const pending = el.connect();
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => el.transport.pendingOpens > 0);
     expect(el.status).toBe('connecting');
     expect(label(el)).toBe('Connecting…');
     expect(talk(el).getAttribute('aria-pressed')).toBe('true');
@@ -88,9 +95,7 @@ describe('<live-agent> states', () => {
     expect(label(el)).toBe('Listening');
     expect(part(el, 'status').textContent).toContain('Listening');
     talk(el).click();
-    await tick();
-    await tick();
-    expect(el.status).toBe('closed');
+    await until(() => el.status === 'closed');
     expect(label(el)).toBe('Talk');
     expect(talk(el).getAttribute('aria-pressed')).toBe('false');
     expect(statuses).toEqual(['connecting', 'connected', 'closed']);
@@ -126,8 +131,7 @@ describe('<live-agent> states', () => {
     expect(part(el, 'status').hasAttribute('data-error')).toBe(true);
     expect(errors.some((e) => e.detail.error.code === 'auth-rejected')).toBe(true);
     talk(el).click();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(el.status).toBe('connected');
+    await until(() => el.status === 'connected');
   });
 
   it('reports a missing token-url as live-agent-error and an error state', async () => {
@@ -144,6 +148,7 @@ describe('<live-agent> states', () => {
 
   it('counts down after goAway', async () => {
     const el = await connected();
+    el.transport.delaySetup = true; // the hand-off connection stays pending: the countdown shows
     el.transport.serverSend({ goAway: { timeLeft: '30s' } });
     await tick();
     expect(part(el, 'status').textContent).toMatch(/Renewing connection in (29|30) s/);
@@ -199,28 +204,40 @@ describe('<live-agent> transcript', () => {
 describe('<live-agent> controls', () => {
   it('push-to-talk: holding Space on the talk button sends activityStart/activityEnd', async () => {
     const el = await connected({ mode: 'push-to-talk' });
-    expect(el.transport.lastConnection.params.config.realtimeInputConfig?.automaticActivityDetection?.disabled).toBe(true);
+    expect(
+      el.transport.lastConnection.params.config.realtimeInputConfig?.automaticActivityDetection
+        ?.disabled,
+    ).toBe(true);
     const button = talk(el);
     expect(label(el)).toBe('Hold to talk');
     expect(part(el, 'end-button').hidden).toBe(false);
     button.focus();
-    button.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true, cancelable: true }));
-    button.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', repeat: true, bubbles: true, cancelable: true }));
+    button.dispatchEvent(
+      new KeyboardEvent('keydown', { key: ' ', bubbles: true, cancelable: true }),
+    );
+    button.dispatchEvent(
+      new KeyboardEvent('keydown', { key: ' ', repeat: true, bubbles: true, cancelable: true }),
+    );
     expect(button.getAttribute('aria-pressed')).toBe('true');
     expect(label(el)).toBe('Talking…');
     button.dispatchEvent(new KeyboardEvent('keyup', { key: ' ', bubbles: true, cancelable: true }));
     expect(button.getAttribute('aria-pressed')).toBe('false');
     expect(realtime(el.transport.sent)).toEqual(['activityStart', 'activityEnd']);
     // Pointer hold does the same; a click on the talk button does not hang up.
-    button.dispatchEvent(new PointerEvent('pointerdown', { button: 0, pointerId: 1, bubbles: true }));
+    button.dispatchEvent(
+      new PointerEvent('pointerdown', { button: 0, pointerId: 1, bubbles: true }),
+    );
     button.dispatchEvent(new PointerEvent('pointerup', { button: 0, pointerId: 1, bubbles: true }));
     button.click();
-    expect(realtime(el.transport.sent)).toEqual(['activityStart', 'activityEnd', 'activityStart', 'activityEnd']);
+    expect(realtime(el.transport.sent)).toEqual([
+      'activityStart',
+      'activityEnd',
+      'activityStart',
+      'activityEnd',
+    ]);
     expect(el.status).toBe('connected');
     part(el, 'end-button').click();
-    await tick();
-    await tick();
-    expect(el.status).toBe('closed');
+    await until(() => el.status === 'closed');
   });
 
   it('mute toggles the microphone with aria-pressed', async () => {
@@ -285,7 +302,13 @@ describe('<live-agent> controls', () => {
   });
 
   it('maps voice, language, instructions and model attributes into the setup', async () => {
-    const el = await connected({ voice: 'Kore', language: 'de-DE', instructions: 'Be brief.', model: 'm-1', endpoint: 'http://127.0.0.1:9' });
+    const el = await connected({
+      voice: 'Kore',
+      language: 'de-DE',
+      instructions: 'Be brief.',
+      model: 'm-1',
+      endpoint: 'http://127.0.0.1:9',
+    });
     const open = el.transport.opens[0]!;
     expect(open.model).toBe('m-1');
     expect(open.endpoint).toBe('http://127.0.0.1:9');
@@ -302,7 +325,9 @@ describe('<live-agent> controls', () => {
     const names: string[] = [];
     for (const n of ['live-agent-toolcall', 'live-agent-toolresult', 'live-agent-message'] as const)
       el.addEventListener(n, (e) => names.push(e.type));
-    el.transport.serverSend({ toolCall: { functionCalls: [{ id: 'c1', name: 'get_time', args: {} }] } });
+    el.transport.serverSend({
+      toolCall: { functionCalls: [{ id: 'c1', name: 'get_time', args: {} }] },
+    });
     await new Promise((r) => setTimeout(r, 20));
     expect(names).toContain('live-agent-toolcall');
     expect(names).toContain('live-agent-toolresult');
@@ -336,9 +361,8 @@ describe('<live-agent> lifecycle', () => {
     el.remove();
     host.remove();
     await tick();
-    await tick();
     expect(el.session).toBeNull();
-    expect(transport.disposed).toBe(true);
+    await until(() => transport.disposed);
     expect(el.media.closed).toBeGreaterThan(0);
   });
 
@@ -369,8 +393,7 @@ describe('<live-agent> accessibility', () => {
     talk(el).focus();
     expect(el.shadowRoot!.activeElement).toBe(talk(el));
     await userEvent.keyboard('{Enter}');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(el.status).toBe('connected');
+    await until(() => el.status === 'connected');
     await userEvent.tab();
     expect(el.shadowRoot!.activeElement).toBe(part(el, 'mute-button'));
   });
@@ -383,7 +406,9 @@ describe('<live-agent> accessibility', () => {
       await el.connect();
       el.setAttribute('metrics', '');
       el.transport.serverSend({ serverContent: { inputTranscription: { text: 'Hello' } } });
-      el.transport.serverSend({ serverContent: { outputTranscription: { text: 'Hi, how can I help?' } } });
+      el.transport.serverSend({
+        serverContent: { outputTranscription: { text: 'Hi, how can I help?' } },
+      });
       result = await axe.run(el);
       expect(result.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
     });
