@@ -1,0 +1,225 @@
+/**
+ * Speaker path in a real engine: 24 kHz PCM16 base64 chunks → playback pipe (in the page, over a
+ * real MessageChannel) → playback worklet → a tap (the capture worklet connected to its output),
+ * so every rendered sample is checked: tone, dropouts, flush fade and late-chunk drops.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import captureUrl from '../../worklets/capture.worklet.ts?worker&url';
+import playbackUrl from '../../worklets/playback.worklet.ts?worker&url';
+import type { CaptureAudioMessage } from '../../worklets/messages.ts';
+import { createWebAudioMedia, type WebAudioMedia } from '../../src/audio/index.ts';
+import { createPlaybackPipe } from '../../src/worker/playback-pipe.ts';
+import type { PlaybackEvent } from '../../src/worker/pipes.ts';
+import { encodePcm16Base64 } from '../../src/dsp/index.ts';
+
+const ua = navigator.userAgent;
+const engine = ua.includes('Firefox') ? 'firefox' : ua.includes('Chrome') ? 'chromium' : 'webkit';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const now = () => performance.timeOrigin + performance.now();
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** 24 kHz tone cut into `chunkMs` base64 PCM16 chunks (phase-continuous). */
+function toneChunks(hz: number, ms: number, chunkMs = 40, amp = 0.5): string[] {
+  const n = Math.round((ms * 24000) / 1000);
+  const x = Float32Array.from(
+    { length: n },
+    (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / 24000),
+  );
+  const step = (chunkMs * 24000) / 1000;
+  const out: string[] = [];
+  for (let i = 0; i < n; i += step) out.push(encodePcm16Base64(x.subarray(i, i + step)));
+  return out;
+}
+
+async function rig() {
+  const ctx = new AudioContext();
+  cleanups.push(() => ctx.close());
+  await ctx.resume();
+  await Promise.all([
+    ctx.audioWorklet.addModule(playbackUrl),
+    ctx.audioWorklet.addModule(captureUrl),
+  ]);
+  const play = new AudioWorkletNode(ctx, 'live-agent-playback', {
+    numberOfInputs: 0,
+    numberOfOutputs: 1,
+    outputChannelCount: [1],
+  });
+  const tap = new AudioWorkletNode(ctx, 'live-agent-capture', {
+    numberOfOutputs: 0,
+    channelCount: 1,
+    channelCountMode: 'explicit',
+    processorOptions: { batchQuanta: 1 },
+  });
+  play.connect(tap);
+  const toPlay = new MessageChannel();
+  const fromTap = new MessageChannel();
+  play.port.postMessage({ type: 'port', port: toPlay.port1 }, [toPlay.port1]);
+  tap.port.postMessage({ type: 'port', port: fromTap.port1 }, [fromTap.port1]);
+  const blocks: Float32Array[] = [];
+  fromTap.port2.onmessage = (e: MessageEvent<CaptureAudioMessage>) => {
+    if (e.data.type === 'audio') blocks.push(e.data.samples);
+  };
+  const events: PlaybackEvent[] = [];
+  const pipe = createPlaybackPipe({ port: toPlay.port2, outputRate: ctx.sampleRate }, (e) =>
+    events.push(e),
+  );
+  cleanups.push(() => pipe.close());
+  const tapped = () => {
+    const out = new Float32Array(blocks.reduce((n, b) => n + b.length, 0));
+    let o = 0;
+    for (const b of blocks) out.set(b, (o += b.length) - b.length);
+    return out;
+  };
+  return { ctx, pipe, events, tapped };
+}
+
+function amplitudeAt(x: Float32Array, hz: number, rate: number): number {
+  const w = (2 * Math.PI * hz) / rate;
+  let re = 0;
+  let im = 0;
+  for (let i = 0; i < x.length; i++) {
+    re += x[i]! * Math.cos(w * i);
+    im -= x[i]! * Math.sin(w * i);
+  }
+  return (2 * Math.hypot(re, im)) / Math.max(1, x.length);
+}
+
+const nonZero = (x: Float32Array) => {
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < x.length; i++)
+    if (x[i] !== 0) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  return { first, last };
+};
+
+describe(`playback (${engine})`, () => {
+  test('2 s of 24 kHz tone fed in bursts plays whole, on pitch, with 0 underruns', async () => {
+    const { ctx, pipe, events, tapped } = await rig();
+    const chunks = toneChunks(440, 2000);
+    // Bursts of 400 ms of audio every 250 ms: faster than real time, as the service sends it.
+    for (let i = 0; i < chunks.length; i += 10) {
+      const at = now();
+      for (const c of chunks.slice(i, i + 10)) pipe.push(c, 24000, at);
+      await sleep(250);
+    }
+    pipe.endTurn();
+    await sleep(1200);
+    const x = tapped();
+    const { first, last } = nonZero(x);
+    const rate = ctx.sampleRate;
+    // Every sample played: the span is 2 s at the context rate (± resampler edge, 2 ms).
+    expect(Math.abs((last - first + 1) / rate - 2)).toBeLessThan(0.002);
+    const body = x.subarray(first, last + 1);
+    // No dropout inside: every 128-frame block of the tone region carries signal.
+    for (let i = 128; i + 128 < body.length - 128; i += 128) {
+      const peak = body.subarray(i, i + 128).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(peak).toBeGreaterThan(0.3);
+    }
+    expect(amplitudeAt(body, 440, rate)).toBeCloseTo(0.5, 1);
+    expect(amplitudeAt(body, 880, rate)).toBeLessThan(0.005);
+    const first1 = events.find((e) => e.type === 'first-audio');
+    expect(first1).toMatchObject({ type: 'first-audio', turnId: 1 });
+    if (first1?.type === 'first-audio')
+      expect(first1.audibleAt - first1.receivedAt).toBeLessThan(150);
+    const stats = events.filter((e) => e.type === 'stats');
+    expect(stats.length).toBeGreaterThan(0);
+    expect(stats.every((s) => s.type === 'stats' && s.underruns === 0)).toBe(true);
+  });
+
+  test('interrupt: silent within a quantum + fade, late chunks never play, the next turn does', async () => {
+    const { ctx, pipe, events, tapped } = await rig();
+    const at = now();
+    for (const c of toneChunks(440, 3000)) pipe.push(c, 24000, at);
+    await sleep(400);
+    const interruptedAt = now();
+    pipe.interrupt(interruptedAt);
+    // The server still sends a few chunks of the interrupted turn, then turnComplete.
+    for (const c of toneChunks(440, 200)) pipe.push(c, 24000, now());
+    await sleep(300);
+    pipe.endTurn();
+    const nextAt = now();
+    for (const c of toneChunks(880, 300)) pipe.push(c, 24000, nextAt);
+    pipe.endTurn();
+    await sleep(700);
+
+    const silence = events.find((e) => e.type === 'interrupt-silence');
+    expect(silence).toMatchObject({ turnId: 1, interruptedAt });
+    if (silence?.type === 'interrupt-silence')
+      expect(silence.silentAt - silence.interruptedAt).toBeLessThan(60);
+
+    const x = tapped();
+    const rate = ctx.sampleRate;
+    const lateAndNext = x.subarray(0);
+    // Locate the first turn's end: the first run of ≥ 1000 zeros after the tone started.
+    const { first } = nonZero(lateAndNext);
+    let end = first;
+    let zeros = 0;
+    for (let i = first; i < x.length && zeros < 1000; i++) {
+      if (x[i] === 0) zeros++;
+      else {
+        zeros = 0;
+        end = i;
+      }
+    }
+    // ~400 ms played, not 3 s.
+    expect((end - first) / rate).toBeGreaterThan(0.25);
+    expect((end - first) / rate).toBeLessThan(0.6);
+    // The fade: from the last sample above half amplitude to silence takes ≤ one quantum.
+    let lastLoud = end;
+    while (lastLoud > first && Math.abs(x[lastLoud]!) < 0.25) lastLoud--;
+    expect(end - lastLoud).toBeLessThanOrEqual(128);
+    // Then silence until the next turn: only 880 Hz plays after it, never the late 440 Hz chunks.
+    const rest = x.subarray(end + 1);
+    const next = nonZero(rest);
+    expect(next.first).toBeGreaterThan(0.2 * rate);
+    const second = rest.subarray(next.first, next.last + 1);
+    expect(Math.abs(second.length / rate - 0.3)).toBeLessThan(0.002);
+    expect(amplitudeAt(second, 880, rate)).toBeCloseTo(0.5, 1);
+    expect(amplitudeAt(second, 440, rate)).toBeLessThan(0.01);
+    const starts = events.filter((e) => e.type === 'first-audio').map((e) => e.turnId);
+    expect(starts).toEqual([1, 2]);
+    const late = events.filter((e) => e.type === 'stats').map((e) => e.lateChunks);
+    expect(Math.max(...late)).toBe(5);
+  });
+});
+
+describe(`media output (${engine})`, () => {
+  for (const outputRoute of ['element', 'context'] as const)
+    test(`outputRoute '${outputRoute}': the graph renders model audio and reports output level`, async () => {
+      const media: WebAudioMedia = createWebAudioMedia({
+        workletUrls: { capture: captureUrl, playback: playbackUrl },
+        outputRoute,
+      });
+      cleanups.push(() => media.close());
+      const ports = await media.start();
+      const audio = document.querySelectorAll('audio');
+      expect(audio.length).toBe(outputRoute === 'element' ? 1 : 0);
+      if (outputRoute === 'element') expect(audio[0]!.srcObject).toBeInstanceOf(MediaStream);
+      const events: PlaybackEvent[] = [];
+      const pipe = createPlaybackPipe(
+        { port: ports.playback!.port, outputRate: ports.playback!.sampleRate },
+        (e) => events.push(e),
+      );
+      cleanups.push(() => pipe.close());
+      for (const c of toneChunks(440, 1500)) pipe.push(c, 24000, now());
+      pipe.endTurn();
+      let best = 0;
+      for (let i = 0; i < 30; i++) {
+        await sleep(30);
+        best = Math.max(best, media.getLevels().output.rms);
+      }
+      // A 0.5 sine has RMS 0.354.
+      expect(best).toBeGreaterThan(0.3);
+      expect(best).toBeLessThan(0.4);
+      expect(events.find((e) => e.type === 'first-audio')).toBeDefined();
+      media.setVolume(0);
+      expect(media.needsGesture).toBe(false);
+    });
+});
