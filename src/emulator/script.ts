@@ -31,22 +31,16 @@ export interface TurnContext {
 }
 
 /**
- * Handles a user turn. Resolve to `false` to take over completely (no automatic
+ * Handles a user turn (may be async). Return or resolve to `false` to take over completely (no automatic
  * generationComplete/turnComplete afterwards), e.g. before closing the socket.
  */
-export type TurnHandler = (ctx: TurnContext) => void | boolean | Promise<void | boolean>;
+export type TurnHandler = (ctx: TurnContext) => unknown;
 
 /** Sees the effective setup; return false to withhold `setupComplete` (send it yourself). */
-export type SetupHook = (
-  session: EmulatorSession,
-  setup: SetupBody,
-) => void | boolean | Promise<void | boolean>;
+export type SetupHook = (session: EmulatorSession, setup: SetupBody) => unknown;
 
 /** Sees every parsed client frame after setup; return true to skip the built-in handling. */
-export type MessageHook = (
-  session: EmulatorSession,
-  message: Record<string, unknown>,
-) => void | boolean;
+export type MessageHook = (session: EmulatorSession, message: Record<string, unknown>) => unknown;
 
 interface TextRule {
   pattern: RegExp | undefined;

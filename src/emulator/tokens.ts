@@ -180,5 +180,5 @@ function deletePath(obj: Obj, path: string): void {
   const keys = path.split('.');
   let cur: unknown = obj;
   for (const key of keys.slice(0, -1)) cur = isObj(cur) ? cur[key] : undefined;
-  if (isObj(cur)) delete cur[keys[keys.length - 1] ?? path];
+  if (isObj(cur)) Reflect.deleteProperty(cur, keys[keys.length - 1] ?? path);
 }

@@ -2,7 +2,7 @@
  * The emulator's wire rules with a raw `ws` client: routes, frame types, close codes for bad
  * input, fault injection, and replay of the client frames from Google's recorded sessions.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -267,12 +267,7 @@ describe("Google's recorded client frames", () => {
   const dir = fileURLToPath(
     new URL('../../../shared/fixtures/gemini-live-recordings/', import.meta.url),
   );
-  let files: string[] = [];
-  try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.log'));
-  } catch {
-    files = [];
-  }
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.log')) : [];
   const clientFrames = (file: string): string[] =>
     readFileSync(dir + file, 'utf8')
       .split('\n')
