@@ -39,7 +39,7 @@ export const CUTOFF_POSITION = 0.44;
 export interface PrototypeSpec {
   /** Cutoff (-6 dB point) in cycles per input sample. */
   cutoff: number;
-  /** Taps per phase (even). The window spans ±taps/2 input samples. */
+  /** Taps per phase (even; the resampler uses a multiple of 4). The window spans ±taps/2 inputs. */
   taps: number;
   /** Kaiser β. */
   beta: number;

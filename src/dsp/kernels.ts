@@ -36,9 +36,11 @@ export function convolveRun(
     let b2 = 0;
     let a3 = 0;
     let b3 = 0;
-    for (let m = 0; m < taps; m += 2) {
+    for (let m = 0; m < taps; m += 4) {
       const c = tab[row + m]!;
       const d = tab[row + m + 1]!;
+      const e = tab[row + m + 2]!;
+      const f = tab[row + m + 3]!;
       a0 += x[s0 + m]! * c;
       b0 += x[s0 + m + 1]! * d;
       a1 += x[s1 + m]! * c;
@@ -47,6 +49,14 @@ export function convolveRun(
       b2 += x[s2 + m + 1]! * d;
       a3 += x[s3 + m]! * c;
       b3 += x[s3 + m + 1]! * d;
+      a0 += x[s0 + m + 2]! * e;
+      b0 += x[s0 + m + 3]! * f;
+      a1 += x[s1 + m + 2]! * e;
+      b1 += x[s1 + m + 3]! * f;
+      a2 += x[s2 + m + 2]! * e;
+      b2 += x[s2 + m + 3]! * f;
+      a3 += x[s3 + m + 2]! * e;
+      b3 += x[s3 + m + 3]! * f;
     }
     const o = outIndex + q * outStride;
     out[o] = a0 + b0;
@@ -58,9 +68,12 @@ export function convolveRun(
     const s = start + q * stride;
     let a = 0;
     let b = 0;
-    for (let m = 0; m < taps; m += 2) {
+    // Unrolled by four (taps is a multiple of 4) but summed in the same order as above.
+    for (let m = 0; m < taps; m += 4) {
       a += x[s + m]! * tab[row + m]!;
       b += x[s + m + 1]! * tab[row + m + 1]!;
+      a += x[s + m + 2]! * tab[row + m + 2]!;
+      b += x[s + m + 3]! * tab[row + m + 3]!;
     }
     out[outIndex + q * outStride] = a + b;
   }

@@ -122,7 +122,8 @@ class PolyphaseResampler implements Resampler {
     const stopHz = 0.5 * minHz;
     const cutoff = (passHz + CUTOFF_POSITION * (stopHz - passHz)) / fromHz;
     const halfWidth = (halfWidthCycles(db) * fromHz) / (stopHz - passHz);
-    this.taps = 2 * Math.ceil(halfWidth);
+    // A multiple of 4 so the kernels can unroll by four without a remainder loop.
+    this.taps = 4 * Math.ceil(halfWidth / 2);
     this.exact = up <= (options.maxPhases ?? 1024);
     this.phases = this.exact ? up : INTERPOLATED_PHASES;
     // The interpolated table has one extra row (phase 1.0) so row q+1 always exists.
