@@ -30,7 +30,7 @@ const PAIRS: [number, number][] = [
 const blocksFor = (from: number, to: number) => (to < from ? [128] : [480, 960]);
 const SPEED_SECONDS = 10;
 const ROUNDS = 5;
-const FFT = 8192;
+const FFT = 4096;
 const TARGET = { stopbandDb: 90, rippleDb: 0.05, speedVsFastest: 3 };
 
 interface Contender {
