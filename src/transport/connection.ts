@@ -4,7 +4,7 @@
  * Runs in the worker (with a playback sink that takes the audio out of messages) or on any
  * thread with an injected WebSocket constructor (direct transport, tests).
  */
-import { ConnectionError, LiveAgentError, serializeError } from '../core/errors.ts';
+import { ConnectionError, serializeError, type LiveAgentError } from '../core/errors.ts';
 import type { ConnectionHandlers, MessageMeta } from '../core/transport.ts';
 import type { ClientMessage, ServerMessage, SetupBody } from '../core/wire.ts';
 import { encodeClientMessage, parseServerFrame } from './codec.ts';

@@ -97,8 +97,9 @@ function schemaField(decl: Json, plain: string, json: string): void {
   if (!Object.keys(value).includes('$schema')) {
     decl[plain] = processJsonSchema(value);
   } else if (!decl[json]) {
+    // A real JSON Schema (has $schema) travels as the JSON-schema field, like genai's tTool.
     decl[json] = value;
-    delete decl[plain];
+    decl[plain] = undefined;
   }
 }
 
