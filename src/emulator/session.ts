@@ -9,6 +9,7 @@ import type { Content, FunctionResponse, ServerMessage, SetupBody } from '../cor
 import { Agent, type AgentHost } from './agent.ts';
 import { Script } from './script.ts';
 import { checkSetup, routeMessage, type SessionContext, INVALID } from './protocol.ts';
+import { record, waitForFrame } from './frames.ts';
 import { sleep } from './speaker.ts';
 import type { CloseInfo, EmulatorSettings, FrameRecord, IssuedToken } from './types.ts';
 import type { SessionCredential, SessionRoute } from './types.ts';
@@ -194,25 +195,8 @@ export class EmulatorSession extends EventEmitter<SessionEvents> {
   ): Promise<FrameRecord> {
     const test = (f: FrameRecord): boolean =>
       !!f.message && (typeof match === 'string' ? match in f.message : match(f.message));
-    const past = options.includePast === false ? undefined : this.received.find(test);
-    if (past) return Promise.resolve(past);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => {
-          this.off('message', onMessage);
-          reject(new Error(`${this.id}: no matching client message within ${timeoutMs} ms`));
-        },
-        (options.timeoutMs ??= 5000),
-      );
-      const timeoutMs = options.timeoutMs;
-      const onMessage = (f: FrameRecord): void => {
-        if (!test(f)) return;
-        clearTimeout(timer);
-        this.off('message', onMessage);
-        resolve(f);
-      };
-      this.on('message', onMessage);
-    });
+    const past = options.includePast === false ? [] : this.received;
+    return waitForFrame(this, past, test, options.timeoutMs ?? 5000, this.id);
   }
 
   /** @internal Closes with an error code; `detail` goes to the log and `closeDetail`. */
@@ -322,19 +306,4 @@ export class EmulatorSession extends EventEmitter<SessionEvents> {
     this.timers.add(t);
     return t;
   }
-}
-
-function record(raw: string, binary: boolean, into: FrameRecord[] | undefined): FrameRecord {
-  let message: Record<string, unknown> | undefined;
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      message = parsed as Record<string, unknown>;
-    }
-  } catch {
-    message = undefined;
-  }
-  const frame: FrameRecord = { at: Date.now(), raw, binary, message };
-  into?.push(frame);
-  return frame;
 }
