@@ -50,7 +50,7 @@ self.onmessage = async (e: MessageEvent<Init>) => {
     await sleep(300);
     const from = frames.length;
     const evFrom = events.length;
-    let underrunsBefore = lastUnderruns(events);
+    const underrunsBefore = lastUnderruns(events);
     // Six turns: bursts of 200 ms of audio every 100 ms (2× real time), as the service sends.
     for (let t = 0; t < 6; t++) {
       const interrupting = t % 2 === 1;
@@ -85,7 +85,6 @@ self.onmessage = async (e: MessageEvent<Init>) => {
       ),
       underruns: lastUnderruns(events) - underrunsBefore,
     });
-    underrunsBefore = lastUnderruns(events);
   }
   capturePipe.close();
   pipe.close();
