@@ -8,7 +8,9 @@ const ms = (n: number) => Math.round((n * RATE) / 1000);
 function setup(options: Partial<ConstructorParameters<typeof JitterBuffer>[0]> = {}) {
   const events: (JitterEvent & { quantum: number })[] = [];
   let quantum = 0;
-  const jb = new JitterBuffer({ sampleRate: RATE, ...options }, (e) => events.push({ ...e, quantum }));
+  const jb = new JitterBuffer({ sampleRate: RATE, ...options }, (e) =>
+    events.push({ ...e, quantum }),
+  );
   const out = new Float32Array(Q);
   const render = (n = 1) => {
     const blocks: Float32Array[] = [];
