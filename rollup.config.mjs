@@ -3,45 +3,46 @@
 import esbuild from 'rollup-plugin-esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 
-const ts = (minify) => [nodeResolve({ browser: true }), esbuild({ target: 'es2022', minify })];
-const nodeTs = [esbuild({ target: 'node20' })];
-const external = (id) => /^(node:|ws$|@google\/genai)/.test(id);
+const browser = (minify) => [nodeResolve({ browser: true }), esbuild({ target: 'es2022', minify })];
 
-/** Browser ESM entries: `live-agent`, `live-agent/dsp`, … (shared chunks sit beside them). */
+/** Browser ESM entries: `live-agent`, `live-agent/element`, … (shared chunks sit beside them). */
 const esm = {
+  index: 'src/index.ts',
+  element: 'src/element/index.ts',
   dsp: 'src/dsp/index.ts',
+  testing: 'src/testing/index.ts',
 };
 
-/** Self-contained files the SDK loads at run time, found beside the entry that loads them. */
-const runtime = [];
+/** Self-contained files, found at run time beside the bundle that loads them: [input, file, format]. */
+const standalone = [
+  ['src/element/iife.ts', 'live-agent.iife.js', 'iife'],
+  ['src/worker/live.worker.ts', 'live-agent.worker.js', 'es'],
+  ['worklets/capture.worklet.ts', 'live-agent-capture.worklet.js', 'es'],
+  ['worklets/playback.worklet.ts', 'live-agent-playback.worklet.js', 'es'],
+];
 
-/** Node/edge entries: never bundled into browser code. */
-const node = {};
+/** Node/edge entries: never bundled into browser code; their dependencies stay external. */
+const node = {
+  server: 'src/server/index.ts',
+  emulator: 'src/emulator/index.ts',
+  'emulator-cli': 'src/emulator/cli.ts',
+};
 
 export default [
   {
     input: esm,
-    output: {
-      dir: 'dist',
-      format: 'es',
-      entryFileNames: '[name].js',
-      chunkFileNames: '[name]-[hash].js',
-    },
-    plugins: ts(false),
+    output: { dir: 'dist', format: 'es', chunkFileNames: '[name]-[hash].js' },
+    plugins: browser(false),
   },
-  ...runtime.map(([input, file, format = 'es', name]) => ({
+  ...standalone.map(([input, file, format]) => ({
     input,
-    output: { file: `dist/${file}`, format, name },
-    plugins: ts(true),
+    output: { file: `dist/${file}`, format, name: 'LiveAgent', inlineDynamicImports: true },
+    plugins: browser(true),
   })),
-  ...(Object.keys(node).length
-    ? [
-        {
-          input: node,
-          output: { dir: 'dist', format: 'es', entryFileNames: '[name].js' },
-          external,
-          plugins: nodeTs,
-        },
-      ]
-    : []),
+  {
+    input: node,
+    output: { dir: 'dist', format: 'es', chunkFileNames: 'node-[name]-[hash].js' },
+    external: (id) => /^(node:|ws$|@google\/genai)/.test(id),
+    plugins: [esbuild({ target: 'node20' })],
+  },
 ];

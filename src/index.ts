@@ -1,0 +1,79 @@
+/**
+ * `live-agent`: the session (core), the default worker transport and Web Audio media, and
+ * `createLiveAgent()` that wires them. Importing it registers nothing; `live-agent/element` does.
+ */
+import { LiveAgentSession } from './core/session.ts';
+import type { LiveAgentOptions } from './core/types.ts';
+import { createWorkerTransport } from './transport/worker-transport.ts';
+import { createWebAudioMedia } from './audio/index.ts';
+import type { AudioOptions } from './audio/index.ts';
+
+/** Options of {@link createLiveAgent}: the session's plus where media and the worker come from. */
+export interface CreateLiveAgentOptions extends LiveAgentOptions {
+  /** Microphone/speaker options, or `false` for a text-only session without media. */
+  audio?: AudioOptions | false;
+  /** Where `live-agent.worker.js` is served; default: beside this bundle. */
+  workerUrl?: string | URL;
+}
+
+/** A session with the default transport (WebSocket in a module Worker) and Web Audio media. */
+export function createLiveAgent(options: CreateLiveAgentOptions): LiveAgentSession {
+  const { audio, workerUrl, ...session } = options;
+  return new LiveAgentSession(session, {
+    transport: createWorkerTransport({ workerUrl }),
+    media: audio === false ? null : createWebAudioMedia(audio ?? {}),
+  });
+}
+
+export {
+  AuthError,
+  ConnectionError,
+  LIVE_AGENT_EVENT_TYPES,
+  LiveAgentError,
+  LiveAgentSession,
+  MediaError,
+  ProtocolError,
+  SessionLimitError,
+  looksLikeApiKey,
+} from './core/index.ts';
+export type {
+  ClientMessage,
+  Credential,
+  FunctionCall,
+  FunctionDeclaration,
+  FunctionResponse,
+  LatencyMetrics,
+  LiveAgentDeps,
+  LiveAgentErrorCode,
+  LiveAgentEventMap,
+  LiveAgentEventType,
+  LiveAgentOptions,
+  LiveAgentSnapshot,
+  LiveAgentStatus,
+  LiveConfig,
+  LiveConnection,
+  LiveMedia,
+  LiveTransport,
+  MediaLevels,
+  MediaPorts,
+  OpenParams,
+  ReconnectOptions,
+  ServerMessage,
+  TokenSource,
+  ToolContext,
+  ToolDefinition,
+  TranscriptTurn,
+  TurnMetrics,
+  UsageMetadata,
+  UsageTotals,
+} from './core/index.ts';
+export {
+  createWorkerTransport,
+  type WorkerTransportOptions,
+} from './transport/worker-transport.ts';
+export {
+  createDirectTransport,
+  type DirectTransportOptions,
+} from './transport/direct-transport.ts';
+export { createWebAudioMedia, type AudioOptions, type WebAudioMedia } from './audio/index.ts';
+export { LiveAgentElement } from './element/element.ts';
