@@ -105,5 +105,6 @@ export function median(values: readonly (number | null)[]): number | null {
   const v = values.filter((x): x is number => x !== null).sort((a, b) => a - b);
   if (v.length === 0) return null;
   const mid = v.length >> 1;
-  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+  const upper = v[mid] ?? 0;
+  return v.length % 2 ? upper : ((v[mid - 1] ?? upper) + upper) / 2;
 }

@@ -3,10 +3,10 @@
  * tools, transcript, usage, metrics) to a LiveTransport and an optional LiveMedia, and exposes an
  * immutable snapshot plus one typed event map. Handlers run here; audio never passes through.
  */
-import { LiveAgentError, MediaError, ProtocolError, reviveError } from './errors.ts';
+import { LiveAgentError, MediaError } from './errors.ts';
 import { TypedEmitter, type LiveAgentEventMap } from './events.ts';
 import { Connector } from './connector.ts';
-import { dispatchServerMessage, type MessageTargets } from './dispatch.ts';
+import { InboundHandler } from './inbound.ts';
 import { ReconnectPolicy } from './reconnect.ts';
 import { SnapshotStore } from './snapshot.ts';
 import { TokenProvider } from './token.ts';
@@ -16,20 +16,14 @@ import { UsageTracker } from './usage.ts';
 import { MetricsTracker } from './metrics.ts';
 import { buildConfig, initialSnapshot, ZERO_LEVELS, type SessionStats } from './session-support.ts';
 import type { LiveMedia, MediaEvent, MediaLevels } from './media.ts';
-import type {
-  Credential,
-  LiveTransport,
-  MessageMeta,
-  OpenParams,
-  TransportEvent,
-} from './transport.ts';
+import type { Credential, LiveTransport, OpenParams } from './transport.ts';
 import type {
   LiveAgentOptions,
   LiveAgentSnapshot,
   LiveAgentStatus,
   ToolDefinition,
 } from './types.ts';
-import type { ClientMessage, FunctionResponse, ServerMessage } from './wire.ts';
+import type { ClientMessage, FunctionResponse } from './wire.ts';
 
 /** Injected collaborators: the wire transport, the media graph (optional) and fetch. */
 export interface LiveAgentDeps {
@@ -59,7 +53,7 @@ export class LiveAgentSession {
   };
   /** Tool responses produced while no connection is up; sent once one is. */
   private outbox: ClientMessage[] = [];
-  private meta: MessageMeta | null = null;
+  private readonly inbound: InboundHandler;
   private disposed = false;
 
   constructor(options: LiveAgentOptions, deps: LiveAgentDeps) {
@@ -94,7 +88,7 @@ export class LiveAgentSession {
       openParams: (credential, handle) => this.openParams(credential, handle),
       startMedia: () => this.startMedia(),
       stopMedia: () => this.stopMedia(),
-      onMessage: (message, meta) => this.handleMessage(message, meta),
+      onMessage: (message, meta) => this.inbound.handleMessage(message, meta),
       onMalformed: (error) => this.emit('error', { error, fatal: false }),
       onStatus: (status, previous, error) => this.handleStatus(status, previous, error),
       onSetupComplete: (setup) =>
@@ -114,7 +108,17 @@ export class LiveAgentSession {
       onError: (error) => this.emit('error', { error, fatal: false }),
       now: () => Date.now(),
     });
-    const off = this.transport.onEvent?.((event) => this.handleTransportEvent(event));
+    this.inbound = new InboundHandler({
+      store: this.store,
+      emit: (type, event) => this.emit(type, event),
+      connector: this.connector,
+      transcript: this.transcript,
+      tools: this.tools,
+      usage: this.usage,
+      metrics: this.metrics,
+      stats: this.stats,
+    });
+    const off = this.transport.onEvent?.((event) => this.inbound.handleTransportEvent(event));
     if (off) this.cleanups.push(off);
     if (this.media) this.cleanups.push(this.media.on((event) => this.handleMediaEvent(event)));
   }
@@ -296,78 +300,6 @@ export class LiveAgentSession {
       this.emit('status', { status, previous });
       if (error) this.emit('error', { error, fatal: true });
     });
-  }
-
-  private handleMessage(message: ServerMessage, meta: MessageMeta): void {
-    this.stats.messages++;
-    this.meta = meta;
-    this.store.batch(() => {
-      try {
-        this.emit('message', { message });
-        dispatchServerMessage(message, this.targets);
-      } catch (cause) {
-        this.emit('error', {
-          error: ProtocolError.malformed('unexpected message shape', cause),
-          fatal: false,
-        });
-      }
-    });
-    this.meta = null;
-  }
-
-  private readonly targets: MessageTargets = {
-    resumption: (update) => {
-      this.connector.handleResumptionUpdate(update);
-      this.store.update({ sessionResumable: this.connector.resumeHandle !== undefined });
-    },
-    usage: (last) => {
-      const total = this.usage.handleUsage(last);
-      this.store.update({ usage: total });
-      this.emit('usage', { total, last });
-    },
-    inputTranscription: (text, finished) => {
-      this.transcript.handleInput(text, finished);
-      if (text) this.store.update({ userSpeaking: true });
-      if (finished) this.store.update({ userSpeaking: false });
-    },
-    modelAudio: (parts) => {
-      this.stats.audioChunks += parts;
-      this.stats.audioBytes += this.meta?.audioBytes ?? 0;
-      this.transcript.handleModelStart();
-      this.store.update({ agentSpeaking: true, userSpeaking: false });
-    },
-    modelText: (text) => this.transcript.handleModelText(text),
-    outputTranscription: (text, finished) => {
-      this.transcript.handleModelText(text, finished);
-      if (text) this.store.update({ agentSpeaking: true, userSpeaking: false });
-    },
-    interrupted: () => {
-      this.transcript.handleInterrupted();
-      this.store.update({ agentSpeaking: false });
-      this.emit('interrupted', {});
-    },
-    generationComplete: () => undefined,
-    turnComplete: (reason) => {
-      this.transcript.handleTurnComplete();
-      this.store.update({ agentSpeaking: false, userSpeaking: false });
-      this.emit('turncomplete', reason === undefined ? {} : { reason });
-    },
-    toolCall: (calls) => this.tools.handleToolCall(calls),
-    toolCancellation: (ids) => this.tools.handleCancellation(ids),
-    goAway: (timeLeftMs) => {
-      this.store.update({ goAwayAt: Date.now() + timeLeftMs });
-      this.emit('goaway', { timeLeftMs });
-      this.connector.handleGoAway();
-    },
-  };
-
-  private handleTransportEvent(event: TransportEvent): void {
-    if (event.type === 'error')
-      return this.emit('error', { error: reviveError(event.error), fatal: false });
-    if (event.type === 'speech-end') this.store.update({ userSpeaking: false });
-    const turn = this.metrics.handleEvent(event);
-    this.store.update({ metrics: this.metrics.current });
-    if (turn) this.emit('metrics', { turn });
   }
 
   private handleMediaEvent(event: MediaEvent): void {

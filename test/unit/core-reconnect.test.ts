@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AuthError, ConnectionError, LiveAgentError } from '../../src/core/errors.ts';
+import { AuthError, ConnectionError, type LiveAgentError } from '../../src/core/errors.ts';
 import { ReconnectPolicy } from '../../src/core/reconnect.ts';
 import { LiveAgentSession } from '../../src/core/session.ts';
 import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AuthError, ConnectionError, LiveAgentError, MediaError } from '../../src/core/errors.ts';
+import {
+  AuthError,
+  ConnectionError,
+  MediaError,
+  type LiveAgentError,
+} from '../../src/core/errors.ts';
 import { LiveAgentSession } from '../../src/core/session.ts';
 import { createFakeSession, FakeMedia, FakeTransport } from '../../src/testing/index.ts';
 import { record, statuses, ticks } from './core-helpers.ts';

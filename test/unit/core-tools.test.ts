@@ -29,14 +29,16 @@ describe('tools', () => {
   });
 
   it('runs the handler with args and a signal; result → toolResponse {output}', async () => {
-    const handler = vi.fn((args: Record<string, unknown>) => Promise.resolve({ temp: 21, args }));
+    const handler = vi.fn((args: Record<string, unknown>, _ctx: unknown) =>
+      Promise.resolve({ temp: 21, args }),
+    );
     const { session, transport } = await connected([{ name: 'weather', handler }]);
     const events = record(session, ['toolcall', 'toolresult']);
     transport.serverSend(call('c1', 'weather', { city: 'Paris' }));
     expect(session.getSnapshot().pendingToolCalls).toEqual([{ id: 'c1', name: 'weather' }]);
     await ticks();
     expect(handler.mock.calls[0]![0]).toEqual({ city: 'Paris' });
-    const ctx = handler.mock.calls[0]![1] as unknown as { signal: AbortSignal; callId: string };
+    const ctx = handler.mock.calls[0]![1] as { signal: AbortSignal; callId: string };
     expect(ctx.callId).toBe('c1');
     expect(ctx.signal.aborted).toBe(false);
     const response = {

@@ -1,0 +1,110 @@
+/**
+ * Inbound side of the session: turns server messages and transport events into manager calls,
+ * snapshot patches and events. One message is one snapshot notification (batched).
+ */
+import { ProtocolError, reviveError } from './errors.ts';
+import type { Connector } from './connector.ts';
+import { dispatchServerMessage, type MessageTargets } from './dispatch.ts';
+import type { Emit, LiveAgentEventMap } from './events.ts';
+import type { MetricsTracker } from './metrics.ts';
+import type { SessionStats } from './session-support.ts';
+import type { SnapshotStore } from './snapshot.ts';
+import type { ToolManager } from './tools.ts';
+import type { TranscriptStore } from './transcript.ts';
+import type { MessageMeta, TransportEvent } from './transport.ts';
+import type { UsageTracker } from './usage.ts';
+import type { ServerMessage } from './wire.ts';
+
+/** The session state the inbound handler writes to. */
+export interface InboundDeps {
+  store: SnapshotStore;
+  emit: Emit<LiveAgentEventMap>;
+  connector: Connector;
+  transcript: TranscriptStore;
+  tools: ToolManager;
+  usage: UsageTracker;
+  metrics: MetricsTracker;
+  stats: SessionStats;
+}
+
+/** Routes server messages and transport events into the session's managers. */
+export class InboundHandler {
+  private meta: MessageMeta | null = null;
+
+  constructor(private readonly d: InboundDeps) {}
+
+  /** One server message: raw `message` event first, then every field in dispatch order. */
+  handleMessage(message: ServerMessage, meta: MessageMeta): void {
+    this.d.stats.messages++;
+    this.meta = meta;
+    this.d.store.batch(() => {
+      try {
+        this.d.emit('message', { message });
+        dispatchServerMessage(message, this.targets);
+      } catch (cause) {
+        // A shape we did not foresee must not take the session down.
+        const error = ProtocolError.malformed('unexpected message shape', cause);
+        this.d.emit('error', { error, fatal: false });
+      }
+    });
+    this.meta = null;
+  }
+
+  /** Media-side events from the transport: metrics, playback stats, worker errors. */
+  handleTransportEvent(event: TransportEvent): void {
+    const { store, emit, metrics } = this.d;
+    if (event.type === 'error')
+      return emit('error', { error: reviveError(event.error), fatal: false });
+    if (event.type === 'speech-end') store.update({ userSpeaking: false });
+    const turn = metrics.handleEvent(event);
+    store.update({ metrics: metrics.current });
+    if (turn) emit('metrics', { turn });
+  }
+
+  private readonly targets: MessageTargets = {
+    resumption: (update) => {
+      this.d.connector.handleResumptionUpdate(update);
+      this.d.store.update({ sessionResumable: this.d.connector.resumeHandle !== undefined });
+    },
+    usage: (last) => {
+      const total = this.d.usage.handleUsage(last);
+      this.d.store.update({ usage: total });
+      this.d.emit('usage', { total, last });
+    },
+    inputTranscription: (text, finished) => {
+      this.d.transcript.handleInput(text, finished);
+      if (text) this.d.store.update({ userSpeaking: true });
+      if (finished) this.d.store.update({ userSpeaking: false });
+    },
+    modelAudio: (parts) => {
+      this.d.stats.audioChunks += parts;
+      this.d.stats.audioBytes += this.meta?.audioBytes ?? 0;
+      this.d.transcript.handleModelStart();
+      this.d.store.update({ agentSpeaking: true, userSpeaking: false });
+    },
+    modelText: (text) => this.d.transcript.handleModelText(text),
+    outputTranscription: (text, finished) => {
+      this.d.transcript.handleModelText(text, finished);
+      if (text) this.d.store.update({ agentSpeaking: true, userSpeaking: false });
+    },
+    interrupted: () => {
+      this.d.transcript.handleInterrupted();
+      this.d.store.update({ agentSpeaking: false });
+      this.d.emit('interrupted', {});
+    },
+    // Passed on through `message`; audio already queued keeps playing until turnComplete.
+    generationComplete: () => undefined,
+    turnComplete: (reason) => {
+      this.d.transcript.handleTurnComplete();
+      this.d.store.update({ agentSpeaking: false, userSpeaking: false });
+      this.d.emit('turncomplete', reason === undefined ? {} : { reason });
+    },
+    toolCall: (calls) => this.d.tools.handleToolCall(calls),
+    toolCancellation: (ids) => this.d.tools.handleCancellation(ids),
+    goAway: (timeLeftMs) => {
+      this.d.store.update({ goAwayAt: Date.now() + timeLeftMs });
+      this.d.emit('goaway', { timeLeftMs });
+      this.d.connector.handleGoAway();
+    },
+  };
+}
