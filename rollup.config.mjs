@@ -41,7 +41,12 @@ export default [
   })),
   {
     input: node,
-    output: { dir: 'dist', format: 'es', chunkFileNames: 'node-[name]-[hash].js' },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      chunkFileNames: 'node-[name]-[hash].js',
+      banner: (chunk) => (chunk.name === 'emulator-cli' ? '#!/usr/bin/env node' : ''),
+    },
     external: (id) => /^(node:|ws$|@google\/genai)/.test(id),
     plugins: [esbuild({ target: 'node20' })],
   },

@@ -62,11 +62,11 @@ export class SessionControl {
   send = (message: ServerMessage) => call<boolean>(this.path('send'), { message });
   sendRaw = (data: string, binary?: boolean) =>
     call<boolean>(this.path('send-raw'), { data, binary });
-  close = (code: number, reason = '') => call<void>(this.path('close'), { code, reason });
-  drop = () => call<void>(this.path('drop'), {});
+  close = (code: number, reason = '') => call<unknown>(this.path('close'), { code, reason });
+  drop = () => call<unknown>(this.path('drop'), {});
   goAway = (timeLeftMs: number, close = true) =>
-    call<void>(this.path('go-away'), { timeLeftMs, close });
-  say = (text: string) => call<void>(this.path('say'), { text });
+    call<unknown>(this.path('go-away'), { timeLeftMs, close });
+  say = (text: string) => call<unknown>(this.path('say'), { text });
   interrupt = () => call<boolean>(this.path('interrupt'), {});
   callTool = (name: string, args: Record<string, unknown> = {}) =>
     call<Record<string, unknown>>(this.path('call-tool'), { name, args });
