@@ -267,3 +267,38 @@ describe('LiveAgentSession lifecycle', () => {
     await expect(session.connect()).rejects.toMatchObject({ code: 'aborted' });
   });
 });
+
+describe('token hygiene', () => {
+  it('the token never appears in console output, error events or thrown errors', async () => {
+    vi.useFakeTimers();
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+      vi.spyOn(console, m).mockImplementation(() => undefined),
+    );
+    const transport = new FakeTransport();
+    const secret = 'auth_tokens/very-secret-value';
+    let n = 0;
+    const fetchFn = vi.fn(() => {
+      n++;
+      if (n === 2) return Promise.resolve(new Response(`{"token":"${secret}"}`, { status: 502 }));
+      if (n === 3) return Promise.resolve(new Response(`not json ${secret}`));
+      return Promise.resolve(new Response(JSON.stringify({ name: secret })));
+    });
+    const session = new LiveAgentSession(
+      { token: { url: '/token' }, reconnect: { maxAttempts: 2, baseDelayMs: 10 } },
+      { transport, fetch: fetchFn as unknown as typeof fetch },
+    );
+    const texts: string[] = [];
+    session.on('error', (e) => texts.push(e.error.message, String(e.error.cause)));
+    session.on('reconnecting', (e) => texts.push(e.cause.message));
+    await session.connect();
+    expect(transport.opens[0]!.credential.value).toBe(secret);
+    transport.close(1011, 'Internal error encountered.');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(session.status).toBe('error');
+    expect(texts.length).toBeGreaterThanOrEqual(3);
+    for (const text of texts) expect(text).not.toContain('very-secret');
+    for (const spy of spies)
+      for (const call of spy.mock.calls) expect(JSON.stringify(call)).not.toContain('very-secret');
+    vi.restoreAllMocks();
+  });
+});
