@@ -88,6 +88,16 @@ function amplitudeAt(x: Float32Array, hz: number, rate: number): number {
   return (2 * Math.hypot(re, im)) / Math.max(1, x.length);
 }
 
+/** Resolves once the tap has shown signal followed by 200 ms of silence (or after 6 s). */
+async function playedOut(tapped: () => Float32Array): Promise<void> {
+  for (let waited = 0; waited < 6000; waited += 100) {
+    await sleep(100);
+    const x = tapped();
+    const { last } = nonZero(x);
+    if (last >= 0 && x.length - last > 0.2 * 44100 && waited > 300) return;
+  }
+}
+
 const nonZero = (x: Float32Array) => {
   let first = -1;
   let last = -1;
@@ -111,7 +121,8 @@ describe(`playback (${engine})`, () => {
       await sleep(250);
     }
     pipe.endTurn();
-    await sleep(1200);
+    // Firefox's mock audio clock runs up to ~10 % slow: wait for the audio, not for wall time.
+    await playedOut(tapped);
     const x = tapped();
     const { first, last } = nonZero(x);
     const rate = ctx.sampleRate;
@@ -148,7 +159,7 @@ describe(`playback (${engine})`, () => {
     const nextAt = now();
     for (const c of toneChunks(880, 300)) pipe.push(c, 24000, nextAt);
     pipe.endTurn();
-    await sleep(700);
+    await playedOut(tapped);
 
     const silence = events.find((e) => e.type === 'interrupt-silence');
     expect(silence).toMatchObject({ turnId: 1, interruptedAt });
