@@ -10,7 +10,6 @@ import { LiveAgentSession } from '../core/session.ts';
 import { initialSnapshot } from '../core/session-support.ts';
 import type { LiveConfig, LiveTransport } from '../core/transport.ts';
 import type { LiveAgentSnapshot, LiveAgentStatus, TokenSource, ToolDefinition } from '../core/types.ts';
-import { createDefaultDeps } from './deps.ts';
 import { LiveAgentEvent } from './events.ts';
 import { SESSION_ATTRIBUTES, sessionOptions } from './options.ts';
 import { applyStyles } from './styles.ts';
@@ -23,6 +22,9 @@ export interface SessionDeps {
   fetch?: typeof fetch;
 }
 
+/** Loads the default transport and media (set by the entry: a chunk, or a file beside the IIFE). */
+export type DepsLoader = (assetBase: string | undefined) => Promise<SessionDeps> | SessionDeps;
+
 const IDLE: LiveAgentSnapshot = Object.freeze(initialSnapshot(false));
 
 const ACTIVE: ReadonlySet<LiveAgentStatus> = new Set(['connecting', 'connected', 'reconnecting']);
@@ -31,6 +33,8 @@ const ACTIVE: ReadonlySet<LiveAgentStatus> = new Set(['connecting', 'connected',
 export class LiveAgentElement extends HTMLElement {
   /** Where worker/worklet files live when no `asset-base` attribute is set (the IIFE sets it). */
   static assetBase: string | undefined;
+  /** How sessions get their real transport and media; the entry modules set it. */
+  static depsLoader: DepsLoader | undefined;
   static readonly observedAttributes = [...SESSION_ATTRIBUTES, 'metrics'];
 
   private current: LiveAgentSession | null = null;
@@ -145,8 +149,14 @@ export class LiveAgentElement extends HTMLElement {
   }
 
   /** Builds the session's transport and media; tests override it to inject fakes. */
-  protected createSessionDeps(): Promise<SessionDeps> {
-    return createDefaultDeps(this.getAttribute('asset-base') ?? LiveAgentElement.assetBase);
+  protected async createSessionDeps(): Promise<SessionDeps> {
+    // One microtask: entry modules set the loader after registration may already have upgraded us.
+    await null;
+    const load = LiveAgentElement.depsLoader;
+    if (!load) {
+      throw new LiveAgentError('unsupported', 'No transport loader: import "live-agent/element"');
+    }
+    return load(this.getAttribute('asset-base') ?? LiveAgentElement.assetBase);
   }
 
   private ensureSession(): Promise<LiveAgentSession> {

@@ -1,14 +1,18 @@
 /**
  * Script-tag entry (`dist/live-agent.iife.js`): registers `<live-agent>` and exposes the global
- * `LiveAgent`. Worker and worklet files are looked up beside this script, wherever it is hosted.
+ * `LiveAgent`. The transport and audio code (`live-agent.deps.js`), worker and worklets are
+ * fetched from beside this script on the first connect, wherever the script is hosted.
  */
 import { AuthError, ConnectionError, LiveAgentError, MediaError } from '../core/errors.ts';
 import { LiveAgentSession } from '../core/session.ts';
 import type { LiveAgentOptions } from '../core/types.ts';
-import { createDefaultDeps } from './deps.ts';
-import { LiveAgentElement } from './element.ts';
+import type { SessionDeps } from './element.ts';
+import { LIVE_AGENT_DOM_EVENTS, LiveAgentElement } from './element.ts';
 import { LiveAgentEvent } from './events.ts';
-import './index.ts';
+export { LIVE_AGENT_TAG } from './define.ts';
+
+/** File name of the lazily loaded transport + audio bundle (an ES module beside this script). */
+export const DEPS_FILE = 'live-agent.deps.js';
 
 // Only readable while the script itself is evaluating: capture it now, not on first connect.
 const script = typeof document === 'undefined' ? null : document.currentScript;
@@ -16,17 +20,27 @@ if (script instanceof HTMLScriptElement && script.src && !LiveAgentElement.asset
   LiveAgentElement.assetBase = new URL('.', script.src).href;
 }
 
+LiveAgentElement.depsLoader ??= async (assetBase) => {
+  const url = new URL(DEPS_FILE, assetBase ?? document.baseURI).href;
+  const mod = (await import(/* @vite-ignore */ url)) as {
+    createDefaultDeps(base: string | undefined): SessionDeps;
+  };
+  return mod.createDefaultDeps(assetBase);
+};
+
 /** Package version of this bundle. */
 export const version = '0.1.0';
 
 /** A session with the default worker transport and Web Audio media, files found beside the script. */
 export async function createSession(options: LiveAgentOptions): Promise<LiveAgentSession> {
-  return new LiveAgentSession(options, await createDefaultDeps(LiveAgentElement.assetBase));
+  const deps = await LiveAgentElement.depsLoader!(LiveAgentElement.assetBase);
+  return new LiveAgentSession(options, deps);
 }
 
 export {
   AuthError,
   ConnectionError,
+  LIVE_AGENT_DOM_EVENTS,
   LiveAgentElement,
   LiveAgentError,
   LiveAgentEvent,

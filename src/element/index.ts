@@ -1,12 +1,19 @@
 /**
- * `live-agent/element`: importing it registers `<live-agent>` (the only module with that side
- * effect). Import the class from `live-agent` instead to register it under another name.
+ * `live-agent/element`: importing it registers `<live-agent>` (via ./define.ts) and lets the
+ * element load its transport and audio graph as a separate chunk on the first connect.
  */
 import { LiveAgentElement } from './element.ts';
+export { LIVE_AGENT_TAG } from './define.ts';
 
-if (!customElements.get('live-agent')) customElements.define('live-agent', LiveAgentElement);
+LiveAgentElement.depsLoader ??= (assetBase) =>
+  import('./deps.ts').then((m) => m.createDefaultDeps(assetBase));
 
-export { LiveAgentElement, LIVE_AGENT_DOM_EVENTS, type SessionDeps } from './element.ts';
+export {
+  LiveAgentElement,
+  LIVE_AGENT_DOM_EVENTS,
+  type DepsLoader,
+  type SessionDeps,
+} from './element.ts';
 export {
   LiveAgentEvent,
   type LiveAgentDomEventName,
