@@ -22,6 +22,8 @@ import type { ClientMessage, ServerMessage } from './wire.ts';
 
 /** Extra time the session grants a transport beyond its own setupComplete deadline. */
 const OPEN_GRACE_MS = 1000;
+/** A hand-off waiting for the model to finish switches at the latest this long before the cut. */
+const SWITCH_MARGIN_MS = 1000;
 
 /** What the connector needs from the session. */
 export interface ConnectorDeps {
@@ -42,6 +44,8 @@ export interface ConnectorDeps {
   onResumed(handoff: boolean, gapMs: number): void;
   /** A non-fatal failure (e.g. a hand-off attempt failed while the old connection still works). */
   onError(error: LiveAgentError): void;
+  /** True while switching connections would cut the model off (speaking, tool calls pending). */
+  isBusy(): boolean;
   now(): number;
 }
 
@@ -64,6 +68,7 @@ export class Connector {
   private readonly opening = new Set<Slot>();
   private connecting: Promise<void> | null = null;
   private droppedAt = 0;
+  private idleWaiter: (() => void) | null = null;
   /** Last resumable handle from `sessionResumptionUpdate`. */
   resumeHandle: string | undefined;
 
@@ -107,14 +112,23 @@ export class Connector {
     return changed;
   }
 
-  /** goAway: open the successor now, switch to it when ready, close the old one. */
-  handleGoAway(): void {
+  /**
+   * goAway: open the successor now; switch once it is ready and the model is not mid-reply (or
+   * shortly before the cut), then close the old connection.
+   */
+  handleGoAway(timeLeftMs: number): void {
     if (!this.deps.policy.enabled || this.state !== 'connected' || this.handoff) return;
     const epoch = this.epoch;
-    const run = this.runHandoff(epoch).finally(() => {
+    const switchBy = this.deps.now() + timeLeftMs - SWITCH_MARGIN_MS;
+    const run = this.runHandoff(epoch, switchBy).finally(() => {
       if (this.handoff === run) this.handoff = null;
     });
     this.handoff = run;
+  }
+
+  /** The model finished or was interrupted: a hand-off waiting for a quiet moment may switch. */
+  handleIdle(): void {
+    if (!this.deps.isBusy()) this.idleWaiter?.();
   }
 
   /** Cancels everything in flight, closes connections, stops media; status `closed`. */
@@ -180,9 +194,11 @@ export class Connector {
     }
   }
 
-  private async runHandoff(epoch: number): Promise<void> {
+  private async runHandoff(epoch: number, switchBy: number): Promise<void> {
     try {
       const slot = await this.open(epoch, this.resumeHandle);
+      if (this.state === 'connected' && this.deps.isBusy())
+        await this.waitIdle(switchBy - this.deps.now());
       if (epoch !== this.epoch) return this.retire(slot, 'cancelled');
       const wasDown = this.state === 'reconnecting';
       this.makeCurrent(slot);
@@ -252,6 +268,7 @@ export class Connector {
     this.current = null;
     this.droppedAt = this.deps.now();
     const cause = classifyClose(info);
+    this.idleWaiter?.();
     // A hand-off already opening the successor finishes the job (or falls back to reconnect).
     if (this.handoff) return this.setStatus('reconnecting');
     this.afterDrop(cause);
@@ -298,9 +315,23 @@ export class Connector {
 
   /** Starts a new epoch: aborts token fetches and sleeps of the previous one. */
   private begin(): number {
+    this.idleWaiter?.();
     this.controller.abort();
     this.controller = new AbortController();
     return ++this.epoch;
+  }
+
+  /** Resolves after `ms`, or earlier on handleIdle(), a drop or a new epoch. */
+  private waitIdle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.idleWaiter === done) this.idleWaiter = null;
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      this.idleWaiter = done;
+    });
   }
 
   private setStatus(next: LiveAgentStatus, error?: LiveAgentError): void {

@@ -91,6 +91,7 @@ export class InboundHandler {
       this.d.transcript.handleInterrupted();
       this.d.store.update({ agentSpeaking: false });
       this.d.emit('interrupted', {});
+      this.d.connector.handleIdle();
     },
     // Passed on through `message`; audio already queued keeps playing until turnComplete.
     generationComplete: () => undefined,
@@ -98,13 +99,14 @@ export class InboundHandler {
       this.d.transcript.handleTurnComplete();
       this.d.store.update({ agentSpeaking: false, userSpeaking: false });
       this.d.emit('turncomplete', reason === undefined ? {} : { reason });
+      this.d.connector.handleIdle();
     },
     toolCall: (calls) => this.d.tools.handleToolCall(calls),
     toolCancellation: (ids) => this.d.tools.handleCancellation(ids),
     goAway: (timeLeftMs) => {
       this.d.store.update({ goAwayAt: Date.now() + timeLeftMs });
       this.d.emit('goaway', { timeLeftMs });
-      this.d.connector.handleGoAway();
+      this.d.connector.handleGoAway(timeLeftMs);
     },
   };
 }

@@ -69,7 +69,10 @@ export class LiveAgentSession {
         toolcall: (call) => this.emit('toolcall', { call }),
         toolresult: (call, response) => this.emit('toolresult', { call, response }),
         toolcancel: (ids) => this.emit('toolcancel', { ids }),
-        pendingChanged: (pendingToolCalls) => this.store.update({ pendingToolCalls }),
+        pendingChanged: (pendingToolCalls) => {
+          this.store.update({ pendingToolCalls });
+          if (pendingToolCalls.length === 0) this.connector.handleIdle();
+        },
       },
       options.toolTimeoutMs ?? 30_000,
       options.tools,
@@ -106,6 +109,14 @@ export class LiveAgentSession {
         this.emit('resumed', { handoff, gapMs });
       },
       onError: (error) => this.emit('error', { error, fatal: false }),
+      isBusy: () => {
+        const snapshot = this.store.get();
+        return (
+          this.transcript.modelTurnOpen ||
+          snapshot.agentSpeaking ||
+          snapshot.pendingToolCalls.length > 0
+        );
+      },
       now: () => Date.now(),
     });
     this.inbound = new InboundHandler({

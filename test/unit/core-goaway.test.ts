@@ -47,6 +47,11 @@ describe('goAway hand-off', () => {
     expect(old.sent).toHaveLength(1);
     const next = transport.completeSetup()!;
     await ticks();
+    // The model is mid-reply on the old connection: the switch waits for its turn to end.
+    expect(next.activated).toBe(false);
+    expect(old.closed).toBeNull();
+    old.serverSend({ serverContent: { turnComplete: true } });
+    await ticks();
     expect(next.activatedSeq).not.toBeNull();
     expect(old.closedSeq).not.toBeNull();
     expect(next.activatedSeq!).toBeLessThan(old.closedSeq!);
@@ -62,6 +67,24 @@ describe('goAway hand-off', () => {
       'typed during hand-off',
       'after',
     ]);
+  });
+
+  it('a busy model delays the switch at most until 1 s before the cut', async () => {
+    const { session, transport } = await connected();
+    const old = transport.lastConnection;
+    const events = record(session, ['resumed']);
+    transport.serverSend({ serverContent: { outputTranscription: { text: 'A long story' } } });
+    transport.serverSend({ goAway: { timeLeft: '10s' } });
+    await ticks();
+    const next = transport.lastConnection;
+    expect(next).not.toBe(old);
+    await vi.advanceTimersByTimeAsync(8_999);
+    expect(next.activated).toBe(false);
+    expect(old.closed).toBeNull();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(next.activated).toBe(true);
+    expect(old.closed?.code).toBe(1000);
+    expect(events).toEqual([['resumed', { handoff: true, gapMs: 0 }]]);
   });
 
   it('frames the successor sends before activation are delivered in order after the switch', async () => {
