@@ -9,6 +9,7 @@ import '../../src/element/index.ts';
 import { LiveAgentElement, LiveAgentEvent, type SessionDeps } from '../../src/element/index.ts';
 import { AuthError } from '../../src/core/errors.ts';
 import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
+import { STYLES, applyStyles } from '../../src/element/styles.ts';
 import type { ClientMessage } from '../../src/core/wire.ts';
 
 const isFirefox = navigator.userAgent.includes('Firefox');
@@ -372,6 +373,27 @@ describe('<live-agent> lifecycle', () => {
     expect(a.shadowRoot!.adoptedStyleSheets.length).toBe(1);
     expect(a.shadowRoot!.adoptedStyleSheets[0]).toBe(b.shadowRoot!.adoptedStyleSheets[0]);
     expect(a.shadowRoot!.querySelector('style')).toBeNull();
+  });
+
+  it("strict CSP (style-src 'none'): adopted sheets apply where a <style> element is blocked", async () => {
+    const frame = document.createElement('iframe');
+    frame.srcdoc =
+      '<!doctype html><meta http-equiv="Content-Security-Policy" content="style-src \'none\'">' +
+      '<body><div id="a"></div><div id="b"></div></body>';
+    const loaded = new Promise((r) => frame.addEventListener('load', r, { once: true }));
+    document.body.append(frame);
+    mounted.push(frame);
+    await loaded;
+    const doc = frame.contentDocument!;
+    const hostA = doc.getElementById('a')!;
+    applyStyles(hostA.attachShadow({ mode: 'open' }));
+    const hostB = doc.getElementById('b')!;
+    const style = doc.createElement('style');
+    style.textContent = STYLES;
+    hostB.attachShadow({ mode: 'open' }).append(style);
+    const view = frame.contentWindow!;
+    expect(view.getComputedStyle(hostA).paddingTop).toBe('12px');
+    expect(view.getComputedStyle(hostB).paddingTop).toBe('0px');
   });
 });
 

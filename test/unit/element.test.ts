@@ -1,0 +1,122 @@
+/**
+ * Pure parts of `<live-agent>` under happy-dom: importing the class registers nothing, state →
+ * label/status mapping, attribute → session option mapping, and the IIFE's global surface.
+ */
+import { describe, expect, it } from 'vitest';
+import { LiveAgentElement } from '../../src/element/element.ts';
+import { sessionOptions, type ElementInputs } from '../../src/element/options.ts';
+import { buttonLabel, statusText, uiState } from '../../src/element/view.ts';
+import { initialSnapshot } from '../../src/core/session-support.ts';
+import { LiveAgentError } from '../../src/core/errors.ts';
+import type { LiveAgentSnapshot } from '../../src/core/types.ts';
+
+const snap = (patch: Partial<LiveAgentSnapshot>): LiveAgentSnapshot => ({
+  ...initialSnapshot(false),
+  ...patch,
+});
+const ctx = { pushToTalk: false, holding: false, now: 1_000_000 };
+
+describe('element module', () => {
+  it('importing the class has no registration side effect', () => {
+    expect(typeof LiveAgentElement).toBe('function');
+    expect(customElements.get('live-agent')).toBeUndefined();
+  });
+});
+
+describe('state → UI text', () => {
+  it('maps statuses and speaking flags to button states and labels', () => {
+    expect(uiState(snap({}))).toBe('idle');
+    expect(uiState(snap({ status: 'closed' }))).toBe('idle');
+    expect(uiState(snap({ status: 'connecting' }))).toBe('connecting');
+    expect(uiState(snap({ status: 'connected' }))).toBe('listening');
+    expect(uiState(snap({ status: 'connected', userSpeaking: true }))).toBe('hearing');
+    expect(uiState(snap({ status: 'connected', agentSpeaking: true, userSpeaking: true }))).toBe(
+      'speaking',
+    );
+    expect(uiState(snap({ status: 'reconnecting' }))).toBe('reconnecting');
+    expect(uiState(snap({ status: 'error' }))).toBe('error');
+    expect(buttonLabel('idle', ctx)).toBe('Talk');
+    expect(buttonLabel('error', ctx)).toBe('Retry');
+    expect(buttonLabel('listening', { pushToTalk: true, holding: false })).toBe('Hold to talk');
+    expect(buttonLabel('speaking', { pushToTalk: true, holding: true })).toBe('Talking…');
+    expect(buttonLabel('connecting', { pushToTalk: true, holding: false })).toBe('Connecting…');
+  });
+
+  it('writes status lines: goAway countdown, reconnect attempt, mute, error message', () => {
+    const connected = snap({ status: 'connected' });
+    expect(statusText({ ...connected, goAwayAt: ctx.now + 41_200 }, ctx)).toBe(
+      'Renewing connection in 42 s',
+    );
+    expect(statusText({ ...connected, goAwayAt: ctx.now - 5 }, ctx)).toBe(
+      'Renewing connection in 0 s',
+    );
+    expect(statusText(snap({ status: 'reconnecting', reconnectAttempt: 2 }), ctx)).toContain(
+      'attempt 2',
+    );
+    expect(statusText({ ...connected, micEnabled: false }, ctx)).toBe('Microphone muted');
+    expect(statusText({ ...connected }, { ...ctx, pushToTalk: true })).toContain('Space');
+    const error = new LiveAgentError('mic-denied', 'Microphone permission was denied');
+    expect(statusText(snap({ status: 'error', error }), ctx)).toBe(error.message);
+  });
+});
+
+describe('attributes → session options', () => {
+  const input = (attrs: Record<string, string>, extra: Partial<ElementInputs> = {}): ElementInputs => ({
+    attr: (name) => attrs[name] ?? null,
+    token: undefined,
+    config: undefined,
+    tools: [],
+    baseUrl: 'https://app.example/voice/page.html',
+    ...extra,
+  });
+
+  it('resolves token-url against the page and defaults to audio with transcripts', () => {
+    const o = sessionOptions(input({ 'token-url': '../api/live-token' }));
+    expect(o.token).toEqual({ url: 'https://app.example/api/live-token' });
+    expect(o.mode).toBe('vad');
+    expect(o.config).toMatchObject({
+      responseModalities: ['AUDIO'],
+      inputAudioTranscription: {},
+      outputAudioTranscription: {},
+    });
+    expect('endpoint' in o).toBe(false);
+  });
+
+  it('lets voice, language and instructions override the config property', () => {
+    const o = sessionOptions(
+      input(
+        { 'token-url': '/t', voice: 'Puck', language: 'fr-FR', instructions: 'Hi', mode: 'push-to-talk' },
+        { config: { temperature: 0.3, speechConfig: { languageCode: 'en-US' } } },
+      ),
+    );
+    expect(o.mode).toBe('push-to-talk');
+    expect(o.config?.temperature).toBe(0.3);
+    expect(o.config?.speechConfig).toEqual({
+      languageCode: 'fr-FR',
+      voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Puck' } },
+    });
+    expect(o.config?.systemInstruction).toBe('Hi');
+  });
+
+  it('prefers the token property, and needs one of the two', () => {
+    const fn = async () => 'auth_tokens/x';
+    expect(sessionOptions(input({ 'token-url': '/t' }, { token: fn })).token).toBe(fn);
+    expect(() => sessionOptions(input({}))).toThrowError(
+      expect.objectContaining({ code: 'token-invalid' }),
+    );
+  });
+});
+
+describe('script-tag entry', () => {
+  it('registers <live-agent> and exposes the LiveAgent surface with the package version', async () => {
+    const pkg = (await import('../../package.json')).default as { version: string };
+    const iife = await import('../../src/element/iife.ts');
+    expect(customElements.get('live-agent')).toBe(iife.LiveAgentElement);
+    expect(iife.version).toBe(pkg.version);
+    expect(iife.LIVE_AGENT_TAG).toBe('live-agent');
+    expect(iife.LIVE_AGENT_DOM_EVENTS).toContain('live-agent-error');
+    expect(iife.LIVE_AGENT_DOM_EVENTS).not.toContain('error');
+    expect(typeof iife.LiveAgentSession).toBe('function');
+    expect(typeof iife.LiveAgentElement.depsLoader).toBe('function');
+  });
+});
