@@ -44,3 +44,26 @@ export function whenAborted(signal: AbortSignal): Promise<void> {
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
 }
+
+/** A delay that can be cut short: `wait(ms)` resolves after `ms` or at the next `interrupt()`. */
+export class Interruptible {
+  private pending: (() => void) | null = null;
+
+  /** Resolves after `ms` (or sooner on interrupt()). One wait at a time. */
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.pending === done) this.pending = null;
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      this.pending = done;
+    });
+  }
+
+  /** Ends the current wait, if any. */
+  interrupt(): void {
+    this.pending?.();
+  }
+}

@@ -5,7 +5,8 @@
  * or a newer attempt makes late results harmless (no late status flips, late sockets closed).
  */
 import { ConnectionError, LiveAgentError, reviveError, type SerializedError } from './errors.ts';
-import { sleep, whenAborted, withTimeout } from './async.ts';
+import { Interruptible, sleep, whenAborted, withTimeout } from './async.ts';
+import { Slot } from './slot.ts';
 import { classifyClose, toLiveAgentError, type ReconnectPolicy } from './reconnect.ts';
 import type { TokenProvider } from './token.ts';
 import type {
@@ -49,14 +50,6 @@ export interface ConnectorDeps {
   now(): number;
 }
 
-interface Slot {
-  state: 'opening' | 'current' | 'retired';
-  conn: LiveConnection | null;
-  /** Messages that arrived before the slot became current, replayed in order. */
-  queue: (() => void)[] | null;
-  closed: CloseInfo | null;
-}
-
 /** Drives one session's connections. */
 export class Connector {
   private state: LiveAgentStatus = 'idle';
@@ -68,7 +61,7 @@ export class Connector {
   private readonly opening = new Set<Slot>();
   private connecting: Promise<void> | null = null;
   private droppedAt = 0;
-  private idleWaiter: (() => void) | null = null;
+  private readonly quiet = new Interruptible();
   /** Last resumable handle from `sessionResumptionUpdate`. */
   resumeHandle: string | undefined;
 
@@ -128,7 +121,7 @@ export class Connector {
 
   /** The model finished or was interrupted: a hand-off waiting for a quiet moment may switch. */
   handleIdle(): void {
-    if (!this.deps.isBusy()) this.idleWaiter?.();
+    if (!this.deps.isBusy()) this.quiet.interrupt();
   }
 
   /** Cancels everything in flight, closes connections, stops media; status `closed`. */
@@ -153,13 +146,13 @@ export class Connector {
       whenAborted(signal).then(() => null),
     ]);
     if (!settled || epoch !== this.epoch) {
-      if (settled?.[1].status === 'fulfilled') this.retire(settled[1].value, 'cancelled');
+      if (settled?.[1].status === 'fulfilled') settled[1].value.retire('cancelled');
       throw new LiveAgentError('aborted', 'connect() was cancelled by disconnect()');
     }
     const [m, o] = settled;
     const failure = m.status === 'rejected' ? m.reason : o.status === 'rejected' ? o.reason : null;
     if (failure !== null || o.status !== 'fulfilled') {
-      if (o.status === 'fulfilled') this.retire(o.value, 'setup failed');
+      if (o.status === 'fulfilled') o.value.retire('setup failed');
       const error = toLiveAgentError(failure);
       this.fail(error);
       throw error;
@@ -167,7 +160,7 @@ export class Connector {
     this.makeCurrent(o.value);
     this.setStatus('connected');
     this.deps.onSetupComplete(o.value.conn?.setupComplete ?? {});
-    this.flush(o.value);
+    o.value.flush();
   }
 
   private async reconnect(cause: LiveAgentError): Promise<void> {
@@ -181,11 +174,11 @@ export class Connector {
       if (!(await sleep(delayMs, this.controller.signal)) || epoch !== this.epoch) return;
       try {
         const slot = await this.open(epoch, this.resumeHandle);
-        if (epoch !== this.epoch) return this.retire(slot, 'cancelled');
+        if (epoch !== this.epoch) return slot.retire('cancelled');
         this.makeCurrent(slot);
         this.setStatus('connected');
         this.deps.onResumed(false, this.deps.now() - this.droppedAt);
-        this.flush(slot);
+        slot.flush();
         return;
       } catch (error) {
         if (epoch !== this.epoch) return;
@@ -198,13 +191,13 @@ export class Connector {
     try {
       const slot = await this.open(epoch, this.resumeHandle);
       if (this.state === 'connected' && this.deps.isBusy())
-        await this.waitIdle(switchBy - this.deps.now());
-      if (epoch !== this.epoch) return this.retire(slot, 'cancelled');
+        await this.quiet.wait(switchBy - this.deps.now());
+      if (epoch !== this.epoch) return slot.retire('cancelled');
       const wasDown = this.state === 'reconnecting';
       this.makeCurrent(slot);
       if (wasDown) this.setStatus('connected');
       this.deps.onResumed(true, wasDown ? this.deps.now() - this.droppedAt : 0);
-      this.flush(slot);
+      slot.flush();
     } catch (error) {
       if (epoch !== this.epoch) return;
       const err = toLiveAgentError(error);
@@ -219,7 +212,7 @@ export class Connector {
   private async open(epoch: number, handle: string | undefined): Promise<Slot> {
     const credential = await this.deps.token.get(this.controller.signal);
     if (epoch !== this.epoch) throw new LiveAgentError('aborted', 'Connection attempt cancelled');
-    const slot: Slot = { state: 'opening', conn: null, queue: [], closed: null };
+    const slot = new Slot();
     this.opening.add(slot);
     const params = this.deps.openParams(credential, handle);
     const opening = this.deps.transport.open(params, this.handlers(slot));
@@ -245,17 +238,11 @@ export class Connector {
 
   private handlers(slot: Slot): ConnectionHandlers {
     return {
-      message: (message, meta) => this.route(slot, () => this.deps.onMessage(message, meta)),
+      message: (message, meta) => slot.route(() => this.deps.onMessage(message, meta)),
       malformed: (error: SerializedError) =>
-        this.route(slot, () => this.deps.onMalformed(reviveError(error))),
+        slot.route(() => this.deps.onMalformed(reviveError(error))),
       close: (info) => this.handleClose(slot, info),
     };
-  }
-
-  private route(slot: Slot, deliver: () => void): void {
-    if (slot.state === 'retired') return;
-    if (slot.queue) slot.queue.push(deliver);
-    else deliver();
   }
 
   private handleClose(slot: Slot, info: CloseInfo): void {
@@ -268,7 +255,7 @@ export class Connector {
     this.current = null;
     this.droppedAt = this.deps.now();
     const cause = classifyClose(info);
-    this.idleWaiter?.();
+    this.quiet.interrupt();
     // A hand-off already opening the successor finishes the job (or falls back to reconnect).
     if (this.handoff) return this.setStatus('reconnecting');
     this.afterDrop(cause);
@@ -284,26 +271,14 @@ export class Connector {
     slot.state = 'current';
     this.current = slot;
     slot.conn?.activate();
-    if (old && old !== slot) this.retire(old, 'handoff');
-  }
-
-  private flush(slot: Slot): void {
-    const queue = slot.queue ?? [];
-    slot.queue = null;
-    for (const deliver of queue) if (slot.state === 'current') deliver();
+    if (old && old !== slot) old.retire('handoff');
   }
 
   private retireAll(reason: string): void {
-    this.retire(this.current, reason);
-    for (const slot of this.opening) this.retire(slot, reason);
+    this.current?.retire(reason);
+    for (const slot of this.opening) slot.retire(reason);
     this.opening.clear();
     this.current = null;
-  }
-
-  private retire(slot: Slot | null, reason: string): void {
-    if (!slot || slot.state === 'retired') return;
-    slot.state = 'retired';
-    slot.conn?.close(1000, reason);
   }
 
   private fail(error: LiveAgentError): void {
@@ -315,23 +290,10 @@ export class Connector {
 
   /** Starts a new epoch: aborts token fetches and sleeps of the previous one. */
   private begin(): number {
-    this.idleWaiter?.();
+    this.quiet.interrupt();
     this.controller.abort();
     this.controller = new AbortController();
     return ++this.epoch;
-  }
-
-  /** Resolves after `ms`, or earlier on handleIdle(), a drop or a new epoch. */
-  private waitIdle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        if (this.idleWaiter === done) this.idleWaiter = null;
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, ms));
-      this.idleWaiter = done;
-    });
   }
 
   private setStatus(next: LiveAgentStatus, error?: LiveAgentError): void {

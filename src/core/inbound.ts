@@ -1,17 +1,19 @@
 /**
- * Inbound side of the session: turns server messages and transport events into manager calls,
- * snapshot patches and events. One message is one snapshot notification (batched).
+ * Inbound side of the session: turns server messages, transport and media events and status
+ * changes into manager calls, snapshot patches and events. One message is one notification.
  */
-import { ProtocolError, reviveError } from './errors.ts';
+import { MediaError, ProtocolError, reviveError, type LiveAgentError } from './errors.ts';
 import type { Connector } from './connector.ts';
 import { dispatchServerMessage, type MessageTargets } from './dispatch.ts';
 import type { Emit, LiveAgentEventMap } from './events.ts';
+import type { MediaEvent } from './media.ts';
 import type { MetricsTracker } from './metrics.ts';
 import type { SessionStats } from './session-support.ts';
 import type { SnapshotStore } from './snapshot.ts';
 import type { ToolManager } from './tools.ts';
 import type { TranscriptStore } from './transcript.ts';
 import type { MessageMeta, TransportEvent } from './transport.ts';
+import type { LiveAgentSnapshot, LiveAgentStatus } from './types.ts';
 import type { UsageTracker } from './usage.ts';
 import type { ServerMessage } from './wire.ts';
 
@@ -59,6 +61,41 @@ export class InboundHandler {
     const turn = metrics.handleEvent(event);
     store.update({ metrics: metrics.current });
     if (turn) emit('metrics', { turn });
+  }
+
+  /** Status change: snapshot patch, `status` event, and `error {fatal: true}` when it ends badly. */
+  handleStatus(status: LiveAgentStatus, previous: LiveAgentStatus, error?: LiveAgentError): void {
+    const { store, emit } = this.d;
+    store.batch(() => {
+      const patch: Partial<LiveAgentSnapshot> = { status };
+      if (status === 'connecting') Object.assign(patch, { error: null, reconnectAttempt: 0 });
+      if (status === 'connected') patch.reconnectAttempt = 0;
+      if (status === 'closed' || status === 'error') {
+        const quiet = { goAwayAt: null, agentSpeaking: false, userSpeaking: false };
+        Object.assign(patch, quiet, { sessionResumable: false });
+        this.d.tools.abortAll(status);
+      }
+      if (error) patch.error = error;
+      store.update(patch);
+      emit('status', { status, previous });
+      if (error) emit('error', { error, fatal: true });
+    });
+  }
+
+  /** Media graph events: autoplay gesture needs, a microphone that went away. */
+  handleMediaEvent(event: MediaEvent): void {
+    if (event.type === 'needs-gesture') this.setNeedsGesture(event.needsGesture);
+    if (event.type === 'track-ended' && event.kind === 'audio') {
+      const error = new MediaError('device-error', 'The microphone track ended');
+      this.d.emit('error', { error, fatal: false });
+    }
+  }
+
+  /** Updates `needsGesture` and emits `gesture` only when it changed. */
+  setNeedsGesture(needsGesture: boolean): void {
+    if (this.d.store.get().needsGesture === needsGesture) return;
+    this.d.store.update({ needsGesture });
+    this.d.emit('gesture', { needsGesture });
   }
 
   private readonly targets: MessageTargets = {

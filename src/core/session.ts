@@ -3,7 +3,7 @@
  * tools, transcript, usage, metrics) to a LiveTransport and an optional LiveMedia, and exposes an
  * immutable snapshot plus one typed event map. Handlers run here; audio never passes through.
  */
-import { LiveAgentError, MediaError } from './errors.ts';
+import { LiveAgentError } from './errors.ts';
 import { TypedEmitter, type LiveAgentEventMap } from './events.ts';
 import { Connector } from './connector.ts';
 import { InboundHandler } from './inbound.ts';
@@ -15,7 +15,7 @@ import { TranscriptStore } from './transcript.ts';
 import { UsageTracker } from './usage.ts';
 import { MetricsTracker } from './metrics.ts';
 import { buildConfig, initialSnapshot, ZERO_LEVELS, type SessionStats } from './session-support.ts';
-import type { LiveMedia, MediaEvent, MediaLevels } from './media.ts';
+import type { LiveMedia, MediaLevels } from './media.ts';
 import type { Credential, LiveTransport, OpenParams } from './transport.ts';
 import type {
   LiveAgentOptions,
@@ -93,7 +93,10 @@ export class LiveAgentSession {
       stopMedia: () => this.stopMedia(),
       onMessage: (message, meta) => this.inbound.handleMessage(message, meta),
       onMalformed: (error) => this.emit('error', { error, fatal: false }),
-      onStatus: (status, previous, error) => this.handleStatus(status, previous, error),
+      onStatus: (status, previous, error) => {
+        if (status === 'closed' || status === 'error') this.outbox = [];
+        this.inbound.handleStatus(status, previous, error);
+      },
       onSetupComplete: (setup) =>
         this.emit(
           'setupcomplete',
@@ -131,7 +134,8 @@ export class LiveAgentSession {
     });
     const off = this.transport.onEvent?.((event) => this.inbound.handleTransportEvent(event));
     if (off) this.cleanups.push(off);
-    if (this.media) this.cleanups.push(this.media.on((event) => this.handleMediaEvent(event)));
+    if (this.media)
+      this.cleanups.push(this.media.on((event) => this.inbound.handleMediaEvent(event)));
   }
 
   /** Current lifecycle status. */
@@ -204,7 +208,7 @@ export class LiveAgentSession {
   async resumeAudio(): Promise<void> {
     if (!this.media) return;
     await this.media.resume();
-    this.setNeedsGesture(this.media.needsGesture);
+    this.inbound.setNeedsGesture(this.media.needsGesture);
   }
 
   /** Input/output levels from the media graph (zeros without media). */
@@ -279,7 +283,7 @@ export class LiveAgentSession {
     const ports = await media.start();
     media.setMicEnabled(this.store.get().micEnabled);
     await this.transport.attachMedia?.(ports);
-    this.setNeedsGesture(media.needsGesture);
+    this.inbound.setNeedsGesture(media.needsGesture);
   }
 
   private async stopMedia(): Promise<void> {
@@ -289,43 +293,6 @@ export class LiveAgentSession {
     } catch {
       // Closing a half-open graph may throw; nothing is left to free.
     }
-  }
-
-  private handleStatus(status: LiveAgentStatus, previous: LiveAgentStatus, error?: LiveAgentError) {
-    this.store.batch(() => {
-      const patch: Partial<LiveAgentSnapshot> = { status };
-      if (status === 'connecting') Object.assign(patch, { error: null, reconnectAttempt: 0 });
-      if (status === 'connected') patch.reconnectAttempt = 0;
-      if (status === 'closed' || status === 'error') {
-        Object.assign(patch, {
-          goAwayAt: null,
-          agentSpeaking: false,
-          userSpeaking: false,
-          sessionResumable: false,
-        });
-        this.tools.abortAll(status);
-        this.outbox = [];
-      }
-      if (error) patch.error = error;
-      this.store.update(patch);
-      this.emit('status', { status, previous });
-      if (error) this.emit('error', { error, fatal: true });
-    });
-  }
-
-  private handleMediaEvent(event: MediaEvent): void {
-    if (event.type === 'needs-gesture') this.setNeedsGesture(event.needsGesture);
-    if (event.type === 'track-ended' && event.kind === 'audio')
-      this.emit('error', {
-        error: new MediaError('device-error', 'The microphone track ended'),
-        fatal: false,
-      });
-  }
-
-  private setNeedsGesture(needsGesture: boolean): void {
-    if (this.store.get().needsGesture === needsGesture) return;
-    this.store.update({ needsGesture });
-    this.emit('gesture', { needsGesture });
   }
 
   private deliver(message: ClientMessage): void {
