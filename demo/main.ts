@@ -71,7 +71,8 @@ function wireSettings(): void {
   });
   // Keep the checkbox in step with the element's own Latency button.
   new MutationObserver(() => {
-    (form.elements.namedItem('metrics') as HTMLInputElement).checked = agent.hasAttribute('metrics');
+    (form.elements.namedItem('metrics') as HTMLInputElement).checked =
+      agent.hasAttribute('metrics');
   }).observe(agent, { attributes: true, attributeFilter: ['metrics'] });
 }
 

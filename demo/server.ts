@@ -74,7 +74,8 @@ let mainJs: Promise<string> | undefined;
 async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (path === '/api/live-token') return mint(req, res);
-  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'GET only');
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return send(res, 405, 'text/plain', 'GET only');
   if (path === '/api/config') {
     const body = JSON.stringify({ endpoint, model: MODEL, emulator: emulator !== null });
     return send(res, 200, TYPES['.json']!, body);

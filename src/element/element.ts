@@ -9,9 +9,15 @@ import type { LiveMedia } from '../core/media.ts';
 import { LiveAgentSession } from '../core/session.ts';
 import { initialSnapshot } from '../core/session-support.ts';
 import type { LiveConfig, LiveTransport } from '../core/transport.ts';
-import type { LiveAgentSnapshot, LiveAgentStatus, TokenSource, ToolDefinition } from '../core/types.ts';
+import type {
+  LiveAgentSnapshot,
+  LiveAgentStatus,
+  TokenSource,
+  ToolDefinition,
+} from '../core/types.ts';
 import { LiveAgentEvent } from './events.ts';
 import { SESSION_ATTRIBUTES, sessionOptions } from './options.ts';
+import { wireControls } from './controls.ts';
 import { applyStyles } from './styles.ts';
 import { LiveAgentView } from './view.ts';
 
@@ -47,6 +53,7 @@ export class LiveAgentElement extends HTMLElement {
   private raf = 0;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private holding = false;
+  private sessionMode: string | undefined;
   private toolList: ToolDefinition[] = [];
   private configValue: LiveConfig | undefined;
   private tokenValue: TokenSource | undefined;
@@ -101,7 +108,9 @@ export class LiveAgentElement extends HTMLElement {
       session = await this.ensureSession();
     } catch (error) {
       const wrapped =
-        error instanceof LiveAgentError ? error : new LiveAgentError('unsupported', String(error), { cause: error });
+        error instanceof LiveAgentError
+          ? error
+          : new LiveAgentError('unsupported', String(error), { cause: error });
       this.localError = wrapped;
       this.dispatchEvent(new LiveAgentEvent('error', { error: wrapped, fatal: true }));
       this.render();
@@ -118,7 +127,8 @@ export class LiveAgentElement extends HTMLElement {
 
   /** Sends a typed user turn. Throws `not-connected` before the first connect. */
   sendText(text: string): void {
-    if (!this.current) throw new LiveAgentError('not-connected', 'Call connect() before sendText()');
+    if (!this.current)
+      throw new LiveAgentError('not-connected', 'Call connect() before sendText()');
     this.current.sendText(text);
   }
 
@@ -127,7 +137,19 @@ export class LiveAgentElement extends HTMLElement {
     if (!this.view) {
       applyStyles(root);
       this.view = new LiveAgentView(root);
-      this.wire(this.view);
+      wireControls(this.view, {
+        status: () => this.status,
+        pushToTalk: () => this.pushToTalk && this.status === 'connected',
+        holding: () => this.holding,
+        connect: () => this.connect(),
+        disconnect: () => this.disconnect(),
+        startHold: () => this.startHold(),
+        endHold: () => this.endHold(),
+        toggleMute: () => this.current?.setMicEnabled(!this.snapshot().micEnabled),
+        resumeAudio: () => this.current?.resumeAudio(),
+        toggleMetrics: () => this.toggleAttribute('metrics'),
+        sendText: (text) => this.sendText(text),
+      });
     }
     this.render();
     if (this.hasAttribute('auto-connect') && !ACTIVE.has(this.status)) {
@@ -184,11 +206,14 @@ export class LiveAgentElement extends HTMLElement {
     }
     const session = new LiveAgentSession(options, deps);
     this.current = session;
+    this.sessionMode = options.mode;
     this.dirty = false;
     this.unsubscribers.push(session.subscribe(() => this.render()));
     for (const key of LIVE_AGENT_EVENT_TYPES) {
       const k = key as 'status';
-      this.unsubscribers.push(session.on(k, (detail) => this.dispatchEvent(new LiveAgentEvent(k, detail))));
+      this.unsubscribers.push(
+        session.on(k, (detail) => this.dispatchEvent(new LiveAgentEvent(k, detail))),
+      );
     }
     this.render();
     return session;
@@ -214,8 +239,9 @@ export class LiveAgentElement extends HTMLElement {
     return this.localError ? { ...IDLE, status: 'error', error: this.localError } : IDLE;
   }
 
+  /** The mode of the live session (a changed attribute applies from the next session). */
   private get pushToTalk(): boolean {
-    return this.getAttribute('mode') === 'push-to-talk';
+    return (this.current ? this.sessionMode : this.getAttribute('mode')) === 'push-to-talk';
   }
 
   private render(): void {
@@ -245,51 +271,6 @@ export class LiveAgentElement extends HTMLElement {
     this.raf = requestAnimationFrame(this.frame);
   };
 
-  private wire(v: LiveAgentView): void {
-    const ptt = () => this.pushToTalk && this.status === 'connected';
-    v.talk.addEventListener('click', () => {
-      if (ptt()) return; // push-to-talk: pointer and Space handle the held state
-      if (ACTIVE.has(this.status)) void this.disconnect();
-      else this.connect().catch(() => undefined);
-    });
-    v.talk.addEventListener('pointerdown', (e) => {
-      if (!ptt() || e.button !== 0) return;
-      try {
-        // Keeps pointerup coming when the finger slides off the button.
-        v.talk.setPointerCapture(e.pointerId);
-      } catch {
-        // Synthetic or already-released pointers cannot be captured; the hold still works.
-      }
-      this.startHold();
-    });
-    for (const type of ['pointerup', 'pointercancel', 'blur'] as const) {
-      v.talk.addEventListener(type, () => this.endHold());
-    }
-    v.talk.addEventListener('keydown', (e) => {
-      if (e.key !== ' ' || !ptt()) return;
-      e.preventDefault(); // no click on keyup either: the held state is the action
-      if (!e.repeat) this.startHold();
-    });
-    v.talk.addEventListener('keyup', (e) => {
-      if (e.key !== ' ' || !this.holding) return;
-      e.preventDefault();
-      this.endHold();
-    });
-    v.end.addEventListener('click', () => void this.disconnect());
-    v.mute.addEventListener('click', () => this.current?.setMicEnabled(!this.snapshot().micEnabled));
-    v.gesture.addEventListener('click', () => void this.current?.resumeAudio());
-    v.metricsButton.addEventListener('click', () => this.toggleAttribute('metrics'));
-    v.form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      const text = v.input.value.trim();
-      if (!text) return;
-      v.input.value = '';
-      // Typing while idle starts the conversation first.
-      const ready = this.status === 'connected' ? Promise.resolve() : this.connect();
-      ready.then(() => this.sendText(text)).catch(() => undefined);
-    });
-  }
-
   private startHold(): void {
     if (this.holding || !this.current) return;
     this.holding = true;
@@ -306,9 +287,8 @@ export class LiveAgentElement extends HTMLElement {
 }
 
 /** Every DOM event name the element dispatches, in event-map order. */
-export const LIVE_AGENT_DOM_EVENTS: readonly `live-agent-${LiveAgentEventType}`[] = LIVE_AGENT_EVENT_TYPES.map(
-  (key) => `live-agent-${key}` as const,
-);
+export const LIVE_AGENT_DOM_EVENTS: readonly `live-agent-${LiveAgentEventType}`[] =
+  LIVE_AGENT_EVENT_TYPES.map((key) => `live-agent-${key}` as const);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -5,7 +5,8 @@
 import type { LiveAgentEventMap, LiveAgentEventType } from '../core/events.ts';
 
 /** DOM name of a session event: `live-agent-status`, `live-agent-error`, … */
-export type LiveAgentDomEventName<K extends LiveAgentEventType = LiveAgentEventType> = `live-agent-${K}`;
+export type LiveAgentDomEventName<K extends LiveAgentEventType = LiveAgentEventType> =
+  `live-agent-${K}`;
 
 /** A session event re-dispatched by the element; `detail` is the session's payload. */
 export class LiveAgentEvent<K extends LiveAgentEventType = LiveAgentEventType> extends Event {

@@ -30,9 +30,13 @@ export interface ElementInputs {
 /** Builds the session options; throws `token-invalid` when neither `token-url` nor `token` is set. */
 export function sessionOptions(input: ElementInputs): LiveAgentOptions {
   const tokenUrl = input.attr('token-url');
-  const token = input.token ?? (tokenUrl ? { url: new URL(tokenUrl, input.baseUrl).href } : undefined);
+  const token =
+    input.token ?? (tokenUrl ? { url: new URL(tokenUrl, input.baseUrl).href } : undefined);
   if (token === undefined) {
-    throw new LiveAgentError('token-invalid', '<live-agent> needs a token-url attribute (or a token property)');
+    throw new LiveAgentError(
+      'token-invalid',
+      '<live-agent> needs a token-url attribute (or a token property)',
+    );
   }
   // Transcripts are what the element shows: ask for both unless the app configured them itself.
   const config: LiveConfig = {

@@ -8,13 +8,7 @@ import { TranscriptView } from './transcript-view.ts';
 
 /** What the talk button shows. */
 export type UiState =
-  | 'idle'
-  | 'connecting'
-  | 'listening'
-  | 'hearing'
-  | 'speaking'
-  | 'reconnecting'
-  | 'error';
+  'idle' | 'connecting' | 'listening' | 'hearing' | 'speaking' | 'reconnecting' | 'error';
 
 /** Extra element state that is not in the session snapshot. */
 export interface ViewContext {
@@ -25,7 +19,9 @@ export interface ViewContext {
 }
 
 /** Maps a snapshot to the talk button's state. */
-export function uiState(s: Pick<LiveAgentSnapshot, 'status' | 'agentSpeaking' | 'userSpeaking'>): UiState {
+export function uiState(
+  s: Pick<LiveAgentSnapshot, 'status' | 'agentSpeaking' | 'userSpeaking'>,
+): UiState {
   switch (s.status) {
     case 'connecting':
       return 'connecting';
@@ -51,7 +47,10 @@ const LABELS: Record<UiState, string> = {
 };
 
 /** Talk button text for a state (push-to-talk replaces the connected labels). */
-export function buttonLabel(state: UiState, ctx: Pick<ViewContext, 'pushToTalk' | 'holding'>): string {
+export function buttonLabel(
+  state: UiState,
+  ctx: Pick<ViewContext, 'pushToTalk' | 'holding'>,
+): string {
   const on = state === 'listening' || state === 'hearing' || state === 'speaking';
   if (on && ctx.pushToTalk) return ctx.holding ? 'Talking…' : 'Hold to talk';
   return LABELS[state];
@@ -60,7 +59,8 @@ export function buttonLabel(state: UiState, ctx: Pick<ViewContext, 'pushToTalk' 
 /** The one-line status next to the button (goAway countdown, reconnect attempt, error). */
 export function statusText(s: LiveAgentSnapshot, ctx: ViewContext): string {
   if (s.status === 'error') return s.error?.message ?? 'Something went wrong';
-  if (s.status === 'reconnecting') return `Connection lost, reconnecting (attempt ${s.reconnectAttempt})`;
+  if (s.status === 'reconnecting')
+    return `Connection lost, reconnecting (attempt ${s.reconnectAttempt})`;
   if (s.status === 'connecting') return 'Connecting…';
   if (s.status === 'closed') return 'Disconnected';
   if (s.status !== 'connected') return 'Ready';
@@ -109,22 +109,84 @@ export class LiveAgentView {
   constructor(root: ShadowRoot) {
     const d = root.ownerDocument;
     this.label = h(d, 'span', {}, LABELS.idle);
-    this.talk = h(d, 'button', { type: 'button', class: 'talk', part: 'button talk-button', 'aria-pressed': 'false' }, h(d, 'i'), this.label);
+    this.talk = h(
+      d,
+      'button',
+      { type: 'button', class: 'talk', part: 'button talk-button', 'aria-pressed': 'false' },
+      h(d, 'i'),
+      this.label,
+    );
     this.end = h(d, 'button', { type: 'button', part: 'end-button', hidden: true }, 'End');
-    this.mute = h(d, 'button', { type: 'button', part: 'mute-button', 'aria-pressed': 'false', hidden: true }, 'Mute');
+    this.mute = h(
+      d,
+      'button',
+      { type: 'button', part: 'mute-button', 'aria-pressed': 'false', hidden: true },
+      'Mute',
+    );
     const inBar = h(d, 'b');
     const outBar = h(d, 'b');
     this.bars = [inBar, outBar];
-    const levels = h(d, 'span', { class: 'lv', part: 'levels', 'aria-hidden': 'true' }, h(d, 'span', { title: 'You' }, inBar), h(d, 'span', { title: 'Agent' }, outBar));
+    const levels = h(
+      d,
+      'span',
+      { class: 'lv', part: 'levels', 'aria-hidden': 'true' },
+      h(d, 'span', { title: 'You' }, inBar),
+      h(d, 'span', { title: 'Agent' }, outBar),
+    );
     this.status = h(d, 'span', { class: 'st', part: 'status', role: 'status' }, 'Ready');
-    this.gesture = h(d, 'button', { type: 'button', part: 'gesture-button', hidden: true }, 'Tap to enable audio');
-    this.metricsButton = h(d, 'button', { type: 'button', class: 'mxb', part: 'metrics-button', 'aria-pressed': 'false' }, 'Latency');
-    const log = h(d, 'div', { class: 'log', part: 'transcript', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
+    this.gesture = h(
+      d,
+      'button',
+      { type: 'button', part: 'gesture-button', hidden: true },
+      'Tap to enable audio',
+    );
+    this.metricsButton = h(
+      d,
+      'button',
+      { type: 'button', class: 'mxb', part: 'metrics-button', 'aria-pressed': 'false' },
+      'Latency',
+    );
+    const log = h(d, 'div', {
+      class: 'log',
+      part: 'transcript',
+      role: 'log',
+      'aria-live': 'polite',
+      'aria-label': 'Conversation',
+    });
     this.transcript = new TranscriptView(log);
-    this.metrics = h(d, 'dl', { class: 'mx', part: 'metrics', hidden: true, 'aria-label': 'Latency metrics' });
-    this.input = h(d, 'input', { part: 'input', type: 'text', 'aria-label': 'Message the agent', placeholder: 'Type a message', autocomplete: 'off', enterkeyhint: 'send' });
-    this.form = h(d, 'form', { part: 'form' }, this.input, h(d, 'button', { type: 'submit', part: 'send-button' }, 'Send'));
-    const bar = h(d, 'div', { class: 'bar', part: 'bar' }, this.talk, this.end, this.mute, levels, this.status, this.gesture, this.metricsButton);
+    this.metrics = h(d, 'dl', {
+      class: 'mx',
+      part: 'metrics',
+      hidden: true,
+      'aria-label': 'Latency metrics',
+    });
+    this.input = h(d, 'input', {
+      part: 'input',
+      type: 'text',
+      'aria-label': 'Message the agent',
+      placeholder: 'Type a message',
+      autocomplete: 'off',
+      enterkeyhint: 'send',
+    });
+    this.form = h(
+      d,
+      'form',
+      { part: 'form' },
+      this.input,
+      h(d, 'button', { type: 'submit', part: 'send-button' }, 'Send'),
+    );
+    const bar = h(
+      d,
+      'div',
+      { class: 'bar', part: 'bar' },
+      this.talk,
+      this.end,
+      this.mute,
+      levels,
+      this.status,
+      this.gesture,
+      this.metricsButton,
+    );
     root.append(bar, log, this.metrics, this.form);
   }
 
@@ -137,7 +199,15 @@ export class LiveAgentView {
     set(this.talk.dataset, 'state', state);
     setText(this.label, buttonLabel(state, ctx));
     attr(this.talk, 'aria-pressed', String(ptt ? ctx.holding : on));
-    attr(this.talk, 'title', ptt ? 'Hold to talk (or hold Space)' : on ? 'End the conversation' : 'Start a voice conversation');
+    attr(
+      this.talk,
+      'title',
+      ptt
+        ? 'Hold to talk (or hold Space)'
+        : on
+          ? 'End the conversation'
+          : 'Start a voice conversation',
+    );
     this.end.hidden = !(ctx.pushToTalk && on);
     this.mute.hidden = !on;
     attr(this.mute, 'aria-pressed', String(!s.micEnabled));
@@ -173,7 +243,9 @@ export class LiveAgentView {
       ['Tokens', String(usage.totalTokenCount)],
     ];
     const d = this.metrics.ownerDocument;
-    this.metrics.replaceChildren(...rows.flatMap(([k, v]) => [h(d, 'dt', {}, k), h(d, 'dd', {}, v)]));
+    this.metrics.replaceChildren(
+      ...rows.flatMap(([k, v]) => [h(d, 'dt', {}, k), h(d, 'dd', {}, v)]),
+    );
   }
 }
 

@@ -20,7 +20,12 @@ export function toNodeHandler(
     try {
       const body = await readBody(req, maxBodyBytes);
       if (body === 'too-large') {
-        send(res, 413, { 'content-type': 'application/json' }, '{"error":{"code":"too-large","message":"Body too large"}}');
+        send(
+          res,
+          413,
+          { 'content-type': 'application/json' },
+          '{"error":{"code":"too-large","message":"Body too large"}}',
+        );
         return;
       }
       const response = await handler(toRequest(req, body));
@@ -30,7 +35,12 @@ export function toNodeHandler(
     } catch {
       // Never leak internals (stack, config) to the client.
       if (!res.headersSent) {
-        send(res, 500, { 'content-type': 'application/json' }, '{"error":{"code":"internal","message":"Internal error"}}');
+        send(
+          res,
+          500,
+          { 'content-type': 'application/json' },
+          '{"error":{"code":"internal","message":"Internal error"}}',
+        );
       } else res.end();
     }
   };
@@ -38,16 +48,26 @@ export function toNodeHandler(
 
 function toRequest(req: IncomingMessage, body: Buffer | undefined): Request {
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
-  const url = new URL(req.url ?? '/', `${encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`);
+  const url = new URL(
+    req.url ?? '/',
+    `${encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`,
+  );
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(key, v);
   }
-  return new Request(url, { method: req.method ?? 'GET', headers, body: body?.length ? new Uint8Array(body) : undefined });
+  return new Request(url, {
+    method: req.method ?? 'GET',
+    headers,
+    body: body?.length ? new Uint8Array(body) : undefined,
+  });
 }
 
-async function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined | 'too-large'> {
+async function readBody(
+  req: IncomingMessage,
+  max: number,
+): Promise<Buffer | undefined | 'too-large'> {
   if (req.method === 'GET' || req.method === 'HEAD') return undefined;
   const chunks: Buffer[] = [];
   let size = 0;
@@ -59,7 +79,12 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer | und
   return Buffer.concat(chunks);
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer) {
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Buffer,
+) {
   res.writeHead(status, headers);
   res.end(body);
 }

@@ -18,7 +18,8 @@ const MAX_KEYS = 10_000;
 /** Creates a limiter; `hit(key)` records a request when it is allowed. */
 export function createRateLimiter(options: RateLimitOptions, now: () => number = Date.now) {
   const { windowMs, max } = options;
-  if (!(windowMs > 0) || !(max >= 1)) throw new RangeError('rateLimit needs windowMs > 0 and max >= 1');
+  if (!(windowMs > 0) || !(max >= 1))
+    throw new RangeError('rateLimit needs windowMs > 0 and max >= 1');
   const logs = new Map<string, number[]>();
 
   return {
@@ -28,7 +29,10 @@ export function createRateLimiter(options: RateLimitOptions, now: () => number =
       if (log.length >= max) {
         logs.set(key, log);
         const oldest = log[0] ?? t;
-        return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - t) / 1000)) };
+        return {
+          ok: false,
+          retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - t) / 1000)),
+        };
       }
       log.push(t);
       // Re-insert so Map order is least-recently-used first.

@@ -70,7 +70,9 @@ type AuthTokensClient = {
 };
 
 /** Creates the token endpoint; mount it on `POST /api/live-token` (see `toNodeHandler`). */
-export function createTokenHandler(options: TokenHandlerOptions): (request: Request) => Promise<Response> {
+export function createTokenHandler(
+  options: TokenHandlerOptions,
+): (request: Request) => Promise<Response> {
   const {
     apiKey,
     model,
@@ -117,7 +119,10 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
       });
     }
     if (request.method !== 'POST') {
-      return errorResponse(405, 'method-not-allowed', 'Use POST', { ...cors, allow: 'POST, OPTIONS' });
+      return errorResponse(405, 'method-not-allowed', 'Use POST', {
+        ...cors,
+        allow: 'POST, OPTIONS',
+      });
     }
     if (limiter) {
       const verdict = limiter.hit(clientKey(request));
@@ -134,7 +139,12 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
         const status = verdict === false ? 401 : verdict.status;
         const message = verdict === false ? undefined : verdict.message;
         const code = status === 401 ? 'unauthorized' : 'forbidden';
-        return errorResponse(status, code, message ?? (status === 401 ? 'Not signed in' : 'Not allowed'), cors);
+        return errorResponse(
+          status,
+          code,
+          message ?? (status === 401 ? 'Not signed in' : 'Not allowed'),
+          cors,
+        );
       }
     }
 
@@ -149,21 +159,33 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
           expireTime,
           newSessionExpireTime,
           liveConnectConstraints: { model, ...(config ? { config } : {}) },
-          ...(lockAdditionalFields === 'all' ? {} : { lockAdditionalFields: [...lockAdditionalFields] }),
+          ...(lockAdditionalFields === 'all'
+            ? {}
+            : { lockAdditionalFields: [...lockAdditionalFields] }),
           httpOptions: { apiVersion: 'v1alpha', ...(baseUrl ? { baseUrl } : {}) },
         },
       });
       if (typeof created.name !== 'string' || !created.name.startsWith('auth_tokens/')) {
         return errorResponse(502, 'upstream-error', 'Token service returned no token name', cors);
       }
-      const body: TokenResponseBody = { token: created.name, expireTime, newSessionExpireTime, model };
+      const body: TokenResponseBody = {
+        token: created.name,
+        expireTime,
+        newSessionExpireTime,
+        model,
+      };
       return new Response(JSON.stringify(body), {
         status: 200,
         headers: { ...cors, 'content-type': 'application/json', 'cache-control': 'no-store' },
       });
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      return errorResponse(502, 'upstream-error', `Token service failed: ${scrub(detail).slice(0, 500)}`, cors);
+      return errorResponse(
+        502,
+        'upstream-error',
+        `Token service failed: ${scrub(detail).slice(0, 500)}`,
+        cors,
+      );
     }
   };
 }

@@ -85,9 +85,9 @@ describe('<live-agent> against the emulator', () => {
       (await session.received())
         .flatMap((f) => Object.keys(f.message?.realtimeInput ?? {}))
         .filter((k) => k !== 'audio');
-    await expect.poll(realtimeKeys, { timeout: 5000 }).toEqual(
-      expect.arrayContaining(['activityStart', 'activityEnd']),
-    );
+    await expect
+      .poll(realtimeKeys, { timeout: 5000 })
+      .toEqual(expect.arrayContaining(['activityStart', 'activityEnd']));
     part(el, 'mute-button').click();
     await expect.poll(realtimeKeys, { timeout: 5000 }).toContain('audioStreamEnd');
   });

@@ -57,7 +57,9 @@ describe('createTokenHandler', () => {
     });
     let resolve!: (m: LiveServerMessage) => void;
     let reject!: (e: unknown) => void;
-    const setupDone = new Promise<LiveServerMessage>((res, rej) => ((resolve = res), (reject = rej)));
+    const setupDone = new Promise<LiveServerMessage>(
+      (res, rej) => ((resolve = res), (reject = rej)),
+    );
     const session = await ai.live.connect({
       model: MODEL,
       config: { responseModalities: [Modality.AUDIO] },

@@ -61,7 +61,10 @@ describe('state → UI text', () => {
 });
 
 describe('attributes → session options', () => {
-  const input = (attrs: Record<string, string>, extra: Partial<ElementInputs> = {}): ElementInputs => ({
+  const input = (
+    attrs: Record<string, string>,
+    extra: Partial<ElementInputs> = {},
+  ): ElementInputs => ({
     attr: (name) => attrs[name] ?? null,
     token: undefined,
     config: undefined,
@@ -85,7 +88,13 @@ describe('attributes → session options', () => {
   it('lets voice, language and instructions override the config property', () => {
     const o = sessionOptions(
       input(
-        { 'token-url': '/t', voice: 'Puck', language: 'fr-FR', instructions: 'Hi', mode: 'push-to-talk' },
+        {
+          'token-url': '/t',
+          voice: 'Puck',
+          language: 'fr-FR',
+          instructions: 'Hi',
+          mode: 'push-to-talk',
+        },
         { config: { temperature: 0.3, speechConfig: { languageCode: 'en-US' } } },
       ),
     );
