@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoogleGenAI, Modality, type LiveServerMessage } from '@google/genai';
 import { createEmulator } from '../../src/emulator/index.ts';
 import {
+  createRateLimiter,
   createTokenHandler,
+  scrubSecret,
   toNodeHandler,
   type TokenHandlerOptions,
 } from '../../src/server/index.ts';
@@ -208,5 +210,29 @@ describe('toNodeHandler', () => {
     });
     expect(refused.status).toBe(403);
     expect((await fetch(`${base}/api/live-token`)).status).toBe(405);
+  });
+});
+
+describe('createRateLimiter and scrubSecret', () => {
+  it('slides the window: a slot frees exactly windowMs after the oldest hit', () => {
+    let now = 0;
+    const limiter = createRateLimiter({ windowMs: 10_000, max: 2 }, () => now);
+    expect(limiter.hit('a').ok).toBe(true);
+    now = 4_000;
+    expect(limiter.hit('a').ok).toBe(true);
+    now = 6_000;
+    expect(limiter.hit('a')).toEqual({ ok: false, retryAfterSeconds: 4 });
+    now = 10_001; // the hit at 0 left the window
+    expect(limiter.hit('a').ok).toBe(true);
+    expect(limiter.hit('a').ok).toBe(false);
+    expect(limiter.hit('b').ok).toBe(true);
+  });
+
+  it('removes the key, ?key= parameters and AIza-shaped strings', () => {
+    const text = `failed https://x/v1alpha/auth_tokens?key=${API_KEY}&alt=json: ${API_KEY} AIzaOTHERkeyOTHERkeyOTHERkey12`;
+    const out = scrubSecret(text, API_KEY);
+    expect(out).not.toContain(API_KEY);
+    expect(out).not.toContain('AIzaOTHER');
+    expect(out).toContain('alt=json');
   });
 });
