@@ -16,6 +16,8 @@ const esm = {
 /** Self-contained files, found at run time beside the bundle that loads them: [input, file, format]. */
 const standalone = [
   ['src/element/iife.ts', 'live-agent.iife.js', 'iife'],
+  // Transport + audio for the IIFE, imported on the first connect (keeps page load small).
+  ['src/element/deps.ts', 'live-agent.deps.js', 'es'],
   ['src/worker/live.worker.ts', 'live-agent.worker.js', 'es'],
   ['worklets/capture.worklet.ts', 'live-agent-capture.worklet.js', 'es'],
   ['worklets/playback.worklet.ts', 'live-agent-playback.worklet.js', 'es'],

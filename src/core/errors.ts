@@ -36,21 +36,37 @@ export interface LiveAgentErrorOptions {
   retryable?: boolean;
 }
 
+// Marks our errors across bundle copies: the script-tag build loads transport and audio as a
+// second file on connect, and apps can end up with two versions of the package.
+const BRAND = Symbol.for('live-agent.error');
+
 /** Base class of every error the SDK throws or emits. */
 export class LiveAgentError extends Error {
+  /** The class's `name`, kept as a string because minifiers rename classes. */
+  static readonly kind: string = 'LiveAgentError';
   override readonly name: string = 'LiveAgentError';
   readonly code: LiveAgentErrorCode;
   readonly retryable: boolean;
+  declare readonly [BRAND]: true;
+
+  /** `instanceof` also recognises errors made by another copy of this module. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== 'object' || value === null || !(BRAND in value)) return false;
+    return this.kind === LiveAgentError.kind || (value as Error).name === this.kind;
+  }
 
   constructor(code: LiveAgentErrorCode, message: string, options: LiveAgentErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.retryable = options.retryable ?? false;
+    Object.defineProperty(this, BRAND, { value: true });
   }
 }
 
 /** Token could not be obtained, was malformed, was a long-lived API key, or was rejected. */
 export class AuthError extends LiveAgentError {
+  static override readonly kind = 'AuthError';
   override readonly name = 'AuthError';
 
   static fetchFailed(detail: string, cause?: unknown): AuthError {
@@ -76,6 +92,7 @@ export class AuthError extends LiveAgentError {
 
 /** The socket closed, never completed setup, or the service refused the request. */
 export class ConnectionError extends LiveAgentError {
+  static override readonly kind = 'ConnectionError';
   override readonly name = 'ConnectionError';
   /** WebSocket close code, when the failure was a close. */
   readonly closeCode: number | undefined;
@@ -108,21 +125,33 @@ export class ConnectionError extends LiveAgentError {
   static fromClose(closeCode: number, reason: string): ConnectionError {
     const said = reason ? `: ${reason}` : '';
     if (closeCode === 1007)
-      return new ConnectionError('invalid-request', `Request refused (1007)${said}`, closeCode, reason);
+      return new ConnectionError(
+        'invalid-request',
+        `Request refused (1007)${said}`,
+        closeCode,
+        reason,
+      );
     if (closeCode === 1008)
       return new ConnectionError('auth-rejected', `Not allowed (1008)${said}`, closeCode, reason);
     if (closeCode === 1011)
       return new ConnectionError('server-error', `Server error (1011)${said}`, closeCode, reason, {
         retryable: true,
       });
-    return new ConnectionError('connection-lost', `Connection closed (${closeCode})${said}`, closeCode, reason, {
-      retryable: true,
-    });
+    return new ConnectionError(
+      'connection-lost',
+      `Connection closed (${closeCode})${said}`,
+      closeCode,
+      reason,
+      {
+        retryable: true,
+      },
+    );
   }
 }
 
 /** A frame from the server could not be understood. The session survives it. */
 export class ProtocolError extends LiveAgentError {
+  static override readonly kind = 'ProtocolError';
   override readonly name = 'ProtocolError';
   static malformed(detail: string, cause?: unknown): ProtocolError {
     return new ProtocolError('protocol', `Malformed server frame: ${detail}`, { cause });
@@ -131,6 +160,7 @@ export class ProtocolError extends LiveAgentError {
 
 /** Microphone, camera or speaker problems, and missing browser capabilities. */
 export class MediaError extends LiveAgentError {
+  static override readonly kind = 'MediaError';
   override readonly name = 'MediaError';
   static denied(cause?: unknown): MediaError {
     return new MediaError('mic-denied', 'Microphone permission was denied', { cause });
@@ -151,6 +181,7 @@ export class MediaError extends LiveAgentError {
 
 /** The service ended the session for a limit (duration, context size). */
 export class SessionLimitError extends LiveAgentError {
+  static override readonly kind = 'SessionLimitError';
   override readonly name = 'SessionLimitError';
 }
 
