@@ -129,6 +129,8 @@ export class Connector {
     this.begin();
     this.retireAll('client disconnect');
     this.handoff = null;
+    // A connect() right after this must start afresh, not join the cancelled attempt.
+    this.connecting = null;
     this.resumeHandle = undefined;
     this.setStatus('closed');
     await this.deps.stopMedia();
@@ -193,6 +195,8 @@ export class Connector {
       if (this.state === 'connected' && this.deps.isBusy())
         await this.quiet.wait(switchBy - this.deps.now());
       if (epoch !== this.epoch) return slot.retire('cancelled');
+      // The successor may have been closed by the server while it waited for a quiet moment.
+      if (slot.closed) throw classifyClose(slot.closed);
       const wasDown = this.state === 'reconnecting';
       this.makeCurrent(slot);
       if (wasDown) this.setStatus('connected');

@@ -55,6 +55,8 @@ export class LiveAgentSession {
   private outbox: ClientMessage[] = [];
   private readonly inbound: InboundHandler;
   private disposed = false;
+  /** Bumped by stopMedia(), so a start() that lands afterwards closes what it opened. */
+  private mediaGeneration = 0;
 
   constructor(options: LiveAgentOptions, deps: LiveAgentDeps) {
     if (options?.token === undefined || options.token === null || options.token === '')
@@ -280,13 +282,20 @@ export class LiveAgentSession {
   private async startMedia(): Promise<void> {
     const media = this.media;
     if (!media) return;
+    const generation = this.mediaGeneration;
     const ports = await media.start();
+    // Stopped while the mic was opening (disconnect during connect): do not leave it on.
+    if (generation !== this.mediaGeneration) {
+      await this.stopMedia();
+      throw new LiveAgentError('aborted', 'Media start cancelled');
+    }
     media.setMicEnabled(this.store.get().micEnabled);
     await this.transport.attachMedia?.(ports);
     this.inbound.setNeedsGesture(media.needsGesture);
   }
 
   private async stopMedia(): Promise<void> {
+    this.mediaGeneration++;
     this.store.update({ agentSpeaking: false, userSpeaking: false });
     try {
       await this.media?.close();

@@ -151,9 +151,9 @@ export class FakeTransport implements LiveTransport {
         resolve(conn);
       };
       this.pending.push(entry);
-      if (this.delaySetup === false) queueMicrotask(() => this.completeSetup());
+      if (this.delaySetup === false) queueMicrotask(() => this.finish(entry));
       else if (typeof this.delaySetup === 'number')
-        setTimeout(() => this.completeSetup(), this.delaySetup);
+        setTimeout(() => this.finish(entry), this.delaySetup);
     });
   }
 
@@ -161,8 +161,13 @@ export class FakeTransport implements LiveTransport {
   completeSetup(
     payload: Record<string, unknown> = this.setupCompletePayload,
   ): FakeConnection | null {
-    const entry = this.pending.shift();
-    if (!entry) return null;
+    const entry = this.pending[0];
+    return entry ? this.finish(entry, payload) : null;
+  }
+
+  private finish(entry: PendingOpen, payload = this.setupCompletePayload): FakeConnection | null {
+    if (!this.pending.includes(entry)) return null;
+    this.drop(entry);
     const conn = new FakeConnection(
       ++this.counter,
       entry.params,

@@ -87,6 +87,25 @@ describe('goAway hand-off', () => {
     expect(events).toEqual([['resumed', { handoff: true, gapMs: 0 }]]);
   });
 
+  it('a successor closed by the server while waiting is not switched to', async () => {
+    const { session, transport } = await connected();
+    const old = transport.lastConnection;
+    const errors = record(session, ['error', 'resumed']);
+    transport.serverSend({ serverContent: { outputTranscription: { text: 'Busy' } } });
+    transport.serverSend({ goAway: { timeLeft: '10s' } });
+    await ticks();
+    const next = transport.lastConnection;
+    next.serverClose(1011, 'Internal error encountered.');
+    old.serverSend({ serverContent: { turnComplete: true } });
+    await ticks();
+    expect(next.activated).toBe(false);
+    expect(old.closed).toBeNull();
+    expect(session.status).toBe('connected');
+    expect(errors.map(([type, e]) => [type, (e as { fatal?: boolean }).fatal])).toEqual([
+      ['error', false],
+    ]);
+  });
+
   it('frames the successor sends before activation are delivered in order after the switch', async () => {
     const { session, transport } = await connected();
     transport.delaySetup = true;

@@ -196,6 +196,42 @@ describe('LiveAgentSession lifecycle', () => {
     expect(session.status).toBe('connected');
   });
 
+  it('connect() right after a cancelling disconnect() starts a new attempt', async () => {
+    const { session, transport } = createFakeSession();
+    transport.delaySetup = true;
+    const first = session.connect().catch((e: unknown) => e);
+    await ticks();
+    const disconnecting = session.disconnect();
+    transport.delaySetup = false;
+    const second = session.connect();
+    await disconnecting;
+    await second;
+    expect(((await first) as LiveAgentError).code).toBe('aborted');
+    expect(session.status).toBe('connected');
+    expect(transport.connections.filter((c) => c.activated)).toHaveLength(1);
+  });
+
+  it('a microphone that opens after disconnect() is closed again', async () => {
+    const transport = new FakeTransport();
+    const media = new FakeMedia();
+    let open!: () => void;
+    media.start = () => {
+      media.started++;
+      return new Promise((resolve) => (open = () => resolve({})));
+    };
+    const session = new LiveAgentSession({ token: 'auth_tokens/x' }, { transport, media });
+    const result = session.connect().catch((e: unknown) => e);
+    await ticks();
+    await session.disconnect();
+    expect(media.closed).toBe(1);
+    open();
+    await ticks();
+    expect(media.closed).toBe(2);
+    expect(transport.attached).toEqual([]);
+    expect(((await result) as LiveAgentError).code).toBe('aborted');
+    expect(session.status).toBe('closed');
+  });
+
   it('concurrent connect() calls share one attempt', async () => {
     const { session, transport } = createFakeSession();
     await Promise.all([session.connect(), session.connect()]);
