@@ -62,6 +62,8 @@ export class Connector {
   private connecting: Promise<void> | null = null;
   private droppedAt = 0;
   private readonly quiet = new Interruptible();
+  /** connect() calls made while reconnecting, settled by the reconnect's outcome. */
+  private waiters: { resolve(): void; reject(error: LiveAgentError): void }[] = [];
   /** Last resumable handle from `sessionResumptionUpdate`. */
   resumeHandle: string | undefined;
 
@@ -77,10 +79,15 @@ export class Connector {
     return this.current?.conn ?? null;
   }
 
-  /** Connects (first connect fails fast: no retries). Concurrent calls share one attempt. */
+  /**
+   * Connects (first connect fails fast: no retries). Concurrent calls share one attempt; during
+   * a reconnect it waits for that to end instead of starting a new session.
+   */
   connect(initialHandle?: string): Promise<void> {
     if (this.state === 'connected') return Promise.resolve();
     if (this.connecting) return this.connecting;
+    if (this.state === 'reconnecting')
+      return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
     const attempt = this.firstConnect(initialHandle).finally(() => {
       if (this.connecting === attempt) this.connecting = null;
     });
@@ -305,5 +312,11 @@ export class Connector {
     if (previous === next) return;
     this.state = next;
     this.deps.onStatus(next, previous, error);
+    if (next === 'reconnecting' || next === 'connecting') return;
+    const waiters = this.waiters.splice(0);
+    const failure = error ?? new LiveAgentError('aborted', 'The session was closed');
+    for (const w of waiters)
+      if (next === 'connected') w.resolve();
+      else w.reject(failure);
   }
 }

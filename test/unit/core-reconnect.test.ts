@@ -243,3 +243,39 @@ describe('reconnect after drops', () => {
     ]);
   });
 });
+
+describe('connect() while reconnecting', () => {
+  it('waits for the running reconnect instead of starting a new session', async () => {
+    const transport = new FakeTransport();
+    const session = new LiveAgentSession(
+      { token: 'auth_tokens/x', reconnect: { baseDelayMs: 100 } },
+      { transport },
+    );
+    await session.connect();
+    transport.serverSend({ sessionResumptionUpdate: { newHandle: 'keep', resumable: true } });
+    transport.close(1011);
+    let done = false;
+    const joined = session.connect().then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(49);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await joined;
+    expect(transport.opens).toHaveLength(2);
+    expect(transport.opens[1]!.resumeHandle).toBe('keep');
+  });
+
+  it('rejects with the final error when the reconnect gives up', async () => {
+    const transport = new FakeTransport();
+    const session = new LiveAgentSession(
+      { token: 'auth_tokens/x', reconnect: { baseDelayMs: 100, maxAttempts: 1 } },
+      { transport },
+    );
+    await session.connect();
+    transport.close(1011);
+    transport.failNextOpen(ConnectionError.fromClose(1008, 'token expired'));
+    const joined = session.connect().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(((await joined) as ConnectionError).reason).toBe('token expired');
+    expect(session.status).toBe('error');
+  });
+});
