@@ -13,6 +13,24 @@ import {
 const SPEECH_WAV = fileURLToPath(new URL('./test/fixtures/generated/speech.wav', import.meta.url));
 const SAFARI_BIN = fileURLToPath(new URL('./bin/safari', import.meta.url));
 const engines = browserEngines();
+const hasWebKit = engines.some((e) => e.name === 'webkit');
+
+/** WebKitGTK through WebKitWebDriver; `args` decide the autoplay policy. */
+const webkit = (name: string, args: string[]) => ({
+  browser: 'safari' as const,
+  // It is WebKitGTK's MiniBrowser, not Safari: name the lane for what it is.
+  name,
+  // WebKitGTK has no headless mode: it runs under Xvfb (scripts/test.mjs wraps the run).
+  headless: false,
+  provider: webdriverio({
+    hostname: '127.0.0.1',
+    port: Number(process.env.WEBKIT_DRIVER_PORT ?? 4445),
+    capabilities: {
+      'wdio:enforceWebDriverClassic': true,
+      'webkitgtk:browserOptions': { binary: SAFARI_BIN, args },
+    } as Record<string, unknown>,
+  }),
+});
 
 const instances = engines.map((engine) => {
   if (engine.name === 'chromium')
@@ -36,21 +54,7 @@ const instances = engines.map((engine) => {
         },
       }),
     };
-  return {
-    browser: 'safari' as const,
-    // It is WebKitGTK's MiniBrowser, not Safari: name the lane for what it is.
-    name: 'browser (webkit)',
-    // WebKitGTK has no headless mode: it runs under Xvfb (scripts/test.mjs wraps the run).
-    headless: false,
-    provider: webdriverio({
-      hostname: '127.0.0.1',
-      port: Number(process.env.WEBKIT_DRIVER_PORT ?? 4445),
-      capabilities: {
-        'wdio:enforceWebDriverClassic': true,
-        'webkitgtk:browserOptions': { binary: SAFARI_BIN, args: WEBKIT_ARGS },
-      } as Record<string, unknown>,
-    }),
-  };
+  return webkit('browser (webkit)', WEBKIT_ARGS);
 });
 
 export default defineConfig({
@@ -99,6 +103,31 @@ export default defineConfig({
           },
         },
       },
+      // Safari-style autoplay gating: WebKit without --autoplay-policy=allow (no other engine
+      // gates audio under automation).
+      ...(hasWebKit
+        ? [
+            {
+              extends: true,
+              test: {
+                name: 'browser-gating',
+                include: ['test/browser-gating/**/*.test.ts'],
+                globalSetup: ['test/browser/global-setup.ts'],
+                testTimeout: 30_000,
+                browser: {
+                  enabled: true,
+                  screenshotFailures: false,
+                  instances: [
+                    webkit(
+                      'browser-gating (webkit)',
+                      WEBKIT_ARGS.filter((a) => !a.startsWith('--autoplay-policy')),
+                    ),
+                  ],
+                },
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

@@ -16,7 +16,8 @@ function isRateMismatch(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'NotSupportedError';
 }
 
-function newContext(sampleRate?: number): AudioContext {
+/** A context at `sampleRate`, or at the hardware's native rate (never forced to 16 kHz). */
+export function newContext(sampleRate?: number): AudioContext {
   const options: AudioContextOptions = { latencyHint: 'interactive' };
   if (sampleRate) options.sampleRate = sampleRate;
   return new AudioContext(options);

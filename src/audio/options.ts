@@ -6,6 +6,8 @@ import { MediaError } from '../core/errors.ts';
 
 /** Options of {@link createWebAudioMedia}. Processing flags default to true. */
 export interface AudioOptions {
+  /** Open the microphone (default true); false: playback only (text chat with spoken answers). */
+  microphone?: boolean;
   echoCancellation?: boolean;
   noiseSuppression?: boolean;
   autoGainControl?: boolean;

@@ -6,7 +6,7 @@
 import { LiveAgentError } from '../core/errors.ts';
 import type { LiveMedia, MediaEvent, MediaLevels, MediaPorts } from '../core/media.ts';
 import type { LevelMessage, WorkletControl } from '../../worklets/messages.ts';
-import { contextForStream, loadWorklets, tryResume } from './context.ts';
+import { contextForStream, loadWorklets, newContext, tryResume } from './context.ts';
 import {
   type AudioOptions,
   checkEnvironment,
@@ -44,7 +44,6 @@ class WebAudioGraph implements WebAudioMedia {
   private playback: AudioWorkletNode | undefined;
   private gain: GainNode | undefined;
   private element: HTMLAudioElement | undefined;
-  private elementBlocked = false;
   private workerPorts: MessagePort[] = [];
   private levels: MediaLevels = { input: ZERO, output: ZERO };
   private listeners = new Set<(event: MediaEvent) => void>();
@@ -76,10 +75,14 @@ class WebAudioGraph implements WebAudioMedia {
   private async open(): Promise<MediaPorts> {
     checkEnvironment();
     const o = this.options;
-    this.stream = await openMic(micConstraints(o, o.deviceId));
-    this.alive(); // the catch in start() releases what was opened
-    this.watchTrack();
-    const { ctx, owned, source } = await contextForStream(this.stream, o.audioContext);
+    if (o.microphone !== false) {
+      this.stream = await openMic(micConstraints(o, o.deviceId));
+      this.alive(); // the catch in start() releases what was opened
+      this.watchTrack();
+    }
+    const { ctx, owned, source } = this.stream
+      ? await contextForStream(this.stream, o.audioContext)
+      : { ctx: o.audioContext ?? newContext(), owned: !o.audioContext, source: undefined };
     this.context = ctx;
     this.owned = owned;
     this.source = source;
@@ -87,22 +90,24 @@ class WebAudioGraph implements WebAudioMedia {
     await loadWorklets(ctx, o.workletUrls ?? defaultWorkletUrls());
     this.alive();
 
-    this.capture = new AudioWorkletNode(ctx, 'live-agent-capture', {
-      numberOfInputs: 1,
-      numberOfOutputs: 0,
-      channelCount: 1,
-      channelCountMode: 'explicit',
-      channelInterpretation: 'speakers',
-    });
+    if (source) {
+      this.capture = new AudioWorkletNode(ctx, 'live-agent-capture', {
+        numberOfInputs: 1,
+        numberOfOutputs: 0,
+        channelCount: 1,
+        channelCountMode: 'explicit',
+        channelInterpretation: 'speakers',
+      });
+      source.connect(this.capture);
+    }
     this.playback = new AudioWorkletNode(ctx, 'live-agent-playback', {
       numberOfInputs: 0,
       numberOfOutputs: 1,
       outputChannelCount: [1],
       processorOptions: o.jitter ?? {},
     });
-    const capturePort = this.plug(this.capture, 'input');
+    const capturePort = this.capture && this.plug(this.capture, 'input');
     const playbackPort = this.plug(this.playback, 'output');
-    source.connect(this.capture);
     this.gain = new GainNode(ctx, { gain: o.volume ?? 1 });
     this.playback.connect(this.gain);
     this.route(ctx, this.gain);
@@ -116,7 +121,7 @@ class WebAudioGraph implements WebAudioMedia {
     this.alive();
     this.updateGesture();
     return {
-      capture: { port: capturePort, sampleRate: ctx.sampleRate },
+      ...(capturePort && { capture: { port: capturePort, sampleRate: ctx.sampleRate } }),
       playback: { port: playbackPort, sampleRate: ctx.sampleRate },
     };
   }
@@ -153,24 +158,20 @@ class WebAudioGraph implements WebAudioMedia {
     el.autoplay = true;
     el.setAttribute('data-live-agent', 'playback');
     el.srcObject = dest.stream;
+    // WebKit may leave play() pending instead of rejecting it: watch the element itself.
+    el.addEventListener('playing', this.onStateChange);
+    el.addEventListener('pause', this.onStateChange);
     document.body.append(el);
     this.element = el;
     this.playElement();
   }
 
-  private playElement(): Promise<void> {
-    const el = this.element;
-    if (!el) return Promise.resolve();
-    return el.play().then(
-      () => {
-        this.elementBlocked = false;
-      },
-      (error: unknown) => {
-        // NotAllowedError: autoplay policy (WebKit without a gesture).
-        if (error instanceof DOMException && error.name === 'NotAllowedError')
-          this.elementBlocked = true;
-      },
-    );
+  /**
+   * Starts the output element. A refusal (autoplay policy) leaves it paused; WebKit may instead
+   * leave play() pending until data flows, so the state is read from `paused`, not the promise.
+   */
+  private playElement(): void {
+    this.element?.play().catch(() => undefined);
   }
 
   private readonly onStateChange = () => this.updateGesture();
@@ -178,7 +179,7 @@ class WebAudioGraph implements WebAudioMedia {
   private updateGesture(): void {
     const ctx = this.context;
     if (!ctx || this.closed) return;
-    const blocked = ctx.state !== 'running' || this.elementBlocked;
+    const blocked = ctx.state !== 'running' || !!this.element?.paused;
     if (blocked === this.needsGesture) return;
     this.needsGesture = blocked;
     this.emit({ type: 'needs-gesture', needsGesture: blocked });
@@ -189,8 +190,8 @@ class WebAudioGraph implements WebAudioMedia {
     if (!ctx || this.closed) return;
     // Both calls start synchronously, inside the gesture's activation window.
     const resumed = ctx.resume().catch(() => undefined);
-    const played = this.playElement();
-    await Promise.all([resumed, played]);
+    this.playElement();
+    await resumed;
     this.updateGesture();
   }
 

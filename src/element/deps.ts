@@ -3,7 +3,7 @@
  * Loaded lazily on the first connect (a chunk in ESM builds, `live-agent.deps.js` beside the
  * IIFE), so a page only downloads them when the user starts talking.
  */
-import { createWebAudioMedia } from '../audio/index.ts';
+import { createWebAudioMedia, type AudioOptions } from '../audio/index.ts';
 import { WORKER_FILE } from '../transport/assets.ts';
 import { createWorkerTransport } from '../transport/worker-transport.ts';
 import type { SessionDeps } from './element.ts';
@@ -13,14 +13,18 @@ const CAPTURE_FILE = 'live-agent-capture.worklet.js';
 const PLAYBACK_FILE = 'live-agent-playback.worklet.js';
 
 /** Creates the real transport and media; `assetBase` overrides where their files are fetched. */
-export function createDefaultDeps(assetBase: string | undefined): SessionDeps {
-  if (!assetBase) return { transport: createWorkerTransport(), media: createWebAudioMedia() };
+export function createDefaultDeps(
+  assetBase: string | undefined,
+  audio: AudioOptions = {},
+): SessionDeps {
+  if (!assetBase) return { transport: createWorkerTransport(), media: createWebAudioMedia(audio) };
   const base = new URL(assetBase, document.baseURI);
   // A base without a trailing slash would replace its last segment: `/assets` → `/assets/`.
   if (!base.pathname.endsWith('/')) base.pathname += '/';
   return {
     transport: createWorkerTransport({ workerUrl: new URL(WORKER_FILE, base) }),
     media: createWebAudioMedia({
+      ...audio,
       workletUrls: { capture: new URL(CAPTURE_FILE, base), playback: new URL(PLAYBACK_FILE, base) },
     }),
   };

@@ -16,7 +16,7 @@ import type {
   ToolDefinition,
 } from '../core/types.ts';
 import { LiveAgentEvent } from './events.ts';
-import { SESSION_ATTRIBUTES, sessionOptions } from './options.ts';
+import { mediaOptions, SESSION_ATTRIBUTES, sessionOptions } from './options.ts';
 import { wireControls } from './controls.ts';
 import { applyStyles } from './styles.ts';
 import { LiveAgentView } from './view.ts';
@@ -29,7 +29,10 @@ export interface SessionDeps {
 }
 
 /** Loads the default transport and media (set by the entry: a chunk, or a file beside the IIFE). */
-export type DepsLoader = (assetBase: string | undefined) => Promise<SessionDeps> | SessionDeps;
+export type DepsLoader = (
+  assetBase: string | undefined,
+  media: { microphone: boolean },
+) => Promise<SessionDeps> | SessionDeps;
 
 const IDLE: LiveAgentSnapshot = Object.freeze(initialSnapshot(false));
 
@@ -178,7 +181,8 @@ export class LiveAgentElement extends HTMLElement {
     if (!load) {
       throw new LiveAgentError('unsupported', 'No transport loader: import "live-agent/element"');
     }
-    return load(this.getAttribute('asset-base') ?? LiveAgentElement.assetBase);
+    const media = mediaOptions((name) => this.getAttribute(name));
+    return load(this.getAttribute('asset-base') ?? LiveAgentElement.assetBase, media);
   }
 
   private ensureSession(): Promise<LiveAgentSession> {

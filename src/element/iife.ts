@@ -20,12 +20,12 @@ if (script instanceof HTMLScriptElement && script.src && !LiveAgentElement.asset
   LiveAgentElement.assetBase = new URL('.', script.src).href;
 }
 
-LiveAgentElement.depsLoader ??= async (assetBase) => {
+LiveAgentElement.depsLoader ??= async (assetBase, media) => {
   const url = new URL(DEPS_FILE, assetBase ?? document.baseURI).href;
   const mod = (await import(/* @vite-ignore */ url)) as {
-    createDefaultDeps(base: string | undefined): SessionDeps;
+    createDefaultDeps(base: string | undefined, audio: { microphone: boolean }): SessionDeps;
   };
-  return mod.createDefaultDeps(assetBase);
+  return mod.createDefaultDeps(assetBase, media);
 };
 
 /** Package version of this bundle. */
@@ -33,7 +33,9 @@ export const version = '0.1.0';
 
 /** A session with the default worker transport and Web Audio media, files found beside the script. */
 export async function createSession(options: LiveAgentOptions): Promise<LiveAgentSession> {
-  const deps = await LiveAgentElement.depsLoader!(LiveAgentElement.assetBase);
+  const deps = await LiveAgentElement.depsLoader!(LiveAgentElement.assetBase, {
+    microphone: true,
+  });
   return new LiveAgentSession(options, deps);
 }
 

@@ -5,8 +5,8 @@
 import { LiveAgentElement } from './element.ts';
 export { LIVE_AGENT_TAG } from './define.ts';
 
-LiveAgentElement.depsLoader ??= (assetBase) =>
-  import('./deps.ts').then((m) => m.createDefaultDeps(assetBase));
+LiveAgentElement.depsLoader ??= (assetBase, media) =>
+  import('./deps.ts').then((m) => m.createDefaultDeps(assetBase, media));
 
 export {
   LiveAgentElement,

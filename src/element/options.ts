@@ -15,7 +15,13 @@ export const SESSION_ATTRIBUTES = [
   'language',
   'mode',
   'instructions',
+  'microphone',
 ] as const;
+
+/** Media options the attributes decide (`microphone="off"`: listen and type, no mic). */
+export function mediaOptions(attr: (name: string) => string | null): { microphone: boolean } {
+  return { microphone: attr('microphone') !== 'off' };
+}
 
 /** What the element knows besides its attributes. */
 export interface ElementInputs {
