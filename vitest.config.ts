@@ -108,7 +108,7 @@ export default defineConfig({
       ...(hasWebKit
         ? [
             {
-              extends: true,
+              extends: true as const,
               test: {
                 name: 'browser-gating',
                 include: ['test/browser-gating/**/*.test.ts'],

@@ -50,10 +50,10 @@ export class LiveAgentError extends Error {
   declare readonly [BRAND]: true;
 
   /** `instanceof` also recognises errors made by another copy of this module. */
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     if (typeof value !== 'object' || value === null || !(BRAND in value)) return false;
-    return this.kind === LiveAgentError.kind || (value as Error).name === this.kind;
+    return this.kind === LiveAgentError.kind || (value as { name?: unknown }).name === this.kind;
   }
 
   constructor(code: LiveAgentErrorCode, message: string, options: LiveAgentErrorOptions = {}) {

@@ -59,7 +59,7 @@ export function encodePortable(bytes: Uint8Array): string {
     codes[o++] = hi >> 8;
     codes[o++] = hi & 255;
     codes[o++] = i + 1 < n ? ALPHABET.charCodeAt((v >> 6) & 63) : PAD;
-    codes[o++] = PAD;
+    codes[o] = PAD;
   }
   let out = '';
   for (let c = 0; c < codes.length; c += CHUNK) {
@@ -97,7 +97,7 @@ export function decodeBase64(text: string): Uint8Array {
   if (end - i >= 2) {
     const v = (sextet(text, i) << 18) | (sextet(text, i + 1) << 12);
     out[o++] = v >> 16;
-    if (end - i === 3) out[o++] = ((v | (sextet(text, i + 2) << 6)) >> 8) & 255;
+    if (end - i === 3) out[o] = ((v | (sextet(text, i + 2) << 6)) >> 8) & 255;
   }
   return out;
 }

@@ -22,7 +22,8 @@ export interface CapturePipeOptions {
   frameMs?: number;
 }
 
-export type CaptureEvent = { type: 'speech-end'; at: number } | { type: 'speech-start'; at: number };
+export type CaptureEvent =
+  { type: 'speech-end'; at: number } | { type: 'speech-start'; at: number };
 
 export interface CapturePipe {
   /** Disabled: quanta are discarded, no frames are produced. */

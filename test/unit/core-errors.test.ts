@@ -1,5 +1,6 @@
 /** Typed errors survive the worker boundary and a second copy of the SDK (the IIFE's deps file). */
 import { describe, expect, test } from 'vitest';
+import type * as ErrorsModule from '../../src/core/errors.ts';
 import {
   AuthError,
   ConnectionError,
@@ -34,7 +35,7 @@ describe('errors', () => {
     // A second module instance stands in for the separately bundled deps file.
     const other = (await import(
       /* @vite-ignore */ `../../src/core/errors.ts?copy=${Date.now()}`
-    )) as typeof import('../../src/core/errors.ts');
+    )) as typeof ErrorsModule;
     expect(other.ConnectionError).not.toBe(ConnectionError);
     const foreign = other.ConnectionError.fromClose(1008, 'denied');
     expect(foreign).toBeInstanceOf(LiveAgentError);
