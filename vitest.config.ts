@@ -15,8 +15,11 @@ const SAFARI_BIN = fileURLToPath(new URL('./bin/safari', import.meta.url));
 const engines = browserEngines();
 const hasWebKit = engines.some((e) => e.name === 'webkit');
 
+// WebKitWebDriver serves one session at a time: each WebKit project gets its own driver.
+const WEBKIT_PORT = Number(process.env.WEBKIT_DRIVER_PORT ?? 4445);
+
 /** WebKitGTK through WebKitWebDriver; `args` decide the autoplay policy. */
-const webkit = (name: string, args: string[]) => ({
+const webkit = (name: string, args: string[], port: number) => ({
   browser: 'safari' as const,
   // It is WebKitGTK's MiniBrowser, not Safari: name the lane for what it is.
   name,
@@ -24,7 +27,7 @@ const webkit = (name: string, args: string[]) => ({
   headless: false,
   provider: webdriverio({
     hostname: '127.0.0.1',
-    port: Number(process.env.WEBKIT_DRIVER_PORT ?? 4445),
+    port,
     capabilities: {
       'wdio:enforceWebDriverClassic': true,
       'webkitgtk:browserOptions': { binary: SAFARI_BIN, args },
@@ -54,7 +57,7 @@ const instances = engines.map((engine) => {
         },
       }),
     };
-  return webkit('browser (webkit)', WEBKIT_ARGS);
+  return webkit('browser (webkit)', WEBKIT_ARGS, WEBKIT_PORT);
 });
 
 export default defineConfig({
@@ -121,6 +124,7 @@ export default defineConfig({
                     webkit(
                       'browser-gating (webkit)',
                       WEBKIT_ARGS.filter((a) => !a.startsWith('--autoplay-policy')),
+                      WEBKIT_PORT + 1,
                     ),
                   ],
                 },

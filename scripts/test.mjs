@@ -33,7 +33,9 @@ if (!only) {
 }
 if (projects.includes('package')) run('npm', ['run', '--silent', 'build']);
 
-const vitestArgs = ['vitest', 'run', ...projects.flatMap((p) => ['--project', p])];
+// `browser*` also picks the WebKit-only autoplay-gating project when WebKit is in the run.
+const selectors = projects.map((p) => (p === 'browser' ? 'browser*' : p));
+const vitestArgs = ['vitest', 'run', ...selectors.flatMap((p) => ['--project', p])];
 vitestArgs.push('--reporter=default', '--reporter=./test/support/count-reporter.ts');
 const wantsWebKit = (process.env.BROWSERS ?? 'webkit').includes('webkit');
 // WebKitGTK has no headless mode: give the whole run a virtual display.

@@ -30,8 +30,14 @@ export async function startWebKitDriver(): Promise<void> {
   symlinkSync(minibrowser, SAFARI);
   if (!process.env.DISPLAY)
     throw new Error('The WebKit lane needs an X display: run through "npm test" (xvfb-run).');
-  const port = Number(process.env.WEBKIT_DRIVER_PORT ?? 4445);
-  if (await portOpen(port)) return; // one driver serves every run of this machine
+  // One driver per WebKit project (it serves one session at a time): the suite and the
+  // autoplay-gating project (vitest.config.ts).
+  const base = Number(process.env.WEBKIT_DRIVER_PORT ?? 4445);
+  await Promise.all([base, base + 1].map(startDriver));
+}
+
+async function startDriver(port: number): Promise<void> {
+  if (await portOpen(port)) return; // already running (both projects share this global setup)
   const driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore' });
   const start = Date.now();
   while (!(await portOpen(port))) {
