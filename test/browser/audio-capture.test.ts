@@ -77,7 +77,8 @@ describe(`capture (${engine})`, () => {
     // skipped while the graph starts; the range absorbs message-delivery jitter.
     const first = 10;
     const spanMs = (audioTimes.at(-1)! - audioTimes[first]!) * 1000;
-    expect(spanMs).toBeGreaterThan(1000);
+    // Firefox's mock context clock can run far slower than real time on a loaded machine.
+    expect(spanMs).toBeGreaterThan(500);
     const covered = (frames.length - 1 - first) * 20;
     expect(covered).toBeGreaterThan(spanMs * 0.85);
     expect(covered).toBeLessThan(spanMs * 1.15);
@@ -85,7 +86,7 @@ describe(`capture (${engine})`, () => {
     const gaps = frames.slice(1).map((f, i) => f.at - frames[i]!.at);
     gaps.sort((a, b) => a - b);
     expect(gaps[Math.floor(gaps.length / 2)]!).toBeGreaterThan(8);
-    expect(gaps[Math.floor(gaps.length / 2)]!).toBeLessThan(32);
+    expect(gaps[Math.floor(gaps.length / 2)]!).toBeLessThan(40); // Firefox's mock clock runs slow
   });
 
   test('carries the fake microphone signal', async () => {
