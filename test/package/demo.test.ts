@@ -1,0 +1,85 @@
+/**
+ * `npm start`'s server (demo/server.ts) on the built dist/: it prints a URL, serves the page under
+ * its strict CSP, mints tokens against the built-in emulator, and the page's <live-agent> connects
+ * and answers a typed turn. (npm start = build + this server; the build is tested elsewhere.)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { launchChromium, recordConsole, until } from './support/chromium.ts';
+
+let server: ChildProcess;
+let url: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  const env = { ...process.env };
+  delete env.GEMINI_API_KEY; // the demo must run on the emulator here, never reach Google
+  server = spawn(process.execPath, ['--import', 'tsx', 'demo/server.ts', '--port', '0'], { env });
+  url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    server.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /live-agent demo: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    server.once('exit', (code) => reject(new Error(`demo server exited (${code}): ${out}`)));
+  });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+test('prints its URL; the page connects to the emulator and answers a typed turn', async () => {
+  const page = await browser.newPage();
+  const consoleLines = recordConsole(page);
+  const violations: string[] = [];
+  await page.exposeFunction('__cspViolation', (v: string) => violations.push(v));
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { __cspViolation(v: string): void }).__cspViolation(
+        `${e.violatedDirective} ${e.blockedURI}`,
+      ),
+    ),
+  );
+  const response = await page.goto(url);
+  expect(response!.headers()['content-security-policy']).toContain("script-src 'self'");
+  await page.evaluate(() =>
+    (
+      document.getElementById('agent') as HTMLElement & {
+        connect(): Promise<void>;
+      }
+    ).connect(),
+  );
+  expect(
+    await page.evaluate(
+      () => (document.getElementById('agent') as never as { status: string }).status,
+    ),
+  ).toBe('connected');
+  // The fake microphone loops speech, which would barge in on the answer: type with it muted.
+  await page.evaluate(() => {
+    const el = document.getElementById('agent') as never as {
+      sendText(t: string): void;
+      session: { setMicEnabled(on: boolean): void };
+    };
+    el.session.setMicEnabled(false);
+    el.sendText('Hello there');
+  });
+  const answer = await until('the agent to answer in the transcript', () =>
+    page.evaluate(() => {
+      const el = document.getElementById('agent') as never as {
+        session: {
+          getSnapshot(): { transcript: readonly { role: string; text: string; final: boolean }[] };
+        };
+      };
+      return el.session.getSnapshot().transcript.find((t) => t.role === 'model' && t.final)?.text;
+    }),
+  );
+  expect(answer).toContain('Hello there');
+  expect(violations).toEqual([]);
+  expect(consoleLines.filter((l) => l.type === 'error' || l.type === 'pageerror')).toEqual([]);
+  await page.close();
+});
