@@ -244,6 +244,11 @@ describe.each(['plain page', 'strict-CSP page'])('IIFE via <script src> on a %s'
       10_000,
     );
     expect(maxOut).toBe(true);
+    const peak = await page.evaluate(() => (window as unknown as { __maxOut: number }).__maxOut);
+    console.log(
+      `${name}: ${frames.length} mic frames (${frames.filter((f) => f.db > -35).length} speech),` +
+        ` ${replyAudio.length} reply audio chunks, played output peak RMS ${peak.toFixed(3)}`,
+    );
     await until('the agent caption', async () => /I heard \d/.test((await captions(page)).text));
 
     // Quiet the mic so the looping WAV does not barge into the scripted turns below.
