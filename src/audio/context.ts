@@ -3,6 +3,7 @@
  * worker resamples), plus the microphone source — with the old-Firefox fallback when the mic and
  * the context disagree on sample rate.
  */
+import { trustedScriptUrl } from '../transport/assets.ts';
 import { MediaError } from '../core/errors.ts';
 
 /** A context with the mic connected to it; `owned` contexts are closed by us. */
@@ -74,8 +75,8 @@ export async function loadWorklets(
   if (!ctx.audioWorklet) throw MediaError.unsupported('AudioWorklet');
   try {
     await Promise.all([
-      ctx.audioWorklet.addModule(String(urls.capture)),
-      ctx.audioWorklet.addModule(String(urls.playback)),
+      ctx.audioWorklet.addModule(trustedScriptUrl(urls.capture)),
+      ctx.audioWorklet.addModule(trustedScriptUrl(urls.playback)),
     ]);
   } catch (error) {
     throw new MediaError(

@@ -85,11 +85,10 @@ export function checkEnvironment(): void {
 
 /** Default worklet URLs: the files the build emits beside the bundle that contains this module. */
 export function defaultWorkletUrls(): { capture: URL; playback: URL } {
-  // Names kept in variables so dev servers do not try to resolve them as source assets.
-  const capture = './live-agent-capture.worklet.js';
-  const playback = './live-agent-playback.worklet.js';
+  // Literal `new URL('./…', import.meta.url)`: app bundlers (Vite, webpack, Parcel) recognise the
+  // pattern and emit the files from dist/ with the app, so `live-agent/element` needs no set-up.
   return {
-    capture: new URL(capture, import.meta.url),
-    playback: new URL(playback, import.meta.url),
+    capture: new URL('./live-agent-capture.worklet.js', import.meta.url),
+    playback: new URL('./live-agent-playback.worklet.js', import.meta.url),
   };
 }

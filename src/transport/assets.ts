@@ -1,16 +1,34 @@
 /**
- * Resolves the SDK's companion files (worker, worklets) next to the bundle that is running:
- * the ESM build and the IIFE sit beside `live-agent.worker.js` and the worklets in dist/, and
- * rollup rewrites `import.meta.url` in the IIFE to the script's own URL.
+ * The SDK's companion files (worker, worklets) and how they are loaded. The ESM build and the
+ * IIFE sit beside `live-agent.worker.js` and the worklets in dist/; code that loads them uses the
+ * literal `new URL('./file', import.meta.url)` pattern so app bundlers ship the files too.
  */
-
-// Captured at load time: in the IIFE this is the only moment `document.currentScript` is set.
-const MODULE_URL = import.meta.url;
-
-/** URL of a file shipped beside the bundle (`assetUrl('live-agent.worker.js')`), or beside `base`. */
-export function assetUrl(name: string, base?: string | URL): URL {
-  return new URL(name, base ?? MODULE_URL);
-}
 
 /** File name of the transport worker in dist/. */
 export const WORKER_FILE = 'live-agent.worker.js';
+
+interface TrustedTypesLike {
+  createPolicy(
+    name: string,
+    rules: { createScriptURL(url: string): string },
+  ): { createScriptURL(url: string): unknown };
+}
+let policy: { createScriptURL(url: string): unknown } | null | undefined;
+
+/**
+ * The URL as a TrustedScriptURL where the page enforces Trusted Types
+ * (`require-trusted-types-for 'script'`; allow the policy with `trusted-types live-agent`).
+ * Only URLs the SDK itself chose or the app configured pass through it.
+ */
+export function trustedScriptUrl(url: string | URL): string {
+  if (policy === undefined) {
+    const tt = (globalThis as { trustedTypes?: TrustedTypesLike }).trustedTypes;
+    try {
+      policy = tt?.createPolicy('live-agent', { createScriptURL: (u) => u }) ?? null;
+    } catch {
+      policy = null; // the page's CSP does not allow our policy name: plain strings then
+    }
+  }
+  // Browsers accept a TrustedScriptURL wherever a script URL string goes.
+  return (policy ? policy.createScriptURL(String(url)) : String(url)) as string;
+}

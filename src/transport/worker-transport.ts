@@ -8,7 +8,7 @@ import { ConnectionError, LiveAgentError, reviveError, serializeError } from '..
 import type { LiveConnection, LiveTransport, TransportEvent } from '../core/transport.ts';
 import type { ClientMessage } from '../core/wire.ts';
 import type { ConnectionPortMessage, EventPortMessage, WorkerApi } from '../worker/protocol.ts';
-import { assetUrl, WORKER_FILE } from './assets.ts';
+import { trustedScriptUrl } from './assets.ts';
 import { toWireParams } from './codec.ts';
 
 export interface WorkerTransportOptions {
@@ -26,7 +26,13 @@ function notConnected(): ConnectionError {
 export function createWorkerTransport(options: WorkerTransportOptions = {}): LiveTransport {
   const worker =
     options.worker ??
-    new Worker(options.workerUrl ?? assetUrl(WORKER_FILE), { type: 'module', name: 'live-agent' });
+    (options.workerUrl
+      ? new Worker(trustedScriptUrl(options.workerUrl), { type: 'module', name: 'live-agent' })
+      : // Literal pattern: app bundlers see it and ship dist/live-agent.worker.js with the app.
+        new Worker(trustedScriptUrl(new URL('./live-agent.worker.js', import.meta.url)), {
+          type: 'module',
+          name: 'live-agent',
+        }));
   const api: Remote<WorkerApi> = wrap<WorkerApi>(worker);
   const listeners = new Set<(event: TransportEvent) => void>();
   const emit = (event: TransportEvent): void => {
