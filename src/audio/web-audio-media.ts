@@ -121,7 +121,9 @@ class WebAudioGraph implements WebAudioMedia {
     this.alive();
     this.updateGesture();
     return {
-      ...(capturePort && { capture: { port: capturePort, sampleRate: ctx.sampleRate } }),
+      ...(capturePort && {
+        capture: { port: capturePort, sampleRate: ctx.sampleRate, frameMs: o.frameMs },
+      }),
       playback: { port: playbackPort, sampleRate: ctx.sampleRate },
     };
   }

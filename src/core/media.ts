@@ -6,7 +6,8 @@
 
 /** Ports handed to the transport. Sample rates are the AudioContext's (never forced to 16 kHz). */
 export interface MediaPorts {
-  capture?: { port: MessagePort; sampleRate: number };
+  /** `frameMs`: length of the frames sent to the service (default 20). */
+  capture?: { port: MessagePort; sampleRate: number; frameMs?: number };
   playback?: { port: MessagePort; sampleRate: number };
 }
 

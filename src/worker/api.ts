@@ -102,7 +102,11 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
       if (media.capture) {
         capture?.close();
         capture = deps.createCapturePipe(
-          { port: media.capture.port, inputRate: media.capture.sampleRate },
+          {
+            port: media.capture.port,
+            inputRate: media.capture.sampleRate,
+            frameMs: media.capture.frameMs,
+          },
           (frame) => router.handleFrame(frame),
           (event) => {
             if (event.type === 'speech-end') emit(event);

@@ -26,7 +26,7 @@ export type EventPortMessage = { type: 'event'; event: TransportEvent };
 
 /** The worklet ports and their AudioContext rates. */
 export interface WorkerMedia {
-  capture?: { port: MessagePort; sampleRate: number };
+  capture?: { port: MessagePort; sampleRate: number; frameMs?: number };
   playback?: { port: MessagePort; sampleRate: number };
 }
 

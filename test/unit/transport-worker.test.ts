@@ -124,8 +124,11 @@ describe('worker transport over a MessageChannel', () => {
 
   it('buffers microphone frames until activate and sends one audioStreamEnd on mute', async () => {
     const ctx = setup();
-    await ctx.t.attachMedia!({ capture: { port: new MessageChannel().port1, sampleRate: 44100 } });
+    await ctx.t.attachMedia!({
+      capture: { port: new MessageChannel().port1, sampleRate: 44100, frameMs: 40 },
+    });
     expect(ctx.pipes.capture.options?.inputRate).toBe(44100);
+    expect(ctx.pipes.capture.options?.frameMs).toBe(40); // AudioOptions.frameMs reaches the pipe
     ctx.pipes.capture.emitFrame(frame(1));
     ctx.pipes.capture.emitFrame(frame(2));
     const { conn, socket } = await connect(ctx);
