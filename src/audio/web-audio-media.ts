@@ -50,6 +50,7 @@ class WebAudioGraph implements WebAudioMedia {
   private micEnabled = true;
   private started: Promise<MediaPorts> | undefined;
   private closed = false;
+  private closing: Promise<void> | undefined;
   private contextClosing: Promise<void> | undefined;
   private readonly unlock = () => {
     if (this.needsGesture) void this.resume();
@@ -64,6 +65,13 @@ class WebAudioGraph implements WebAudioMedia {
   constructor(private readonly options: AudioOptions) {}
 
   start(): Promise<MediaPorts> {
+    // connect → disconnect → connect: a closed graph opens afresh (after its close finished).
+    if (this.closing) return this.closing.then(() => this.start());
+    if (this.closed) {
+      this.closed = false;
+      this.started = this.contextClosing = this.context = undefined;
+      this.needsGesture = false;
+    }
     this.started ??= this.open().catch(async (error: unknown) => {
       this.closed = true;
       await this.release();
@@ -276,7 +284,12 @@ class WebAudioGraph implements WebAudioMedia {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.release();
+    // A start() in flight sees `closed` and unwinds; free what it left, then allow a restart.
+    this.closing ??= (async () => {
+      await this.started?.catch(() => undefined);
+      await this.release();
+    })().finally(() => (this.closing = undefined));
+    await this.closing;
   }
 
   /** Frees whatever exists; safe to call again (a start() that lost a race with close()). */

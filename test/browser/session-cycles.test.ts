@@ -1,0 +1,70 @@
+/**
+ * Resource hygiene of a whole session (worker transport + Web Audio media) against the emulator:
+ * connect/disconnect cycles leave no live track, open context, audio element or open socket, and
+ * the microphone still reaches the service on the last cycle (a re-opened graph, not a stale one).
+ */
+import { afterEach, expect, test } from 'vitest';
+import captureUrl from '../../worklets/capture.worklet.ts?worker&url';
+import playbackUrl from '../../worklets/playback.worklet.ts?worker&url';
+import { LiveAgentSession } from '../../src/core/session.ts';
+import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
+import { createWebAudioMedia } from '../../src/audio/index.ts';
+import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';
+
+const CYCLES = 30;
+
+let emu: EmulatorControl | undefined;
+let session: LiveAgentSession | undefined;
+afterEach(async () => {
+  session?.dispose();
+  await emu?.close();
+});
+
+test(`${CYCLES} connect/disconnect cycles free everything; audio flows on the last`, async () => {
+  emu = await startEmulator();
+  const tracks: MediaStreamTrack[] = [];
+  const contexts: AudioContext[] = [];
+  const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (c) => {
+    const stream = await gum(c);
+    tracks.push(...stream.getTracks());
+    return stream;
+  };
+  const media = createWebAudioMedia({
+    workletUrls: { capture: captureUrl, playback: playbackUrl },
+  });
+  const worker = new Worker(new URL('../../src/worker/live.worker.ts', import.meta.url), {
+    type: 'module',
+  });
+  session = new LiveAgentSession(
+    { token: { url: emu.tokenUrl() }, endpoint: emu.url },
+    { transport: createWorkerTransport({ worker }), media },
+  );
+  try {
+    for (let i = 0; i < CYCLES; i++) {
+      await session.connect();
+      expect(session.status).toBe('connected');
+      contexts.push(media.context!);
+      if (i === CYCLES - 1) {
+        const live = await (async () => {
+          for (let n = 0; n < CYCLES; n++) await emu!.waitSession();
+          return emu!.session(CYCLES - 1);
+        })();
+        const audio = await live.waitMessage('realtimeInput', 8000);
+        expect(audio.realtimeInput.audio.mimeType).toBe('audio/pcm;rate=16000');
+      }
+      await session.disconnect();
+      expect(session.status).toBe('closed');
+    }
+  } finally {
+    navigator.mediaDevices.getUserMedia = gum;
+  }
+  expect(tracks.length).toBe(CYCLES);
+  expect(tracks.every((t) => t.readyState === 'ended')).toBe(true);
+  expect(new Set(contexts).size).toBe(CYCLES); // one AudioContext per connection, never reused
+  expect(contexts.every((c) => c.state === 'closed')).toBe(true);
+  expect(document.querySelectorAll('audio[data-live-agent]').length).toBe(0);
+  const sessions = await emu.sessions();
+  expect(sessions).toHaveLength(CYCLES);
+  expect(sessions.every((s) => !s.open && s.closeInfo?.by === 'client')).toBe(true);
+}, 120_000);
