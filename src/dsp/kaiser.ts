@@ -50,10 +50,10 @@ export interface PrototypeSpec {
  * sample at offset j = m − taps/2 + 1 from the output's integer position, m = 0..taps−1. Each row
  * is normalised to unit DC gain, so no phase-dependent gain ripple (a tone at the phase rate).
  */
-export function designPhaseTable(spec: PrototypeSpec, phases: number, rows: number): Float32Array {
+export function designPhaseTable(spec: PrototypeSpec, phases: number, rows: number): Float64Array {
   const { cutoff, taps, beta } = spec;
   const half = taps / 2;
-  const table = new Float32Array(rows * taps);
+  const table = new Float64Array(rows * taps);
   const row = new Float64Array(taps);
   const i0Beta = besselI0(beta);
   for (let r = 0; r < rows; r++) {

@@ -1,20 +1,23 @@
 /**
- * Inner loops of the polyphase resampler. Kept monomorphic (Float32Array in, plain numbers) so V8
- * compiles them to tight scalar code. Every output is summed the same way — one accumulator for
- * even taps, one for odd taps, added at the end — whichever kernel computes it, so the result is
- * bit-identical however the input was split into blocks.
+ * Inner loops of the polyphase resampler. Kept monomorphic (Float64Array history and tables, plain
+ * numbers) so V8 compiles them to tight scalar code without float→double conversions on every load.
+ * Every output of one resampler is summed the same way whichever kernel computes it, so the result
+ * is bit-identical however the input was split into blocks:
+ * - `convolveRun` / `convolveOne`: one accumulator for even taps, one for odd taps, added at the end;
+ * - `convolveOne4`: four accumulators (taps mod 4), added pairwise at the end.
  */
 
 /**
  * Computes `count` outputs that share one phase row (`tab[row .. row+taps)`), the window of output q
  * starting at `x[start + q·stride]`, written to `out[outIndex + q·outStride]`. Four outputs at a
- * time: each coefficient load then feeds four multiply-adds, which is ~1.5× faster than one by one.
+ * time: each coefficient load then feeds four multiply-adds. Unrolled by two taps only: a deeper
+ * unroll (16 live products) made V8 spill registers and ran ~1.8× slower (measured).
  */
 export function convolveRun(
-  x: Float32Array,
+  x: Float64Array,
   start: number,
   stride: number,
-  tab: Float32Array,
+  tab: Float64Array,
   row: number,
   taps: number,
   out: Float32Array,
@@ -36,27 +39,17 @@ export function convolveRun(
     let b2 = 0;
     let a3 = 0;
     let b3 = 0;
-    for (let m = 0; m < taps; m += 4) {
+    for (let m = 0; m < taps; m += 2) {
       const c = tab[row + m]!;
       const d = tab[row + m + 1]!;
-      const e = tab[row + m + 2]!;
-      const f = tab[row + m + 3]!;
       a0 += x[s0 + m]! * c;
-      b0 += x[s0 + m + 1]! * d;
       a1 += x[s1 + m]! * c;
-      b1 += x[s1 + m + 1]! * d;
       a2 += x[s2 + m]! * c;
-      b2 += x[s2 + m + 1]! * d;
       a3 += x[s3 + m]! * c;
+      b0 += x[s0 + m + 1]! * d;
+      b1 += x[s1 + m + 1]! * d;
+      b2 += x[s2 + m + 1]! * d;
       b3 += x[s3 + m + 1]! * d;
-      a0 += x[s0 + m + 2]! * e;
-      b0 += x[s0 + m + 3]! * f;
-      a1 += x[s1 + m + 2]! * e;
-      b1 += x[s1 + m + 3]! * f;
-      a2 += x[s2 + m + 2]! * e;
-      b2 += x[s2 + m + 3]! * f;
-      a3 += x[s3 + m + 2]! * e;
-      b3 += x[s3 + m + 3]! * f;
     }
     const o = outIndex + q * outStride;
     out[o] = a0 + b0;
@@ -65,18 +58,49 @@ export function convolveRun(
     out[o + 3 * outStride] = a3 + b3;
   }
   for (; q < count; q++) {
-    const s = start + q * stride;
-    let a = 0;
-    let b = 0;
-    // Unrolled by four (taps is a multiple of 4) but summed in the same order as above.
-    for (let m = 0; m < taps; m += 4) {
-      a += x[s + m]! * tab[row + m]!;
-      b += x[s + m + 1]! * tab[row + m + 1]!;
-      a += x[s + m + 2]! * tab[row + m + 2]!;
-      b += x[s + m + 3]! * tab[row + m + 3]!;
-    }
-    out[outIndex + q * outStride] = a + b;
+    out[outIndex + q * outStride] = convolveOne(x, start + q * stride, tab, row, taps);
   }
+}
+
+/** One output, summed in the same order as `convolveRun` (even taps, odd taps, then added). */
+export function convolveOne(
+  x: Float64Array,
+  s: number,
+  tab: Float64Array,
+  row: number,
+  taps: number,
+): number {
+  let a = 0;
+  let b = 0;
+  for (let m = 0; m < taps; m += 2) {
+    a += x[s + m]! * tab[row + m]!;
+    b += x[s + m + 1]! * tab[row + m + 1]!;
+  }
+  return a + b;
+}
+
+/**
+ * One output with four accumulators (taps is a multiple of 4): shorter dependency chains for
+ * resamplers whose outputs rarely share a phase row within a block (large L, e.g. 44.1k → 16k).
+ */
+export function convolveOne4(
+  x: Float64Array,
+  s: number,
+  tab: Float64Array,
+  row: number,
+  taps: number,
+): number {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  for (let m = 0; m < taps; m += 4) {
+    a += x[s + m]! * tab[row + m]!;
+    b += x[s + m + 1]! * tab[row + m + 1]!;
+    c += x[s + m + 2]! * tab[row + m + 2]!;
+    d += x[s + m + 3]! * tab[row + m + 3]!;
+  }
+  return a + b + (c + d);
 }
 
 /**
@@ -84,9 +108,9 @@ export function convolveRun(
  * weight `w` — the fallback when the exact phase count would make the table too large.
  */
 export function convolveInterpolated(
-  x: Float32Array,
+  x: Float64Array,
   start: number,
-  tab: Float32Array,
+  tab: Float64Array,
   row: number,
   taps: number,
   w: number,
