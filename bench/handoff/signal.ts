@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { wavBytes } from '../../test/support/fixtures.ts';
 
 export const SIGNAL_RATE = 16000;
 /** A whole number of Chromium's 10 ms device buffers, so the file loops without a pause. */
@@ -63,20 +64,6 @@ export function referencePcm(): Int16Array {
 
 /** Writes `pcm` as a 16 kHz mono s16 WAV (Chromium accepts 16 kHz files: TESTING.md §5). */
 export function writeWav(path: string, pcm: Int16Array): void {
-  const data = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(SIGNAL_RATE, 24);
-  header.writeUInt32LE(SIGNAL_RATE * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, Buffer.concat([header, data]));
+  writeFileSync(path, wavBytes(pcm, SIGNAL_RATE));
 }

@@ -8,25 +8,14 @@
  */
 import { afterEach, expect, test } from 'vitest';
 import { userEvent } from 'vitest/browser';
-import captureUrl from '../../worklets/capture.worklet.ts?worker&url';
-import playbackUrl from '../../worklets/playback.worklet.ts?worker&url';
 import { LiveAgentElement, type SessionDeps } from '../../src/element/index.ts';
-import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
-import { createWebAudioMedia } from '../../src/audio/index.ts';
+import { sourceMedia, sourceTransport } from '../support/source-deps.ts';
 import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';
 
 class GatedAgent extends LiveAgentElement {
   protected override createSessionDeps(): Promise<SessionDeps> {
-    const worker = new Worker(new URL('../../src/worker/live.worker.ts', import.meta.url), {
-      type: 'module',
-    });
-    return Promise.resolve({
-      transport: createWorkerTransport({ worker }),
-      media: createWebAudioMedia({
-        microphone: this.getAttribute('microphone') !== 'off',
-        workletUrls: { capture: captureUrl, playback: playbackUrl },
-      }),
-    });
+    const microphone = this.getAttribute('microphone') !== 'off';
+    return Promise.resolve({ transport: sourceTransport(), media: sourceMedia({ microphone }) });
   }
 }
 customElements.define('gated-live-agent', GatedAgent);

@@ -12,6 +12,7 @@ import { createCapturePipe, type TimedCaptureFrame } from '../../src/worker/capt
 import type { CaptureEvent } from '../../src/worker/pipes.ts';
 import { decodePcm16Base64 } from '../../src/dsp/index.ts';
 import { LiveAgentError } from '../../src/core/errors.ts';
+import { rms, toneAmplitude } from '../support/signal.ts';
 
 const workletUrls = { capture: captureUrl, playback: playbackUrl };
 const ua = navigator.userAgent;
@@ -50,20 +51,6 @@ function decodeAll(frames: TimedCaptureFrame[]): Float32Array {
   frames.forEach((f, i) => out.set(decodePcm16Base64(f.data), i * 320));
   return out;
 }
-
-/** Amplitude of the `hz` component (Goertzel), for a sine of amplitude A this returns ≈ A. */
-function toneAmplitude(x: Float32Array, hz: number, rate: number): number {
-  const w = (2 * Math.PI * hz) / rate;
-  let re = 0;
-  let im = 0;
-  for (let i = 0; i < x.length; i++) {
-    re += x[i]! * Math.cos(w * i);
-    im -= x[i]! * Math.sin(w * i);
-  }
-  return (2 * Math.hypot(re, im)) / x.length;
-}
-
-const rms = (x: Float32Array) => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / x.length);
 
 describe(`capture (${engine})`, () => {
   test('frames are 20 ms at 16 kHz (320 samples, 640 bytes) and continuous', async () => {

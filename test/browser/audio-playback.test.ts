@@ -11,6 +11,7 @@ import { createWebAudioMedia, type WebAudioMedia } from '../../src/audio/index.t
 import { createPlaybackPipe } from '../../src/worker/playback-pipe.ts';
 import type { PlaybackEvent } from '../../src/worker/pipes.ts';
 import { encodePcm16Base64 } from '../../src/dsp/index.ts';
+import { toneAmplitude } from '../support/signal.ts';
 
 const ua = navigator.userAgent;
 const engine = ua.includes('Firefox') ? 'firefox' : ua.includes('Chrome') ? 'chromium' : 'webkit';
@@ -77,17 +78,6 @@ async function rig() {
   return { ctx, pipe, events, tapped };
 }
 
-function amplitudeAt(x: Float32Array, hz: number, rate: number): number {
-  const w = (2 * Math.PI * hz) / rate;
-  let re = 0;
-  let im = 0;
-  for (let i = 0; i < x.length; i++) {
-    re += x[i]! * Math.cos(w * i);
-    im -= x[i]! * Math.sin(w * i);
-  }
-  return (2 * Math.hypot(re, im)) / Math.max(1, x.length);
-}
-
 /** Resolves once the tap has shown signal followed by 200 ms of silence (or after 6 s). */
 async function playedOut(tapped: () => Float32Array): Promise<void> {
   for (let waited = 0; waited < 6000; waited += 100) {
@@ -134,8 +124,8 @@ describe(`playback (${engine})`, () => {
       const peak = body.subarray(i, i + 128).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
       expect(peak).toBeGreaterThan(0.3);
     }
-    expect(amplitudeAt(body, 440, rate)).toBeCloseTo(0.5, 1);
-    expect(amplitudeAt(body, 880, rate)).toBeLessThan(0.005);
+    expect(toneAmplitude(body, 440, rate)).toBeCloseTo(0.5, 1);
+    expect(toneAmplitude(body, 880, rate)).toBeLessThan(0.005);
     const first1 = events.find((e) => e.type === 'first-audio');
     expect(first1).toMatchObject({ type: 'first-audio', turnId: 1 });
     // Times are the benchmark's business (bench/audio.bench.ts); here only their order.
@@ -200,8 +190,8 @@ describe(`playback (${engine})`, () => {
     expect(next.first).toBeGreaterThan(0.2 * rate);
     const second = rest.subarray(next.first, next.last + 1);
     expect(Math.abs(second.length / rate - 0.3)).toBeLessThan(0.002);
-    expect(amplitudeAt(second, 880, rate)).toBeCloseTo(0.5, 1);
-    expect(amplitudeAt(second, 440, rate)).toBeLessThan(0.01);
+    expect(toneAmplitude(second, 880, rate)).toBeCloseTo(0.5, 1);
+    expect(toneAmplitude(second, 440, rate)).toBeLessThan(0.01);
     const starts = events.filter((e) => e.type === 'first-audio').map((e) => e.turnId);
     expect(starts).toEqual([1, 2]);
     const late = events.filter((e) => e.type === 'stats').map((e) => e.lateChunks);

@@ -4,23 +4,14 @@
  * endpoint (`token-url`), like a page served by an app with live-agent/server.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import captureUrl from '../../worklets/capture.worklet.ts?worker&url';
-import playbackUrl from '../../worklets/playback.worklet.ts?worker&url';
 import { LiveAgentElement, type SessionDeps } from '../../src/element/index.ts';
-import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
-import { createWebAudioMedia } from '../../src/audio/index.ts';
+import { sourceMedia, sourceTransport } from '../support/source-deps.ts';
 import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';
 
 /** The element with the real deps, built from source (Vite serves the worker and worklets). */
 class E2EAgent extends LiveAgentElement {
   protected override createSessionDeps(): Promise<SessionDeps> {
-    const worker = new Worker(new URL('../../src/worker/live.worker.ts', import.meta.url), {
-      type: 'module',
-    });
-    return Promise.resolve({
-      transport: createWorkerTransport({ worker }),
-      media: createWebAudioMedia({ workletUrls: { capture: captureUrl, playback: playbackUrl } }),
-    });
+    return Promise.resolve({ transport: sourceTransport(), media: sourceMedia() });
   }
 }
 customElements.define('e2e-live-agent', E2EAgent);

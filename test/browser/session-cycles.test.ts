@@ -4,11 +4,8 @@
  * the microphone still reaches the service on the last cycle (a re-opened graph, not a stale one).
  */
 import { afterEach, expect, test } from 'vitest';
-import captureUrl from '../../worklets/capture.worklet.ts?worker&url';
-import playbackUrl from '../../worklets/playback.worklet.ts?worker&url';
 import { LiveAgentSession } from '../../src/core/session.ts';
-import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
-import { createWebAudioMedia } from '../../src/audio/index.ts';
+import { sourceMedia, sourceTransport } from '../support/source-deps.ts';
 import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';
 
 const CYCLES = 30;
@@ -30,15 +27,10 @@ test(`${CYCLES} connect/disconnect cycles free everything; audio flows on the la
     tracks.push(...stream.getTracks());
     return stream;
   };
-  const media = createWebAudioMedia({
-    workletUrls: { capture: captureUrl, playback: playbackUrl },
-  });
-  const worker = new Worker(new URL('../../src/worker/live.worker.ts', import.meta.url), {
-    type: 'module',
-  });
+  const media = sourceMedia();
   session = new LiveAgentSession(
     { token: { url: emu.tokenUrl() }, endpoint: emu.url },
-    { transport: createWorkerTransport({ worker }), media },
+    { transport: sourceTransport(), media },
   );
   try {
     for (let i = 0; i < CYCLES; i++) {

@@ -8,7 +8,7 @@ import { LiveAgentSession } from '../../src/core/session.ts';
 import type { LiveAgentEventMap } from '../../src/core/events.ts';
 import type { LiveAgentOptions } from '../../src/core/types.ts';
 import { LiveAgentError } from '../../src/core/errors.ts';
-import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
+import { sourceTransport } from '../support/source-deps.ts';
 import type { EmulatorOptions } from '../../src/emulator/index.ts';
 import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';
 
@@ -27,9 +27,6 @@ async function setup(
 ) {
   emu = await startEmulator(emulator);
   const extra = typeof options === 'function' ? options(emu) : options;
-  const worker = new Worker(new URL('../../src/worker/live.worker.ts', import.meta.url), {
-    type: 'module',
-  });
   const s = new LiveAgentSession(
     {
       token: { url: emu.tokenUrl() },
@@ -37,7 +34,7 @@ async function setup(
       config: { outputAudioTranscription: {}, inputAudioTranscription: {} },
       ...extra,
     },
-    { transport: createWorkerTransport({ worker }), media: null },
+    { transport: sourceTransport(), media: null },
   );
   session = s;
   const events: { [K in keyof LiveAgentEventMap]?: LiveAgentEventMap[K][] } = {};

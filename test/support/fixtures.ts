@@ -37,7 +37,7 @@ export async function ensureSpeechWav(): Promise<string> {
 /** A voiced, vowel-like signal (150 Hz harmonics, syllable envelope) then silence. */
 function synthVoiceWav(rate: number): Buffer {
   const n = rate * 3;
-  const pcm = Buffer.alloc(n * 2);
+  const pcm = new Int16Array(n);
   for (let i = 0; i < n; i++) {
     const t = i / rate;
     let v = 0;
@@ -46,11 +46,17 @@ function synthVoiceWav(rate: number): Buffer {
       for (let h = 1; h <= 12; h++) v += Math.sin(2 * Math.PI * 150 * h * t) / h;
       v *= 0.25 * syllable;
     }
-    pcm.writeInt16LE(Math.round(Math.max(-1, Math.min(1, v)) * 32767), i * 2);
+    pcm[i] = Math.round(Math.max(-1, Math.min(1, v)) * 32767);
   }
+  return wavBytes(pcm, rate);
+}
+
+/** A mono 16-bit PCM WAV file's bytes (44-byte RIFF header + little-endian samples). */
+export function wavBytes(pcm: Int16Array, rate: number): Buffer {
+  const data = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
   const header = Buffer.alloc(44);
   header.write('RIFF', 0);
-  header.writeUInt32LE(36 + pcm.length, 4);
+  header.writeUInt32LE(36 + data.length, 4);
   header.write('WAVEfmt ', 8);
   header.writeUInt32LE(16, 16);
   header.writeUInt16LE(1, 20);
@@ -60,6 +66,6 @@ function synthVoiceWav(rate: number): Buffer {
   header.writeUInt16LE(2, 32);
   header.writeUInt16LE(16, 34);
   header.write('data', 36);
-  header.writeUInt32LE(pcm.length, 40);
-  return Buffer.concat([header, pcm]);
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
 }
