@@ -1,8 +1,9 @@
 /**
- * `npm test`: machine set-up, typecheck, lint, build, then every Vitest project (unit, node,
- * package, browser in Chromium + Firefox + WebKit) in one run under Xvfb. Ends with per-engine
- * counts and a plain "N passed, N failed" line that CI reads.
- *   --only=browser | --only=unit,node   run a subset of projects (skips lint/build when possible)
+ * `npm test`: machine set-up, typecheck, lint, build, then the Vitest projects in phases (unit +
+ * node, package, browser in Chromium + Firefox + WebKit, then WebKit's autoplay-gating project)
+ * so that real-time audio tests never compete with each other for this machine's 2 cores. Ends
+ * with per-engine counts and a plain "N passed, N failed" line that CI reads.
+ *   --only=browser | --only=unit,node   run a subset of projects (skips typecheck/lint)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -12,11 +13,11 @@ const only = process.argv
   ?.slice(7)
   .split(',');
 const projects = only ?? ['unit', 'node', 'package', 'browser'];
-const RESULTS = '.vitest-results.json';
+const wantsWebKit = (process.env.BROWSERS ?? 'webkit').includes('webkit');
 
-function run(cmd, args, opts = {}) {
+function run(cmd, args) {
   const t0 = Date.now();
-  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   if (r.status !== 0) {
     console.error(`\n✗ ${cmd} ${args.join(' ')} failed (${secs} s)`);
@@ -33,32 +34,54 @@ if (!only) {
 }
 if (projects.includes('package')) run('npm', ['run', '--silent', 'build']);
 
-// `browser*` also picks the WebKit-only autoplay-gating project when WebKit is in the run.
-const selectors = projects.map((p) => (p === 'browser' ? 'browser*' : p));
-const vitestArgs = ['vitest', 'run', ...selectors.flatMap((p) => ['--project', p])];
-vitestArgs.push('--reporter=default', '--reporter=./test/support/count-reporter.ts');
-const wantsWebKit = (process.env.BROWSERS ?? 'webkit').includes('webkit');
-// WebKitGTK has no headless mode: give the whole run a virtual display.
-const [cmd, args] =
-  needsBrowsers && wantsWebKit && !process.env.DISPLAY
-    ? ['xvfb-run', ['-a', '-s', '-screen 0 1280x800x24', 'npx', ...vitestArgs]]
-    : ['npx', vitestArgs];
-rmSync(RESULTS, { force: true });
-const t0 = Date.now();
-const vitest = spawnSync(cmd, args, { stdio: 'inherit' });
-console.log(`vitest: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+const phases = [
+  projects.filter((p) => p === 'unit' || p === 'node'),
+  projects.filter((p) => p === 'package'),
+  projects.filter((p) => p === 'browser'),
+  projects.includes('browser') && wantsWebKit ? ['browser-gating'] : [],
+].filter((phase) => phase.length > 0);
 
-if (!existsSync(RESULTS)) {
-  console.error('No Vitest results were written.');
-  process.exit(vitest.status || 1);
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const perProject = {};
+let status = 0;
+for (const [i, phase] of phases.entries()) {
+  const countsFile = `.vitest-results-${i}.json`;
+  rmSync(countsFile, { force: true });
+  const args = ['vitest', 'run', ...phase.flatMap((p) => ['--project', p])];
+  args.push('--reporter=default', '--reporter=./test/support/count-reporter.ts');
+  const browser = phase.some((p) => p.startsWith('browser')) || phase.includes('package');
+  // WebKitGTK has no headless mode: give browser phases a virtual display.
+  const [cmd, cmdArgs] =
+    browser && wantsWebKit && !process.env.DISPLAY
+      ? ['xvfb-run', ['-a', '-s', '-screen 0 1280x800x24', 'npx', ...args]]
+      : ['npx', args];
+  const t0 = Date.now();
+  const r = spawnSync(cmd, cmdArgs, {
+    stdio: 'inherit',
+    env: { ...process.env, VITEST_COUNTS_FILE: countsFile },
+  });
+  console.log(`vitest ${phase.join(' + ')}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (!existsSync(countsFile)) {
+    console.error(`No Vitest results were written for ${phase.join(', ')}.`);
+    status ||= r.status || 1;
+    totals.failed++;
+    continue;
+  }
+  const counts = JSON.parse(readFileSync(countsFile, 'utf8'));
+  rmSync(countsFile, { force: true });
+  for (const k of Object.keys(totals)) totals[k] += counts.total[k];
+  totals.failed += counts.unhandledErrors;
+  Object.assign(perProject, counts.perProject);
+  status ||= r.status ?? 1;
 }
-const { total, unhandledErrors } = JSON.parse(readFileSync(RESULTS, 'utf8'));
-if (total.passed + total.failed === 0) {
+
+console.log('\nTests per project / engine:');
+for (const [key, c] of Object.entries(perProject).sort())
+  console.log(`  ${key.padEnd(24)} ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
+if (totals.passed + totals.failed === 0) {
   console.error('No test ran.');
   process.exit(1);
 }
-const failed = total.failed + unhandledErrors;
-console.log(
-  `${total.passed} passed, ${failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`,
-);
-process.exit(vitest.status || (failed ? 1 : 0));
+const skipped = totals.skipped ? `, ${totals.skipped} skipped` : '';
+console.log(`${totals.passed} passed, ${totals.failed} failed${skipped}`);
+process.exit(status || (totals.failed ? 1 : 0));

@@ -1,7 +1,8 @@
 /**
  * A Vitest reporter that prints test counts per project and browser engine, then the plain
  * "N passed, N failed" line CI reads (Vitest's own summary is not one it recognises).
- * It also writes the counts to .vitest-results.json for scripts/test.mjs.
+ * It also writes the counts to $VITEST_COUNTS_FILE (default .vitest-results.json) for
+ * scripts/test.mjs, which runs the projects in phases and adds them up.
  */
 import { writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
@@ -36,7 +37,7 @@ export default class CountReporter implements Reporter {
     if (errors.length) lines.push(`  unhandled errors: ${errors.length}`);
     console.log(lines.join('\n'));
     writeFileSync(
-      '.vitest-results.json',
+      process.env.VITEST_COUNTS_FILE ?? '.vitest-results.json',
       JSON.stringify({
         total,
         perProject: Object.fromEntries(per),
