@@ -136,11 +136,10 @@ export function remezLowpass(
     for (let i = 0; i < g; i++) {
       const e = err[i]!;
       if (Math.abs(e) < ad * (1 - 1e-3)) continue;
-      const lo = i === 0 || i === np ? -Infinity : err[i - 1]!;
-      const hi = i === g - 1 || i === np - 1 ? -Infinity : err[i + 1]!;
-      if (e > 0 ? e >= lo && e >= hi : -e >= -(lo === -Infinity ? Infinity : lo) && -e >= -(hi === -Infinity ? Infinity : hi)) {
-        cand.push(i);
-      }
+      // Neighbours across a band gap or the grid's ends don't count.
+      const lo = i === 0 || i === np ? 0 : err[i - 1]!;
+      const hi = i === g - 1 || i === np - 1 ? 0 : err[i + 1]!;
+      if (e > 0 ? e >= lo && e >= hi : e <= lo && e <= hi) cand.push(i);
     }
     // Keep the largest of each same-signed group so the signs alternate.
     const alt: number[] = [];
@@ -165,9 +164,7 @@ export function remezLowpass(
 function herrmann(deltaPass: number, deltaStop: number): number {
   const p = Math.log10(deltaPass);
   const s = Math.log10(deltaStop);
-  return (
-    (0.005309 * p * p + 0.07114 * p - 0.4761) * s - (0.00266 * p * p + 0.5941 * p + 0.4278)
-  );
+  return (0.005309 * p * p + 0.07114 * p - 0.4761) * s - (0.00266 * p * p + 0.5941 * p + 0.4278);
 }
 
 export interface PhaseTable {

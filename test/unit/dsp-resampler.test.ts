@@ -164,6 +164,16 @@ describe('resampler streaming', () => {
     for (let i = 4800; i < 43200; i++) err = Math.max(err, Math.abs(up[i]! - ref[i]!));
     expect(20 * Math.log10(err)).toBeLessThan(-80); // dB re full scale
   });
+
+  it('keeps 3 kHz and 5 kHz tones within -90 dB through 48k → 16k → 48k (flat passband, not just ripple)', () => {
+    for (const hz of [3000, 5000]) {
+      const ref = sine(hz, 48000, 48000);
+      const up = resampleAll(16000, 48000, resampleAll(48000, 16000, ref));
+      let err = 0;
+      for (let i = 4800; i < 43200; i++) err = Math.max(err, Math.abs(up[i]! - ref[i]!));
+      expect(20 * Math.log10(err)).toBeLessThan(-90);
+    }
+  });
 });
 
 describe('resampler same rate and arguments', () => {
