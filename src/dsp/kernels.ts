@@ -203,3 +203,87 @@ export function convolveInterpolated(
   const y0 = a0 + b0;
   return y0 + w * (a1 + b1 - y0);
 }
+
+/**
+ * Decimating runs (stride M > 1) on de-interleaved input: `z` holds M sub-streams of `zStride`
+ * each, z[p·zStride + j] = x[origin + p + M·j], and `sub` the phase row split the same way,
+ * sub[row + p′·len + i] = tab[M·i + p′] (zero-padded to an even `len`). Output q's window starting
+ * at x[origin + rel + M·q] is then M stride-1 convolutions, so the four outputs of a block share
+ * their inputs through registers as in `slideRun`. Every output is summed in one order — sub-streams
+ * in turn, even taps into one accumulator and odd into another — in blocks of four and alone alike.
+ */
+export function convolveRunSplit(
+  z: Float64Array,
+  zStride: number,
+  rel: number,
+  M: number,
+  sub: Float64Array,
+  row: number,
+  len: number,
+  out: Float32Array,
+  outIndex: number,
+  outStride: number,
+  count: number,
+): void {
+  const j0 = Math.floor(rel / M);
+  const p0 = rel - j0 * M;
+  let q = 0;
+  for (; q + 4 <= count; q += 4) {
+    let a0 = 0;
+    let b0 = 0;
+    let a1 = 0;
+    let b1 = 0;
+    let a2 = 0;
+    let b2 = 0;
+    let a3 = 0;
+    let b3 = 0;
+    for (let p = 0; p < M; p++) {
+      const lane = p0 + p;
+      const carry = lane >= M ? 1 : 0;
+      const s = (lane - carry * M) * zStride + j0 + carry + q;
+      const t = row + p * len;
+      let x0 = z[s]!;
+      let x1 = z[s + 1]!;
+      let x2 = z[s + 2]!;
+      let x3 = z[s + 3]!;
+      for (let i = 0; i < len; i += 2) {
+        const c = sub[t + i]!;
+        const d = sub[t + i + 1]!;
+        const x4 = z[s + i + 4]!;
+        const x5 = z[s + i + 5]!;
+        a0 += x0 * c;
+        a1 += x1 * c;
+        a2 += x2 * c;
+        a3 += x3 * c;
+        b0 += x1 * d;
+        b1 += x2 * d;
+        b2 += x3 * d;
+        b3 += x4 * d;
+        x0 = x2;
+        x1 = x3;
+        x2 = x4;
+        x3 = x5;
+      }
+    }
+    const o = outIndex + q * outStride;
+    out[o] = a0 + b0;
+    out[o + outStride] = a1 + b1;
+    out[o + 2 * outStride] = a2 + b2;
+    out[o + 3 * outStride] = a3 + b3;
+  }
+  for (; q < count; q++) {
+    let a = 0;
+    let b = 0;
+    for (let p = 0; p < M; p++) {
+      const lane = p0 + p;
+      const carry = lane >= M ? 1 : 0;
+      const s = (lane - carry * M) * zStride + j0 + carry + q;
+      const t = row + p * len;
+      for (let i = 0; i < len; i += 2) {
+        a += z[s + i]! * sub[t + i]!;
+        b += z[s + i + 1]! * sub[t + i + 1]!;
+      }
+    }
+    out[outIndex + q * outStride] = a + b;
+  }
+}

@@ -5,7 +5,7 @@
  */
 import { CUTOFF_POSITION, designPhaseTable, halfWidthCycles, kaiserBeta } from './kaiser.ts';
 import { HalfbandDecimator } from './halfband.ts';
-import { convolveInterpolated, convolveOne4, convolveRun } from './kernels.ts';
+import { convolveInterpolated, convolveOne4, convolveRun, convolveRunSplit } from './kernels.ts';
 import { rationalRatio } from './rational.ts';
 import { equirippleTable } from './remez.ts';
 
@@ -169,6 +169,11 @@ class PolyphaseResampler implements Resampler {
   private readonly table: Float64Array;
   private buf = new Float64Array(0);
   private bufLen = 0;
+  /** Decimating runs (L ≤ 8, M > 1): phase rows split by input phase, and de-interleaved input. */
+  private readonly split: boolean;
+  private readonly subLen: number;
+  private readonly subTable: Float64Array;
+  private z = new Float64Array(0);
   private base = 0; // buf index where the next output's window starts
   private phase = 0; // next output's fractional position, in units of 1/L
   private consumed = 0; // input samples received since the last reset
@@ -218,6 +223,16 @@ class PolyphaseResampler implements Resampler {
         this.phases,
         rows,
       );
+    }
+    this.split = this.exact && up <= RUN_MAX_PHASES && down > 1;
+    this.subLen = this.split ? 2 * Math.ceil(this.taps / (2 * down)) : 0;
+    this.subTable = new Float64Array(this.split ? up * down * this.subLen : 0);
+    for (let r = 0; this.split && r < up; r++) {
+      for (let m = 0; m < this.taps; m++) {
+        const p = m % down;
+        const i = (m - p) / down;
+        this.subTable[(r * down + p) * this.subLen + i] = this.table[r * this.taps + m]!;
+      }
     }
     const inputSamples = this.taps / 2;
     this.latency = {
@@ -276,7 +291,8 @@ class PolyphaseResampler implements Resampler {
     if (slots <= 0 || limit <= 0) return EMPTY.slice();
     const count = Math.min(limit, Math.ceil((slots * up - this.phase) / down));
     const out = new Float32Array(count);
-    if (this.exact && this.up <= RUN_MAX_PHASES) this.runExact(out);
+    if (this.split) this.runSplit(out);
+    else if (this.exact && this.up <= RUN_MAX_PHASES) this.runExact(out);
     else if (this.exact) this.runEach(out);
     else this.runInterpolated(out);
     const advanced = this.phase + count * down;
@@ -307,6 +323,39 @@ class PolyphaseResampler implements Resampler {
       if (phase >= up) {
         phase -= up;
         start++;
+      }
+    }
+  }
+
+  /** Like runExact for M > 1, on input de-interleaved into M stride-1 streams (see kernels). */
+  private runSplit(out: Float32Array): void {
+    const { up, down, buf, base, bufLen, subTable, subLen } = this;
+    // Sub-stream length, plus zeros for the padded taps and the kernel's one-ahead loads.
+    const n = Math.ceil((bufLen - base) / down);
+    const stride = n + subLen + 8;
+    if (this.z.length < down * stride) this.z = new Float64Array(2 * down * stride);
+    const z = this.z;
+    for (let p = 0; p < down; p++) {
+      const o = p * stride;
+      let j = 0;
+      for (let k = base + p; k < bufLen; k += down) z[o + j++] = buf[k]!;
+      z.fill(0, o + j, o + stride);
+    }
+    const count = out.length;
+    const rowsUsed = Math.min(up, count);
+    const stepWhole = Math.floor(down / up);
+    const stepFrac = down % up;
+    let rel = 0;
+    let phase = this.phase;
+    for (let r = 0; r < rowsUsed; r++) {
+      const run = Math.floor((count - r - 1) / up) + 1;
+      const row = phase * down * subLen;
+      convolveRunSplit(z, stride, rel, down, subTable, row, subLen, out, r, up, run);
+      rel += stepWhole;
+      phase += stepFrac;
+      if (phase >= up) {
+        phase -= up;
+        rel++;
       }
     }
   }
