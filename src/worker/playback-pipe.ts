@@ -40,7 +40,9 @@ export function createPlaybackPipe(
   const { port, outputRate } = options;
   let turnId = 1;
   let open = false;
-  let resampler: Resampler | undefined;
+  // Made now, not on the first chunk: designing the filter takes tens of ms the first time
+  // (then it is cached), which would otherwise delay the first audible answer. Gemini speaks 24 kHz.
+  let resampler: Resampler | undefined = createResampler(24000, outputRate);
   let dropping = false;
   let lastDropAt = 0;
   let dropped = 0;
