@@ -1,14 +1,16 @@
 /**
- * Parser for the recorded Gemini Live sessions in /work/shared/fixtures/gemini-live-recordings
+ * Parser for the recorded Gemini Live sessions in ../shared/fixtures/gemini-live-recordings
  * (`>LEN json` client frames, `<LEN pretty json` server frames, blank-line separated). Robust to
  * CRLF, missing blank lines and frames whose JSON does not parse (kept as `malformed`).
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** Where the shared recordings live (overridable with LIVE_RECORDINGS_DIR). */
+/** Where the shared recordings live: `shared/` beside the checkout (or LIVE_RECORDINGS_DIR). */
 export const RECORDINGS_DIR =
-  process.env.LIVE_RECORDINGS_DIR ?? '/work/shared/fixtures/gemini-live-recordings';
+  process.env.LIVE_RECORDINGS_DIR ??
+  fileURLToPath(new URL('../../../shared/fixtures/gemini-live-recordings/', import.meta.url));
 
 /** One frame of a recording. */
 export interface RecordedFrame {
