@@ -4,13 +4,13 @@
  * CRLF, missing blank lines and frames whose JSON does not parse (kept as `malformed`).
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join, resolve } from 'node:path';
 
 /** Where the shared recordings live: `shared/` beside the checkout (or LIVE_RECORDINGS_DIR). */
 export const RECORDINGS_DIR =
   process.env.LIVE_RECORDINGS_DIR ??
-  fileURLToPath(new URL('../../../shared/fixtures/gemini-live-recordings/', import.meta.url));
+  // From the repository root (Vitest's cwd): happy-dom gives import.meta.url an http: scheme.
+  resolve(process.cwd(), '../shared/fixtures/gemini-live-recordings');
 
 /** One frame of a recording. */
 export interface RecordedFrame {
