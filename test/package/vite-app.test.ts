@@ -154,7 +154,7 @@ describe('the packed tarball', () => {
     );
     expect(result.samples).toBeGreaterThanOrEqual(15990);
     expect(result.samples).toBeLessThanOrEqual(16010);
-    expect(result.rms).toBeCloseTo(Math.SQRT1_2, 2);
+    expect(result.rms).toBeCloseTo(0.5 * Math.SQRT1_2, 2);
     expect(result.roundTripError).toBeLessThan(1 / 32768 + 1e-9);
     expect(lines.filter((l) => l.type === 'error' || l.type === 'pageerror')).toEqual([]);
 
