@@ -87,7 +87,9 @@ const audioSeconds = (msgs: Msg[]): number =>
     ) / 24000;
 
 describe('voices', () => {
-  it.skipIf(!existsSync('/usr/bin/espeak-ng'))('speaks with espeak-ng', async () => {
+  // npm test installs espeak-ng (scripts/ensure-browsers.mjs); without it this fails, not skips.
+  it('speaks with espeak-ng', async () => {
+    expect(existsSync('/usr/bin/espeak-ng'), 'espeak-ng is not installed').toBe(true);
     emu.settings.speech = 'espeak';
     const c = await session({ outputAudioTranscription: {} });
     c.send({ realtimeInput: { text: 'good morning' } });

@@ -3,10 +3,10 @@
  * input, fault injection, and replay of the client frames from Google's recorded sessions.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/emulator/index.ts';
+import { RECORDINGS_DIR } from '../support/recordings.ts';
 
 const KEY = 'wire-key';
 const PATH = '/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent';
@@ -264,17 +264,19 @@ describe('fault injection', () => {
 });
 
 describe("Google's recorded client frames", () => {
-  const dir = fileURLToPath(
-    new URL('../../../shared/fixtures/gemini-live-recordings/', import.meta.url),
-  );
+  const dir = RECORDINGS_DIR + '/';
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.log')) : [];
+
+  it('finds the recordings (shared/ beside the checkout, or LIVE_RECORDINGS_DIR)', () => {
+    expect(files.length, `no recordings in ${dir}`).toBeGreaterThan(0);
+  });
   const clientFrames = (file: string): string[] =>
     readFileSync(dir + file, 'utf8')
       .split('\n')
       .filter((line) => /^>\d+ \{/.test(line))
       .map((line) => line.slice(line.indexOf(' ') + 1));
 
-  it.skipIf(files.length === 0).each(files)('accepts %s', async (file) => {
+  it.each(files)('accepts %s', async (file) => {
     const frames = clientFrames(file);
     expect(frames[0]).toMatch(/^\{"setup"/);
     const c = await open();
