@@ -4,18 +4,13 @@
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { transfer, wrap } from 'comlink';
-import { ConnectionError, LiveAgentError, type SerializedError } from '../../src/core/errors.ts';
-import type {
-  CloseInfo,
-  LiveTransport,
-  MessageMeta,
-  OpenParams,
-} from '../../src/core/transport.ts';
-import type { ServerMessage } from '../../src/core/wire.ts';
+import { ConnectionError, LiveAgentError } from '../../src/core/errors.ts';
+import type { LiveTransport, OpenParams } from '../../src/core/transport.ts';
 import { clientContent } from '../../src/transport/codec.ts';
 import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
 import type { ConnectionPortMessage, WorkerApi } from '../../src/worker/protocol.ts';
 import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';
+import { recorder } from '../support/connection-recorder.ts';
 
 const newWorker = () =>
   new Worker(new URL('../../src/worker/live.worker.ts', import.meta.url), { type: 'module' });
@@ -26,22 +21,6 @@ afterEach(() => {
   transports.splice(0).forEach((t) => t.dispose());
   workers.splice(0).forEach((w) => w.terminate());
 });
-
-function recorder() {
-  const messages: { message: ServerMessage; meta: MessageMeta }[] = [];
-  const malformed: SerializedError[] = [];
-  const closes: CloseInfo[] = [];
-  return {
-    messages,
-    malformed,
-    closes,
-    handlers: {
-      message: (message: ServerMessage, meta: MessageMeta) => messages.push({ message, meta }),
-      malformed: (e: SerializedError) => malformed.push(e),
-      close: (info: CloseInfo) => closes.push(info),
-    },
-  };
-}
 
 describe('live.worker.ts RPC against a loopback echo server', () => {
   // The echo server returns what we send: a "setup" frame that is a setupComplete completes

@@ -1,33 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, ProtocolError, type SerializedError } from '../../src/core/errors.ts';
-import type { CloseInfo, MessageMeta } from '../../src/core/transport.ts';
-import type { ServerMessage } from '../../src/core/wire.ts';
+import { ConnectionError, ProtocolError } from '../../src/core/errors.ts';
 import { encodeClientMessage, parseServerFrame, realtimeText } from '../../src/transport/codec.ts';
 import { openConnection, type WireOpenParams } from '../../src/transport/connection.ts';
 import type { AudioSink } from '../../src/transport/audio-sink.ts';
 import { fakeSocketClass } from './transport-fakes.ts';
+import { recorder } from '../support/connection-recorder.ts';
 
 const PARAMS: WireOpenParams = {
   url: 'ws://127.0.0.1:1/ws/x?access_token=auth_tokens%2Fsecret',
   setup: { setup: { model: 'models/m' } },
   connectTimeoutMs: 200,
 };
-
-function recorder() {
-  const messages: { message: ServerMessage; meta: MessageMeta }[] = [];
-  const malformed: SerializedError[] = [];
-  const closes: CloseInfo[] = [];
-  return {
-    messages,
-    malformed,
-    closes,
-    handlers: {
-      message: (message: ServerMessage, meta: MessageMeta) => messages.push({ message, meta }),
-      malformed: (e: SerializedError) => malformed.push(e),
-      close: (info: CloseInfo) => closes.push(info),
-    },
-  };
-}
 
 async function opened(playback?: AudioSink, params = PARAMS) {
   const { WebSocket, sockets } = fakeSocketClass();
