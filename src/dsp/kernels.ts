@@ -4,7 +4,6 @@
  * Every output of one resampler is summed the same way whichever kernel computes it, so the result
  * is bit-identical however the input was split into blocks:
  * - `convolveRun` / `convolveOne`: one accumulator for even taps, one for odd taps, added at the end;
- * - `convolveOne4`: four accumulators (taps mod 4), added pairwise at the end.
  */
 
 /**
@@ -149,30 +148,6 @@ export function convolveOne(
     b += x[s + m + 1]! * tab[row + m + 1]!;
   }
   return a + b;
-}
-
-/**
- * One output with four accumulators (taps is a multiple of 4): shorter dependency chains for
- * resamplers whose outputs rarely share a phase row within a block (large L, e.g. 44.1k → 16k).
- */
-export function convolveOne4(
-  x: Float64Array,
-  s: number,
-  tab: Float64Array,
-  row: number,
-  taps: number,
-): number {
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let d = 0;
-  for (let m = 0; m < taps; m += 4) {
-    a += x[s + m]! * tab[row + m]!;
-    b += x[s + m + 1]! * tab[row + m + 1]!;
-    c += x[s + m + 2]! * tab[row + m + 2]!;
-    d += x[s + m + 3]! * tab[row + m + 3]!;
-  }
-  return a + b + (c + d);
 }
 
 /**

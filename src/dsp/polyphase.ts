@@ -4,7 +4,8 @@
  * History is carried across calls, so any block split gives identical output.
  */
 import { CUTOFF_POSITION, designPhaseTable, halfWidthCycles, kaiserBeta } from './kaiser.ts';
-import { convolveInterpolated, convolveOne4, convolveRun, convolveRunSplit } from './kernels.ts';
+import { convolveInterpolated, convolveOne, convolveRun, convolveRunSplit } from './kernels.ts';
+import { convolvePair } from './kernels-pair.ts';
 import { rationalRatio } from './rational.ts';
 import { equirippleTable } from './remez.ts';
 import type { Resampler, ResamplerLatency, ResamplerOptions } from './resampler.ts';
@@ -12,7 +13,7 @@ import type { Resampler, ResamplerLatency, ResamplerOptions } from './resampler.
 const INTERPOLATED_PHASES = 512;
 /** Stopband design target of the Kaiser designs (large L). */
 export const DEFAULT_STOPBAND_DB = 96;
-/** Above this many phases, outputs rarely share a row within a block: compute them one by one. */
+/** Above this many phases, outputs rarely share a row within a block: neighbours go in pairs. */
 const RUN_MAX_PHASES = 8;
 /** Equiripple designs: passband deviation (0.035 dB, within the 0.05 dB target) and stopband. */
 const PASSBAND_DEVIATION = 0.004;
@@ -221,20 +222,38 @@ export class PolyphaseResampler implements Resampler {
     }
   }
 
-  /** Large L: one output at a time, four accumulators (every output summed the same way). */
+  /**
+   * Large L: outputs in pairs whose windows start 0, 1 or 2 inputs apart (step M/L < 2), sharing their
+   * input loads; any other output alone, summed the same way (convolveOne).
+   */
   private runEach(out: Float32Array): void {
     const { up, down, taps, buf, table } = this;
     const stepWhole = Math.floor(down / up);
     const stepFrac = down % up;
     let start = this.base;
     let phase = this.phase;
-    for (let n = 0; n < out.length; n++) {
-      out[n] = convolveOne4(buf, start, table, phase * taps, taps);
-      start += stepWhole;
-      phase += stepFrac;
-      if (phase >= up) {
-        phase -= up;
-        start++;
+    let n = 0;
+    while (n < out.length) {
+      let start1 = start + stepWhole;
+      let phase1 = phase + stepFrac;
+      if (phase1 >= up) {
+        phase1 -= up;
+        start1++;
+      }
+      const d = start1 - start;
+      if (n + 1 < out.length && d <= 2) {
+        convolvePair(buf, start, d, table, phase * taps, phase1 * taps, taps, out, n);
+        start = start1 + stepWhole;
+        phase = phase1 + stepFrac;
+        if (phase >= up) {
+          phase -= up;
+          start++;
+        }
+        n += 2;
+      } else {
+        out[n++] = convolveOne(buf, start, table, phase * taps, taps);
+        start = start1;
+        phase = phase1;
       }
     }
   }

@@ -91,6 +91,7 @@ describe('resampler streaming', () => {
     [24000, 48000],
     [22050, 16000],
     [8000, 44100],
+    [16000, 44100], // large L, pairs of outputs with windows 0 or 1 inputs apart
     [16000, 16001], // L above the exact-table limit: interpolated phases
   ];
   for (const [from, to] of pairs) {
