@@ -84,7 +84,11 @@ const CONTENDERS = [
 
 /** Whole-signal conversion through a fresh instance: process() everything, then flush(). */
 async function convert(c: Contender, from: number, to: number, x: Float32Array) {
-  const r = await c.make(from, to);
+  return runOnce(await c.make(from, to), x);
+}
+
+/** process() then flush() on one instance, closed afterwards; the output joined. */
+function runOnce(r: StreamingResampler & { close(): void }, x: Float32Array): Float32Array {
   const a = r.process(x);
   const b = r.flush();
   r.close();
@@ -127,14 +131,7 @@ async function syncRunner(c: Contender, from: number, to: number) {
   const pool: (StreamingResampler & { close(): void })[] = [];
   for (let i = 0; i < 24; i++) pool.push(await c.make(from, to));
   return (x: Float32Array) => {
-    const r = pool.pop() ?? fail('runner pool exhausted');
-    const a = r.process(x);
-    const b = r.flush();
-    r.close();
-    const out = new Float32Array(a.length + b.length);
-    out.set(a);
-    out.set(b, a.length);
-    return out;
+    return runOnce(pool.pop() ?? fail('runner pool exhausted'), x);
   };
 }
 
