@@ -99,16 +99,54 @@ export class HalfbandDecimator {
     if (this.out.length < count) this.out = new Float64Array(Math.max(count, 2 * this.out.length));
     const out = this.out;
     let c = this.center;
-    for (let k = 0; k < count; k++, c += 2) {
-      let a = 0;
-      let b = 0;
-      let j = 0;
-      for (; j + 2 <= pairs; j += 2) {
-        a += coef[j]! * (buf[c - 2 * j - 1]! + buf[c + 2 * j + 1]!);
-        b += coef[j + 1]! * (buf[c - 2 * j - 3]! + buf[c + 2 * j + 3]!);
+    let k = 0;
+    // Four outputs at a time: their odd-offset inputs overlap, so each is loaded once and slid
+    // through registers (f forward, b backward), as in the polyphase kernels.
+    for (; k + 4 <= count; k += 4, c += 8) {
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let f0 = buf[c + 1]!;
+      let f1 = buf[c + 3]!;
+      let f2 = buf[c + 5]!;
+      let f3 = buf[c + 7]!;
+      let b0 = buf[c - 1]!;
+      let b1 = f0;
+      let b2 = f1;
+      let b3 = f2;
+      // The last pair apart: its loads would reach one input past the windows.
+      const last = pairs - 1;
+      for (let j = 0; j < last; j++) {
+        const w = coef[j]!;
+        a0 += w * (f0 + b0);
+        a1 += w * (f1 + b1);
+        a2 += w * (f2 + b2);
+        a3 += w * (f3 + b3);
+        f0 = f1;
+        f1 = f2;
+        f2 = f3;
+        f3 = buf[c + 2 * j + 9]!;
+        b3 = b2;
+        b2 = b1;
+        b1 = b0;
+        b0 = buf[c - 2 * j - 3]!;
       }
-      if (j < pairs) a += coef[j]! * (buf[c - 2 * j - 1]! + buf[c + 2 * j + 1]!);
-      out[k] = 0.5 * buf[c]! + (a + b);
+      const w = coef[last]!;
+      a0 += w * (f0 + b0);
+      a1 += w * (f1 + b1);
+      a2 += w * (f2 + b2);
+      a3 += w * (f3 + b3);
+      out[k] = 0.5 * buf[c]! + a0;
+      out[k + 1] = 0.5 * buf[c + 2]! + a1;
+      out[k + 2] = 0.5 * buf[c + 4]! + a2;
+      out[k + 3] = 0.5 * buf[c + 6]! + a3;
+    }
+    // The rest alone, summed in the same order (block splits give identical output).
+    for (; k < count; k++, c += 2) {
+      let a = 0;
+      for (let j = 0; j < pairs; j++) a += coef[j]! * (buf[c - 2 * j - 1]! + buf[c + 2 * j + 1]!);
+      out[k] = 0.5 * buf[c]! + a;
     }
     this.center = c;
     this.produced += count;

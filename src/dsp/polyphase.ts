@@ -5,6 +5,7 @@
  */
 import { CUTOFF_POSITION, designPhaseTable, halfWidthCycles, kaiserBeta } from './kaiser.ts';
 import { convolveInterpolated, convolveOne, convolveRun, convolveRunSplit } from './kernels.ts';
+import { convolveRunFolded, foldRow, type FoldedRow } from './kernels-fold.ts';
 import { convolvePair } from './kernels-pair.ts';
 import { rationalRatio } from './rational.ts';
 import { equirippleTable } from './remez.ts';
@@ -35,6 +36,8 @@ export class PolyphaseResampler implements Resampler {
   private readonly split: boolean;
   private readonly subLen: number;
   private readonly subTable: Float64Array;
+  /** L ≤ 8: the symmetric rows folded (half the multiplications), null for the others. */
+  private readonly folded: (FoldedRow | null)[];
   private z = new Float64Array(0);
   private base = 0; // buf index where the next output's window starts
   private phase = 0; // next output's fractional position, in units of 1/L
@@ -95,6 +98,10 @@ export class PolyphaseResampler implements Resampler {
         const i = (m - p) / down;
         this.subTable[(r * down + p) * this.subLen + i] = this.table[r * this.taps + m]!;
       }
+    }
+    this.folded = [];
+    for (let r = 0; this.exact && r < up && up <= RUN_MAX_PHASES; r++) {
+      this.folded.push(foldRow(this.table, r * this.taps, this.taps, down));
     }
     const inputSamples = this.taps / 2;
     this.latency = {
@@ -179,7 +186,9 @@ export class PolyphaseResampler implements Resampler {
     let phase = this.phase;
     for (let r = 0; r < rowsUsed; r++) {
       const run = Math.floor((count - r - 1) / up) + 1;
-      convolveRun(buf, start, down, table, phase * taps, taps, out, r, up, run);
+      const folded = this.folded[phase];
+      if (folded) convolveRunFolded(buf, 0, start, 1, folded, out, r, up, run);
+      else convolveRun(buf, start, down, table, phase * taps, taps, out, r, up, run);
       start += stepWhole;
       phase += stepFrac;
       if (phase >= up) {
@@ -211,8 +220,12 @@ export class PolyphaseResampler implements Resampler {
     let phase = this.phase;
     for (let r = 0; r < rowsUsed; r++) {
       const run = Math.floor((count - r - 1) / up) + 1;
-      const row = phase * down * subLen;
-      convolveRunSplit(z, stride, rel, down, subTable, row, subLen, out, r, up, run);
+      const folded = this.folded[phase];
+      if (folded) convolveRunFolded(z, stride, rel, down, folded, out, r, up, run);
+      else {
+        const row = phase * down * subLen;
+        convolveRunSplit(z, stride, rel, down, subTable, row, subLen, out, r, up, run);
+      }
       rel += stepWhole;
       phase += stepFrac;
       if (phase >= up) {

@@ -89,6 +89,8 @@ describe('resampler streaming', () => {
     [48000, 16000],
     [44100, 16000],
     [24000, 48000],
+    [48000, 24000], // one symmetric row, decimating: folded over two de-interleaved lanes
+    [16000, 24000], // three rows: row 0 folded, rows 1 and 2 on the unfolded kernel
     [22050, 16000],
     [8000, 44100],
     [16000, 44100], // large L, pairs of outputs with windows 0 or 1 inputs apart
