@@ -26,6 +26,8 @@ const PAIRS: [number, number][] = [
   [24000, 48000],
   [44100, 16000],
 ];
+/** The pairs issue [C] sets the speed target for; 44.1k → 16k is measured for information. */
+const SPEED_TARGET_PAIRS = new Set(['48k→16k', '24k→48k']);
 /** Microphone capture arrives in 128-frame worklet quanta; playback in 10–20 ms network chunks. */
 const blocksFor = (from: number, to: number) => (to < from ? [128] : [480, 960]);
 const SPEED_SECONDS = 10;
@@ -274,7 +276,7 @@ function report(rows: Row[], seconds: number) {
       `| ${r.resampler} | ${r.pair} | ${f1(r.stopbandDb)} | ${r.rippleDb.toFixed(4)} | ${f1(r.snrDb)} | ${speeds} |`,
     );
   }
-  const checks: { what: string; pass: boolean }[] = [];
+  const checks: { what: string; pass: boolean | null }[] = [];
   for (const r of rows.filter((row) => row.resampler === ours.name)) {
     const base = rows.find((o) => o.pair === r.pair && o.resampler === 'lsr SINC_FASTEST')!;
     checks.push({
@@ -289,10 +291,12 @@ function report(rows: Row[], seconds: number) {
       const b = base.speed[block]!;
       // Compare against libsamplerate's faster mode (usually the streaming `full`).
       const ratio = s.streaming / Math.max(b.streaming, b.simple ?? 0);
-      checks.push({
-        what: `${r.pair} block ${block}: ${ratio.toFixed(2)}× lsr SINC_FASTEST ≥ ${TARGET.speedVsFastest}×`,
-        pass: ratio >= TARGET.speedVsFastest,
-      });
+      const what = `${r.pair} block ${block}: ${ratio.toFixed(2)}× lsr SINC_FASTEST`;
+      checks.push(
+        SPEED_TARGET_PAIRS.has(r.pair)
+          ? { what: `${what} ≥ ${TARGET.speedVsFastest}×`, pass: ratio >= TARGET.speedVsFastest }
+          : { what: `${what} (no target for this pair)`, pass: null },
+      );
     }
   }
   const out = [
@@ -306,7 +310,7 @@ function report(rows: Row[], seconds: number) {
     '',
     '### Targets (live-agent)',
     '',
-    ...checks.map((c) => `- ${c.pass ? 'PASS' : 'FAIL'} ${c.what}`),
+    ...checks.map((c) => `- ${c.pass === null ? 'INFO' : c.pass ? 'PASS' : 'FAIL'} ${c.what}`),
     '',
     `(${seconds.toFixed(1)} s)`,
   ];
