@@ -6,23 +6,17 @@
 import type { LiveAgentElement } from '../src/element/element.ts';
 import type { LiveAgentEvent } from '../src/element/events.ts';
 
-interface DemoConfig {
-  endpoint: string;
-  model: string;
-  emulator: boolean;
-}
-
 const agent = document.getElementById('agent') as LiveAgentElement;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-async function main(): Promise<void> {
-  const config = (await (await fetch('/api/config')).json()) as DemoConfig;
-  agent.setAttribute('endpoint', config.endpoint);
-  agent.setAttribute('model', config.model);
-  $('backend').textContent = config.emulator
-    ? `Local Live emulator at ${config.endpoint} (set GEMINI_API_KEY to talk to Gemini)`
-    : `Gemini Live API, model ${config.model}`;
-  $('chips').hidden = !config.emulator;
+function main(): void {
+  // The server wrote the backend into the page (endpoint and model on the element).
+  const emulator = $('backend').dataset.emulator === 'true';
+  const endpoint = agent.getAttribute('endpoint') ?? '';
+  $('backend').textContent = emulator
+    ? `Local Live emulator at ${endpoint} (set GEMINI_API_KEY to talk to Gemini)`
+    : `Gemini Live API, model ${agent.getAttribute('model') ?? ''}`;
+  $('chips').hidden = !emulator;
   agent.tools = tools;
   wireSettings();
   wireChips();
@@ -126,6 +120,4 @@ function setOrRemove(el: Element, name: string, value: string): void {
   else el.removeAttribute(name);
 }
 
-main().catch((error: unknown) => {
-  $('backend').textContent = `Demo failed to start: ${String(error)}`;
-});
+main();

@@ -76,12 +76,8 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (path === '/api/live-token') return mint(req, res);
   if (req.method !== 'GET' && req.method !== 'HEAD')
     return send(res, 405, 'text/plain', 'GET only');
-  if (path === '/api/config') {
-    const body = JSON.stringify({ endpoint, model: MODEL, emulator: emulator !== null });
-    return send(res, 200, TYPES['.json']!, body);
-  }
   if (path === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
-  if (path === '/' || path === '/index.html') return file(res, join(ROOT, 'demo/index.html'));
+  if (path === '/' || path === '/index.html') return page(res);
   if (path === '/demo/style.css') return file(res, join(ROOT, 'demo/style.css'));
   if (path === '/demo/main.js') {
     // Types only: strip them once, no bundling (the SDK is the IIFE's global).
@@ -96,6 +92,27 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     return file(res, target);
   }
   send(res, 404, 'text/plain', 'Not found');
+}
+
+/**
+ * The page with the backend filled in, so <live-agent> knows where to connect as soon as it is
+ * parsed: a Talk click (or a test) can't race a config fetch and reach Google with an emulator token.
+ */
+async function page(res: ServerResponse): Promise<void> {
+  const values: Record<string, string> = {
+    endpoint,
+    model: MODEL,
+    emulator: String(emulator !== null),
+  };
+  const html = (await readFile(join(ROOT, 'demo/index.html'), 'utf8')).replace(
+    /\{\{(\w+)\}\}/g,
+    (_, name: string) => escapeAttribute(values[name] ?? ''),
+  );
+  send(res, 200, TYPES['.html']!, html);
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 async function file(res: ServerResponse, path: string): Promise<void> {

@@ -47,6 +47,10 @@ test('prints its URL; the page connects to the emulator and answers a typed turn
   );
   const response = await page.goto(url);
   expect(response!.headers()['content-security-policy']).toContain("script-src 'self'");
+  // The backend is in the served page itself: a connect right at load can't race a config fetch
+  // (it once did, and tried Google's endpoint with an emulator token).
+  expect(await response!.text()).not.toContain('{{');
+  expect(await page.getAttribute('#agent', 'endpoint')).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   await page.evaluate(() =>
     (
       document.getElementById('agent') as HTMLElement & {
