@@ -25,8 +25,9 @@ const PAIRS: [number, number][] = [
   [48000, 16000],
   [24000, 48000],
   [44100, 16000],
+  [24000, 44100],
 ];
-/** The pairs issue [C] sets the speed target for; 44.1k → 16k is measured for information. */
+/** The pairs issue [C] sets the speed target for; the 44.1 kHz pairs are measured for information. */
 const SPEED_TARGET_PAIRS = new Set(['48k→16k', '24k→48k']);
 /** Microphone capture arrives in 128-frame worklet quanta; playback in 10–20 ms network chunks. */
 const blocksFor = (from: number, to: number) => (to < from ? [128] : [480, 960]);

@@ -66,7 +66,7 @@ export class HalfbandDecimator {
   }
 
   /** Appends input; returns a view of an internal buffer (valid until the next call). */
-  process(input: Float32Array): Float64Array {
+  process(input: Float32Array | Float64Array): Float64Array {
     this.append(input.length);
     this.buf.set(input, this.bufLen);
     this.bufLen += input.length;
@@ -74,13 +74,18 @@ export class HalfbandDecimator {
     return this.drain(Infinity);
   }
 
-  /** Pads the look-ahead with zeros and returns the last ceil(consumed / 2) − produced outputs. */
-  flushTail(): Float64Array {
+  /**
+   * Pads the look-ahead with zeros, returns the last ceil(consumed / 2) − produced outputs (a view,
+   * as from process) and resets for a new stream.
+   */
+  flush(): Float64Array {
     const pad = 2 * this.pairs - 1;
     this.append(pad);
     this.buf.fill(0, this.bufLen, this.bufLen + pad);
     this.bufLen += pad;
-    return this.drain(Math.ceil(this.consumed / 2) - this.produced);
+    const tail = this.drain(Math.ceil(this.consumed / 2) - this.produced);
+    this.reset(); // leaves `out`, which the tail views, alone
+    return tail;
   }
 
   private append(extra: number): void {

@@ -15,7 +15,7 @@ const INTERPOLATED_PHASES = 512;
 /** Stopband design target of the Kaiser designs (large L). */
 export const DEFAULT_STOPBAND_DB = 96;
 /** Above this many phases, outputs rarely share a row within a block: neighbours go in pairs. */
-const RUN_MAX_PHASES = 8;
+export const RUN_MAX_PHASES = 8;
 /** Equiripple designs: passband deviation (0.035 dB, within the 0.05 dB target) and stopband. */
 const PASSBAND_DEVIATION = 0.004;
 const EQUIRIPPLE_STOPBAND_DB = 93;
@@ -44,10 +44,15 @@ export class PolyphaseResampler implements Resampler {
   private consumed = 0; // input samples received since the last reset
   private produced = 0; // output samples emitted since the last reset
 
+  /**
+   * `band` overrides the band edges (Hz) for a stage inside a cascade whose neighbour does the sharp
+   * filtering: it need only keep the passband and stop what would land in it (a wide transition).
+   */
   constructor(
     readonly fromHz: number,
     readonly toHz: number,
     options: ResamplerOptions,
+    band?: { passHz: number; stopHz: number },
   ) {
     const [up, down] = rationalRatio(fromHz, toHz);
     this.up = up;
@@ -57,8 +62,8 @@ export class PolyphaseResampler implements Resampler {
     // Band edges relative to the lower rate: downsampling must remove what would alias, upsampling
     // must remove the images; both mean "stop at the lower Nyquist".
     const minHz = Math.min(fromHz, toHz);
-    const passHz = passband * minHz;
-    const stopHz = 0.5 * minHz;
+    const passHz = band?.passHz ?? passband * minHz;
+    const stopHz = band?.stopHz ?? 0.5 * minHz;
     this.exact = up <= (options.maxPhases ?? 1024);
     this.phases = this.exact ? up : INTERPOLATED_PHASES;
     // Few phases (integer ratios, 24k → 16k, 16k → 24k …): an equiripple design that spends the

@@ -82,7 +82,7 @@ describe('half-band decimator', () => {
     for (let i = 0, size = 0; i < x.length; i += size, size = (size * 7 + 3) % 37) {
       got.push(...decimator.process(x.subarray(i, i + size)));
     }
-    got.push(...decimator.flushTail());
+    got.push(...decimator.flush());
     expect(got).toHaveLength(Math.ceil(x.length / 2));
     const at = (k: number) => (k >= 0 && k < x.length ? x[k]! : 0);
     got.forEach((y, k) => {

@@ -32,7 +32,7 @@ const run = (from: number, to: number) => (x: Float32Array) => resampleAll(from,
 describe('resampler stopband (aliases of tones above the output Nyquist)', () => {
   const cases: [number, number, number[]][] = [
     [48000, 16000, [8010, 8500, 10000, 15000, 20000, 23900]],
-    [44100, 16000, [8010, 8500, 10000, 16000, 21000]],
+    [44100, 16000, [8010, 8500, 10000, 12500, 15900, 16000, 16100, 21000]],
     [96000, 16000, [8050, 12000, 40000]],
     [48000, 24000, [12010, 13000, 20000]],
   ];
@@ -51,6 +51,8 @@ describe('resampler image rejection (upsampling)', () => {
     [24000, 48000, [1000, 5000, 10500, 11900]],
     [16000, 48000, [1000, 7000, 7950]],
     [16000, 44100, [3000, 7900]],
+    [24000, 44100, [1000, 7000, 10500, 11900]],
+    [8000, 44100, [500, 3400, 3990]],
   ];
   for (const [from, to, tones] of cases) {
     for (const hz of tones) {
@@ -70,6 +72,8 @@ describe('resampler passband', () => {
     [44100, 16000],
     [24000, 48000],
     [16000, 24000],
+    [24000, 44100],
+    [16000, 44100],
   ];
   for (const [from, to] of pairs) {
     const edge = 0.4375 * Math.min(from, to);
@@ -90,6 +94,7 @@ describe('resampler streaming', () => {
     [44100, 16000],
     [24000, 48000],
     [48000, 24000], // one symmetric row, decimating: folded over two de-interleaved lanes
+    [24000, 44100], // 24k → 48k (folded) → 44.1k (large L)
     [16000, 24000], // three rows: row 0 folded, rows 1 and 2 on the unfolded kernel
     [22050, 16000],
     [8000, 44100],
@@ -137,6 +142,8 @@ describe('resampler streaming', () => {
       [48000, 16000],
       [24000, 48000],
       [44100, 16000],
+      [24000, 44100],
+      [16000, 44100],
     ] as const) {
       const input = new Float32Array(from / 10);
       const t = 0.05; // seconds
