@@ -46,7 +46,11 @@ class CaptureProcessor extends AudioWorkletProcessor {
     // No channels for the first quanta, before the source is connected (TESTING.md §9.6).
     const channels = inputs[0];
     const first = channels?.[0];
-    if (!channels || !first) return true;
+    // Firefox also stops the channels of a disabled track: levels then fall to zero, not freeze.
+    if (!channels || !first) {
+      this.measure(undefined, QUANTUM);
+      return true;
+    }
     const n = first.length;
     if (this.offset + n > this.batch.length) this.post(n, currentFrame); // engines with other quantum sizes
     const dst = this.batch.subarray(this.offset, this.offset + n);

@@ -147,7 +147,8 @@ class WebAudioGraph implements WebAudioMedia {
     const msg: WorkletControl = { type: 'port', port: channel.port1 };
     node.port.postMessage(msg, [channel.port1]);
     node.port.onmessage = (e: MessageEvent<LevelMessage>) => {
-      if (e.data?.type !== 'level') return;
+      // A level posted before the worklet saw a mute would undo the zeroing in setMicEnabled.
+      if (e.data?.type !== 'level' || (side === 'input' && !this.micEnabled)) return;
       const level = { rms: e.data.rms, peak: e.data.peak };
       this.levels = { ...this.levels, [side]: level };
     };

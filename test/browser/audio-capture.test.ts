@@ -135,6 +135,9 @@ describe(`capture (${engine})`, () => {
     // Poll rather than sleep a fixed time: a loaded machine may deliver the first frames late.
     for (let i = 0; i < 60 && frames.length - atPause <= 15; i++) await sleep(50);
     expect(frames.length - atPause).toBeGreaterThan(15);
+    // Levels come back with the audio (they are ignored only while muted).
+    for (let i = 0; i < 40 && media.getLevels().input.rms === 0; i++) await sleep(50);
+    expect(media.getLevels().input.rms).toBeGreaterThan(0);
     pipe.close();
   });
 
