@@ -12,6 +12,25 @@ export function toneAmplitude(x: Float32Array, hz: number, rate: number): number
   return (2 * Math.hypot(re, im)) / Math.max(1, x.length);
 }
 
+/**
+ * The median of `toneAmplitude` over consecutive windows of `size` samples: robust to the phase
+ * jumps a loaded engine's mock microphone makes when it drops audio (a coherent sum over the whole
+ * capture then cancels itself). Pick `size` to hold whole cycles of the tones compared.
+ */
+export function medianToneAmplitude(
+  x: Float32Array,
+  hz: number,
+  rate: number,
+  size: number,
+): number {
+  const values: number[] = [];
+  for (let i = 0; i + size <= x.length; i += size) {
+    values.push(toneAmplitude(x.subarray(i, i + size), hz, rate));
+  }
+  values.sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)] ?? 0;
+}
+
 /** Root mean square. */
 export const rms = (x: Float32Array): number =>
   Math.sqrt(x.reduce((s, v) => s + v * v, 0) / Math.max(1, x.length));
