@@ -4,9 +4,10 @@
  * callbacks into snapshot changes and events. Every async step checks an epoch so a disconnect()
  * or a newer attempt makes late results harmless (no late status flips, late sockets closed).
  */
-import { ConnectionError, LiveAgentError, reviveError, type SerializedError } from './errors.ts';
-import { Interruptible, sleep, whenAborted, withTimeout } from './async.ts';
-import { Slot } from './slot.ts';
+import { LiveAgentError, reviveError, type SerializedError } from './errors.ts';
+import { Interruptible, sleep, whenAborted } from './async.ts';
+import type { Slot } from './slot.ts';
+import { Slots } from './slots.ts';
 import { classifyClose, toLiveAgentError, type ReconnectPolicy } from './reconnect.ts';
 import type { TokenProvider } from './token.ts';
 import type {
@@ -21,8 +22,6 @@ import type {
 import type { LiveAgentStatus } from './types.ts';
 import type { ClientMessage, ServerMessage } from './wire.ts';
 
-/** Extra time the session grants a transport beyond its own setupComplete deadline. */
-const OPEN_GRACE_MS = 1000;
 /** A hand-off waiting for the model to finish switches at the latest this long before the cut. */
 const SWITCH_MARGIN_MS = 1000;
 
@@ -55,10 +54,8 @@ export class Connector {
   private state: LiveAgentStatus = 'idle';
   private epoch = 0;
   private controller = new AbortController();
-  private current: Slot | null = null;
+  private readonly slots = new Slots();
   private handoff: Promise<void> | null = null;
-  /** Slots whose transport.open() is in flight (closed on disconnect/fail when they land). */
-  private readonly opening = new Set<Slot>();
   private connecting: Promise<void> | null = null;
   private droppedAt = 0;
   private readonly quiet = new Interruptible();
@@ -76,7 +73,7 @@ export class Connector {
 
   /** The active connection, if any. */
   get connection(): LiveConnection | null {
-    return this.current?.conn ?? null;
+    return this.slots.connection;
   }
 
   /**
@@ -134,7 +131,7 @@ export class Connector {
   /** Cancels everything in flight, closes connections, stops media; status `closed`. */
   async disconnect(): Promise<void> {
     this.begin();
-    this.retireAll('client disconnect');
+    this.slots.retireAll('client disconnect');
     this.handoff = null;
     // A connect() right after this must start afresh, not join the cancelled attempt.
     this.connecting = null;
@@ -166,7 +163,7 @@ export class Connector {
       this.fail(error);
       throw error;
     }
-    this.makeCurrent(o.value);
+    this.slots.makeCurrent(o.value);
     this.setStatus('connected');
     this.deps.onSetupComplete(o.value.conn?.setupComplete ?? {});
     o.value.flush();
@@ -184,7 +181,7 @@ export class Connector {
       try {
         const slot = await this.open(epoch, this.resumeHandle);
         if (epoch !== this.epoch) return slot.retire('cancelled');
-        this.makeCurrent(slot);
+        this.slots.makeCurrent(slot);
         this.setStatus('connected');
         this.deps.onResumed(false, this.deps.now() - this.droppedAt);
         slot.flush();
@@ -205,7 +202,7 @@ export class Connector {
       // The successor may have been closed by the server while it waited for a quiet moment.
       if (slot.closed) throw classifyClose(slot.closed);
       const wasDown = this.state === 'reconnecting';
-      this.makeCurrent(slot);
+      this.slots.makeCurrent(slot);
       if (wasDown) this.setStatus('connected');
       this.deps.onResumed(true, wasDown ? this.deps.now() - this.droppedAt : 0);
       slot.flush();
@@ -223,28 +220,8 @@ export class Connector {
   private async open(epoch: number, handle: string | undefined): Promise<Slot> {
     const credential = await this.deps.token.get(this.controller.signal);
     if (epoch !== this.epoch) throw new LiveAgentError('aborted', 'Connection attempt cancelled');
-    const slot = new Slot();
-    this.opening.add(slot);
     const params = this.deps.openParams(credential, handle);
-    const opening = this.deps.transport.open(params, this.handlers(slot));
-    // A late success after our own deadline (or a cancel) must not leak a socket.
-    opening.then(
-      (conn) => {
-        slot.conn = conn;
-        if (slot.state === 'retired') conn.close(1000, 'cancelled');
-      },
-      () => undefined,
-    );
-    const conn = await withTimeout(opening, params.connectTimeoutMs + OPEN_GRACE_MS, () => {
-      slot.state = 'retired';
-      return ConnectionError.timeout(params.connectTimeoutMs);
-    }).finally(() => this.opening.delete(slot));
-    slot.conn = conn;
-    if (slot.closed) {
-      slot.state = 'retired';
-      throw classifyClose(slot.closed);
-    }
-    return slot;
+    return this.slots.open(this.deps.transport, params, (slot) => this.handlers(slot));
   }
 
   private handlers(slot: Slot): ConnectionHandlers {
@@ -262,8 +239,7 @@ export class Connector {
       slot.closed = info;
       return;
     }
-    slot.state = 'retired';
-    this.current = null;
+    this.slots.dropCurrent(slot);
     this.droppedAt = this.deps.now();
     const cause = classifyClose(info);
     this.quiet.interrupt();
@@ -277,24 +253,9 @@ export class Connector {
     void this.reconnect(cause);
   }
 
-  private makeCurrent(slot: Slot): void {
-    const old = this.current;
-    slot.state = 'current';
-    this.current = slot;
-    slot.conn?.activate();
-    if (old && old !== slot) old.retire('handoff');
-  }
-
-  private retireAll(reason: string): void {
-    this.current?.retire(reason);
-    for (const slot of this.opening) slot.retire(reason);
-    this.opening.clear();
-    this.current = null;
-  }
-
   private fail(error: LiveAgentError): void {
     this.begin();
-    this.retireAll('error');
+    this.slots.retireAll('error');
     this.setStatus('error', error);
     void this.deps.stopMedia();
   }

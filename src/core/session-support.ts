@@ -1,9 +1,9 @@
-/** Pure helpers of the session: setup config shaping, the initial snapshot, zero levels. */
-import type { MediaLevels } from './media.ts';
+/** Pure helpers of the session: setup config and open parameters, the initial snapshot. */
 import { EMPTY_METRICS } from './metrics.ts';
-import type { LiveConfig } from './transport.ts';
+import type { Credential, LiveConfig, OpenParams } from './transport.ts';
 import type { LiveAgentOptions, LiveAgentSnapshot } from './types.ts';
 import { EMPTY_USAGE } from './usage.ts';
+import type { FunctionDeclaration } from './wire.ts';
 
 /** Counters that change too often for the snapshot; read with `session.getStats()`. */
 export interface SessionStats {
@@ -16,12 +16,6 @@ export interface SessionStats {
   /** Playback buffer depth from the last playback event. */
   bufferedMs: number;
 }
-
-/** Levels reported when the session has no media. */
-export const ZERO_LEVELS: MediaLevels = Object.freeze({
-  input: Object.freeze({ rms: 0, peak: 0 }),
-  output: Object.freeze({ rms: 0, peak: 0 }),
-});
 
 /**
  * The user's config with what the session needs: `sessionResumption` always present (so the
@@ -46,6 +40,28 @@ export function buildConfig(
     };
   }
   return out;
+}
+
+/**
+ * The parameters of one connection attempt. Built afresh for each attempt, so a reconnect picks
+ * up the tools set since and resumes with the latest handle.
+ */
+export function buildOpenParams(
+  options: LiveAgentOptions,
+  credential: Credential,
+  handle: string | undefined,
+  functionDeclarations: FunctionDeclaration[],
+): OpenParams {
+  const params: OpenParams = {
+    endpoint: options.endpoint ?? 'https://generativelanguage.googleapis.com',
+    credential,
+    model: options.model ?? 'gemini-3.8-live',
+    config: buildConfig(options.config, options.mode, handle),
+    functionDeclarations,
+    connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
+  };
+  if (handle) params.resumeHandle = handle;
+  return params;
 }
 
 /** The snapshot of a session that has not connected yet. */

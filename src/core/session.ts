@@ -14,16 +14,23 @@ import { ToolManager } from './tools.ts';
 import { TranscriptStore } from './transcript.ts';
 import { UsageTracker } from './usage.ts';
 import { MetricsTracker } from './metrics.ts';
-import { buildConfig, initialSnapshot, ZERO_LEVELS, type SessionStats } from './session-support.ts';
+import { Outbox } from './outbox.ts';
+import { SessionMedia } from './session-media.ts';
+import {
+  buildConfig,
+  buildOpenParams,
+  initialSnapshot,
+  type SessionStats,
+} from './session-support.ts';
 import type { LiveMedia, MediaLevels } from './media.ts';
-import type { Credential, LiveTransport, OpenParams } from './transport.ts';
+import type { LiveTransport } from './transport.ts';
 import type {
   LiveAgentOptions,
   LiveAgentSnapshot,
   LiveAgentStatus,
   ToolDefinition,
 } from './types.ts';
-import type { ClientMessage, FunctionResponse } from './wire.ts';
+import type { FunctionResponse } from './wire.ts';
 
 /** Injected collaborators: the wire transport, the media graph (optional) and fetch. */
 export interface LiveAgentDeps {
@@ -36,7 +43,7 @@ export interface LiveAgentDeps {
 export class LiveAgentSession {
   private readonly options: LiveAgentOptions;
   private readonly transport: LiveTransport;
-  private readonly media: LiveMedia | null;
+  private readonly media: SessionMedia;
   private readonly emitter = new TypedEmitter<LiveAgentEventMap>();
   private readonly store: SnapshotStore;
   private readonly connector: Connector;
@@ -52,22 +59,26 @@ export class LiveAgentSession {
     bufferedMs: 0,
   };
   /** Tool responses produced while no connection is up; sent once one is. */
-  private outbox: ClientMessage[] = [];
+  private readonly outbox = new Outbox((message) => this.connector.send(message));
   private readonly inbound: InboundHandler;
   private disposed = false;
-  /** Bumped by stopMedia(), so a start() that lands afterwards closes what it opened. */
-  private mediaGeneration = 0;
 
   constructor(options: LiveAgentOptions, deps: LiveAgentDeps) {
     if (options?.token === undefined || options.token === null || options.token === '')
       throw new LiveAgentError('token-invalid', 'LiveAgentSession needs a `token` option');
     this.options = { ...options };
     this.transport = deps.transport;
-    this.media = deps.media ?? null;
-    this.store = new SnapshotStore(initialSnapshot(this.media?.needsGesture ?? false));
+    const media = deps.media ?? null;
+    this.store = new SnapshotStore(initialSnapshot(media?.needsGesture ?? false));
+    this.media = new SessionMedia({
+      media,
+      transport: this.transport,
+      store: this.store,
+      setNeedsGesture: (needsGesture) => this.inbound.setNeedsGesture(needsGesture),
+    });
     this.tools = new ToolManager(
       {
-        send: (functionResponses) => this.deliver({ toolResponse: { functionResponses } }),
+        send: (functionResponses) => this.outbox.deliver({ toolResponse: { functionResponses } }),
         toolcall: (call) => this.emit('toolcall', { call }),
         toolresult: (call, response) => this.emit('toolresult', { call, response }),
         toolcancel: (ids) => this.emit('toolcancel', { ids }),
@@ -90,13 +101,14 @@ export class LiveAgentSession {
         fetch: deps.fetch,
       }),
       policy: new ReconnectPolicy(options.reconnect),
-      openParams: (credential, handle) => this.openParams(credential, handle),
-      startMedia: () => this.startMedia(),
-      stopMedia: () => this.stopMedia(),
+      openParams: (credential, handle) =>
+        buildOpenParams(this.options, credential, handle, this.tools.declarations()),
+      startMedia: () => this.media.start(),
+      stopMedia: () => this.media.stop(),
       onMessage: (message, meta) => this.inbound.handleMessage(message, meta),
       onMalformed: (error) => this.emit('error', { error, fatal: false }),
       onStatus: (status, previous, error) => {
-        if (status === 'closed' || status === 'error') this.outbox = [];
+        if (status === 'closed' || status === 'error') this.outbox.clear();
         this.inbound.handleStatus(status, previous, error);
       },
       onSetupComplete: (setup) =>
@@ -110,7 +122,7 @@ export class LiveAgentSession {
       },
       onResumed: (handoff, gapMs) => {
         this.store.update({ goAwayAt: null, reconnectAttempt: 0 });
-        this.flushOutbox();
+        this.outbox.flush();
         this.emit('resumed', { handoff, gapMs });
       },
       onError: (error) => this.emit('error', { error, fatal: false }),
@@ -136,8 +148,7 @@ export class LiveAgentSession {
     });
     const off = this.transport.onEvent?.((event) => this.inbound.handleTransportEvent(event));
     if (off) this.cleanups.push(off);
-    if (this.media)
-      this.cleanups.push(this.media.on((event) => this.inbound.handleMediaEvent(event)));
+    if (media) this.cleanups.push(media.on((event) => this.inbound.handleMediaEvent(event)));
   }
 
   /** Current lifecycle status. */
@@ -149,7 +160,7 @@ export class LiveAgentSession {
   connect(): Promise<void> {
     if (this.disposed)
       return Promise.reject(new LiveAgentError('aborted', 'The session was disposed'));
-    if (this.status !== 'connected' && this.status !== 'connecting') this.outbox = [];
+    if (this.status !== 'connected' && this.status !== 'connecting') this.outbox.clear();
     const handle = this.options.config?.sessionResumption?.handle;
     return this.connector.connect(handle);
   }
@@ -157,7 +168,7 @@ export class LiveAgentSession {
   /** Closes the connection and media; status `closed`. connect() may be called again. */
   async disconnect(): Promise<void> {
     this.tools.abortAll('disconnected');
-    this.outbox = [];
+    this.outbox.clear();
     await this.connector.disconnect();
   }
 
@@ -186,9 +197,7 @@ export class LiveAgentSession {
 
   /** Mic on/off. Off: the transport stops streaming and sends `audioStreamEnd` once. */
   setMicEnabled(enabled: boolean): void {
-    this.store.update({ micEnabled: enabled });
-    this.media?.setMicEnabled(enabled);
-    this.transport.setMicEnabled?.(enabled);
+    this.media.setMicEnabled(enabled);
   }
 
   /** Push-to-talk: the user starts speaking (`realtimeInput.activityStart`). */
@@ -208,14 +217,12 @@ export class LiveAgentSession {
 
   /** Resumes audio output; call from a user gesture (autoplay policy). */
   async resumeAudio(): Promise<void> {
-    if (!this.media) return;
     await this.media.resume();
-    this.inbound.setNeedsGesture(this.media.needsGesture);
   }
 
   /** Input/output levels from the media graph (zeros without media). */
   getLevels(): MediaLevels {
-    return this.media?.getLevels() ?? ZERO_LEVELS;
+    return this.media.getLevels();
   }
 
   /** Replaces the tools; declarations apply from the next (re)connect. */
@@ -264,53 +271,6 @@ export class LiveAgentSession {
 
   private emit<K extends keyof LiveAgentEventMap>(type: K, event: LiveAgentEventMap[K]): void {
     this.emitter.emit(type, event);
-  }
-
-  private openParams(credential: Credential, handle: string | undefined): OpenParams {
-    const params: OpenParams = {
-      endpoint: this.options.endpoint ?? 'https://generativelanguage.googleapis.com',
-      credential,
-      model: this.options.model ?? 'gemini-3.8-live',
-      config: buildConfig(this.options.config, this.options.mode, handle),
-      functionDeclarations: this.tools.declarations(),
-      connectTimeoutMs: this.options.connectTimeoutMs ?? 15_000,
-    };
-    if (handle) params.resumeHandle = handle;
-    return params;
-  }
-
-  private async startMedia(): Promise<void> {
-    const media = this.media;
-    if (!media) return;
-    const generation = this.mediaGeneration;
-    const ports = await media.start();
-    // Stopped while the mic was opening (disconnect during connect): do not leave it on.
-    if (generation !== this.mediaGeneration) {
-      await this.stopMedia();
-      throw new LiveAgentError('aborted', 'Media start cancelled');
-    }
-    media.setMicEnabled(this.store.get().micEnabled);
-    await this.transport.attachMedia?.(ports);
-    this.inbound.setNeedsGesture(media.needsGesture);
-  }
-
-  private async stopMedia(): Promise<void> {
-    this.mediaGeneration++;
-    this.store.update({ agentSpeaking: false, userSpeaking: false });
-    try {
-      await this.media?.close();
-    } catch {
-      // Closing a half-open graph may throw; nothing is left to free.
-    }
-  }
-
-  private deliver(message: ClientMessage): void {
-    if (!this.connector.send(message)) this.outbox.push(message);
-  }
-
-  private flushOutbox(): void {
-    const queued = this.outbox.splice(0);
-    for (const message of queued) this.deliver(message);
   }
 
   private requireConnected(): void {
