@@ -14,6 +14,7 @@ import {
   micConstraints,
   openMic,
 } from './options.ts';
+import { AudioOutput, setSink } from './output.ts';
 
 /** LiveMedia plus the Web Audio-specific controls. */
 export interface WebAudioMedia extends LiveMedia {
@@ -24,8 +25,6 @@ export interface WebAudioMedia extends LiveMedia {
   /** The running context (after `start()`), e.g. for an app's own visualisers. */
   readonly context: AudioContext | undefined;
 }
-
-type SinkSettable = { setSinkId?: (id: string) => Promise<void> };
 
 /** Creates the default microphone/speaker graph; nothing opens until `start()`. */
 export function createWebAudioMedia(options: AudioOptions = {}): WebAudioMedia {
@@ -42,8 +41,7 @@ class WebAudioGraph implements WebAudioMedia {
   private source: MediaStreamAudioSourceNode | undefined;
   private capture: AudioWorkletNode | undefined;
   private playback: AudioWorkletNode | undefined;
-  private gain: GainNode | undefined;
-  private element: HTMLAudioElement | undefined;
+  private output: AudioOutput | undefined;
   private workerPorts: MessagePort[] = [];
   private levels: MediaLevels = { input: ZERO, output: ZERO };
   private listeners = new Set<(event: MediaEvent) => void>();
@@ -116,9 +114,7 @@ class WebAudioGraph implements WebAudioMedia {
     });
     const capturePort = this.capture && this.plug(this.capture, 'input');
     const playbackPort = this.plug(this.playback, 'output');
-    this.gain = new GainNode(ctx, { gain: o.volume ?? 1 });
-    this.playback.connect(this.gain);
-    this.route(ctx, this.gain);
+    this.output = new AudioOutput(ctx, this.playback, o, this.onStateChange);
     if (o.outputDeviceId) await this.setOutputDevice(o.outputDeviceId);
 
     navigator.mediaDevices.addEventListener('devicechange', this.onDeviceChange);
@@ -156,41 +152,12 @@ class WebAudioGraph implements WebAudioMedia {
     return channel.port2;
   }
 
-  private route(ctx: AudioContext, gain: GainNode): void {
-    if (this.options.outputRoute === 'context') {
-      gain.connect(ctx.destination);
-      return;
-    }
-    // Chrome's echo canceller hears media elements, not raw Web Audio output (DESIGN.md).
-    const dest = ctx.createMediaStreamDestination();
-    gain.connect(dest);
-    const el = document.createElement('audio');
-    el.hidden = true;
-    el.autoplay = true;
-    el.setAttribute('data-live-agent', 'playback');
-    el.srcObject = dest.stream;
-    // WebKit may leave play() pending instead of rejecting it: watch the element itself.
-    el.addEventListener('playing', this.onStateChange);
-    el.addEventListener('pause', this.onStateChange);
-    document.body.append(el);
-    this.element = el;
-    this.playElement();
-  }
-
-  /**
-   * Starts the output element. A refusal (autoplay policy) leaves it paused; WebKit may instead
-   * leave play() pending until data flows, so the state is read from `paused`, not the promise.
-   */
-  private playElement(): void {
-    this.element?.play().catch(() => undefined);
-  }
-
   private readonly onStateChange = () => this.updateGesture();
 
   private updateGesture(): void {
     const ctx = this.context;
     if (!ctx || this.closed) return;
-    const blocked = ctx.state !== 'running' || !!this.element?.paused;
+    const blocked = ctx.state !== 'running' || !!this.output?.paused;
     if (blocked === this.needsGesture) return;
     this.needsGesture = blocked;
     this.emit({ type: 'needs-gesture', needsGesture: blocked });
@@ -201,7 +168,7 @@ class WebAudioGraph implements WebAudioMedia {
     if (!ctx || this.closed) return;
     // Both calls start synchronously, inside the gesture's activation window.
     const resumed = ctx.resume().catch(() => undefined);
-    this.playElement();
+    this.output?.play();
     await resumed;
     this.updateGesture();
   }
@@ -215,18 +182,12 @@ class WebAudioGraph implements WebAudioMedia {
   }
 
   setVolume(volume: number): void {
-    if (this.gain) this.gain.gain.value = Math.max(0, Math.min(1, volume));
+    this.output?.setVolume(volume);
   }
 
-  async setOutputDevice(deviceId: string): Promise<boolean> {
-    const target = (this.element ?? this.context) as SinkSettable | undefined;
-    if (!target?.setSinkId) return false;
-    try {
-      await target.setSinkId(deviceId);
-      return true;
-    } catch {
-      return false;
-    }
+  setOutputDevice(deviceId: string): Promise<boolean> {
+    // Without an output (not started yet, or closed) the context, if any, takes the device.
+    return setSink(this.output?.sink ?? this.context, deviceId);
   }
 
   getLevels(): MediaLevels {
@@ -311,14 +272,9 @@ class WebAudioGraph implements WebAudioMedia {
       node.disconnect();
     }
     this.capture = this.playback = undefined;
-    this.gain?.disconnect();
+    this.output?.close();
+    this.output = undefined;
     for (const port of this.workerPorts.splice(0)) port.close();
-    if (this.element) {
-      this.element.pause();
-      this.element.srcObject = null;
-      this.element.remove();
-      this.element = undefined;
-    }
     this.levels = { input: ZERO, output: ZERO };
     const ctx = this.context;
     if (this.owned && ctx && ctx.state !== 'closed') this.contextClosing ??= ctx.close();
