@@ -15,9 +15,10 @@ import type {
   TokenSource,
   ToolDefinition,
 } from '../core/types.ts';
-import { LiveAgentEvent } from './events.ts';
+import { forwardEvents, LiveAgentEvent } from './events.ts';
 import { mediaOptions, SESSION_ATTRIBUTES, sessionOptions } from './options.ts';
 import { wireControls } from './controls.ts';
+import { RenderLoops } from './loops.ts';
 import { applyStyles } from './styles.ts';
 import { LiveAgentView } from './view.ts';
 
@@ -53,8 +54,10 @@ export class LiveAgentElement extends HTMLElement {
   private generation = 0;
   private localError: LiveAgentError | null = null;
   private unsubscribers: (() => void)[] = [];
-  private raf = 0;
-  private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly loops = new RenderLoops(
+    () => this.paintLevels(),
+    () => this.render(),
+  );
   private holding = false;
   private sessionMode: string | undefined;
   private toolList: ToolDefinition[] = [];
@@ -212,13 +215,10 @@ export class LiveAgentElement extends HTMLElement {
     this.current = session;
     this.sessionMode = options.mode;
     this.dirty = false;
-    this.unsubscribers.push(session.subscribe(() => this.render()));
-    for (const key of LIVE_AGENT_EVENT_TYPES) {
-      const k = key as 'status';
-      this.unsubscribers.push(
-        session.on(k, (detail) => this.dispatchEvent(new LiveAgentEvent(k, detail))),
-      );
-    }
+    this.unsubscribers.push(
+      session.subscribe(() => this.render()),
+      ...forwardEvents(session, this),
+    );
     this.render();
     return session;
   }
@@ -255,25 +255,14 @@ export class LiveAgentElement extends HTMLElement {
     const ctx = { pushToTalk: this.pushToTalk, holding: this.holding, now: Date.now() };
     this.view?.render(s, ctx, this.hasAttribute('metrics'));
     // Levels animate only while a conversation is on; the countdown ticks only after goAway.
-    if (active && !this.raf && this.view) this.raf = requestAnimationFrame(this.frame);
-    if (!active && this.raf) {
-      cancelAnimationFrame(this.raf);
-      this.raf = 0;
-    }
-    const counting = s.goAwayAt !== null && active;
-    if (counting && this.ticker === undefined) this.ticker = setInterval(() => this.render(), 1000);
-    if (!counting && this.ticker !== undefined) {
-      clearInterval(this.ticker);
-      this.ticker = undefined;
-    }
+    this.loops.update(active && !!this.view, active && s.goAwayAt !== null);
   }
 
-  private readonly frame = (): void => {
-    this.raf = 0;
-    if (!this.current || !this.view) return;
+  private paintLevels(): boolean {
+    if (!this.current || !this.view) return false;
     this.view.setLevels(this.current.getLevels());
-    this.raf = requestAnimationFrame(this.frame);
-  };
+    return true;
+  }
 
   private startHold(): void {
     if (this.holding || !this.current) return;

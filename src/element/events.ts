@@ -2,7 +2,12 @@
  * DOM events of `<live-agent>`, derived from the session's one event map: every session event
  * `K` is re-dispatched as `live-agent-K` (never a native name like `error`) with the same payload.
  */
-import type { LiveAgentEventMap, LiveAgentEventType } from '../core/events.ts';
+import {
+  LIVE_AGENT_EVENT_TYPES,
+  type LiveAgentEventMap,
+  type LiveAgentEventType,
+} from '../core/events.ts';
+import type { LiveAgentSession } from '../core/session.ts';
 
 /** DOM name of a session event: `live-agent-status`, `live-agent-error`, … */
 export type LiveAgentDomEventName<K extends LiveAgentEventType = LiveAgentEventType> =
@@ -21,6 +26,14 @@ export class LiveAgentEvent<K extends LiveAgentEventType = LiveAgentEventType> e
     this.key = key;
     this.detail = detail;
   }
+}
+
+/** Re-dispatches every event of `session` on `target`; returns the functions that stop it. */
+export function forwardEvents(session: LiveAgentSession, target: EventTarget): (() => void)[] {
+  return LIVE_AGENT_EVENT_TYPES.map((key) => {
+    const k = key as 'status'; // TS cannot correlate a union key across both calls; one key can
+    return session.on(k, (detail) => target.dispatchEvent(new LiveAgentEvent(k, detail)));
+  });
 }
 
 /** Map of every DOM event the element dispatches, for `addEventListener` typing. */
