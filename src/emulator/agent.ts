@@ -6,11 +6,12 @@
  */
 import type { Content, FunctionResponse, ServerMessage, SetupBody } from '../core/wire.ts';
 import { decodePcm16, rateOf } from './pcm.ts';
-import type { Script, TurnContext } from './script.ts';
+import { Reply, responseModality, type ReplyHost, type UserTurn } from './reply.ts';
+import type { Script } from './script.ts';
 import type { EmulatorSession } from './session.ts';
-import { sleep, speak } from './speaker.ts';
+import { sleep } from './speaker.ts';
 import { builtinReply } from './builtin.ts';
-import { findDeclaration, ToolCalls } from './tools.ts';
+import { ToolCalls } from './tools.ts';
 import type { EmulatorSettings } from './types.ts';
 import { Listener } from './listener.ts';
 import { usageFor } from './usage.ts';
@@ -36,20 +37,6 @@ export interface AgentHost {
   log(line: string): void;
 }
 
-interface UserTurn {
-  kind: 'text' | 'audio' | 'tool';
-  text: string;
-  audioMs: number;
-  /** clientContent already put the turn into history. */
-  inHistory?: boolean;
-}
-
-interface Reply {
-  controller: AbortController;
-  audioMs: number;
-  text: string;
-}
-
 /** One session's agent. */
 export class Agent {
   history: Content[] = [];
@@ -59,6 +46,7 @@ export class Agent {
   readonly tools: ToolCalls;
   private current: Reply | undefined;
   private readonly listener: Listener;
+  private readonly replyHost: ReplyHost;
   private echo: Int16Array | undefined;
   private idleQueue: UserTurn[] = [];
   /** @internal Calls cancelled by the last interruption (for the built-in "cancel"). */
@@ -81,6 +69,15 @@ export class Agent {
       () => this.vadOptions(),
       () => this.manualActivity,
     );
+    this.replyHost = {
+      session: host.session,
+      settings: host.settings,
+      setup,
+      tools: this.tools,
+      echo: () => this.echo,
+      send: (m) => host.send(m),
+      remember: (content) => this.history.push(content),
+    };
   }
 
   /** True while a reply is being generated or streamed. */
@@ -214,7 +211,7 @@ export class Agent {
 
   private async respond(turn: UserTurn, fixedReply?: string): Promise<void> {
     this.interrupt();
-    const reply: Reply = { controller: new AbortController(), audioMs: 0, text: '' };
+    const reply = new Reply(this.replyHost, turn);
     this.current = reply;
     const { signal } = reply.controller;
     if (turn.kind !== 'tool') {
@@ -228,10 +225,10 @@ export class Agent {
     let auto = true;
     try {
       if (!(await sleep(this.host.settings.responseDelayMs, signal))) return;
-      const ctx = this.context(reply, turn, null);
       const rule = turn.kind === 'tool' ? undefined : this.findRule(turn.text);
+      const ctx = reply.context(rule?.match ?? null);
       if (fixedReply !== undefined) await ctx.say(fixedReply);
-      else if (rule) auto = (await rule.handler({ ...ctx, match: rule.match })) !== false;
+      else if (rule) auto = (await rule.handler(ctx)) !== false;
       else await builtinReply(ctx, this);
     } catch (e) {
       if (!signal.aborted) this.host.log(`reply failed: ${(e as Error).message}`);
@@ -249,51 +246,6 @@ export class Agent {
       if (found) return found;
     }
     return undefined;
-  }
-
-  private context(reply: Reply, turn: UserTurn, match: RegExpExecArray | null): TurnContext {
-    const { signal } = reply.controller;
-    return {
-      session: this.host.session,
-      text: turn.text,
-      match,
-      kind: turn.kind === 'audio' ? 'audio' : 'text',
-      audioMs: turn.audioMs,
-      signal,
-      say: async (text) => {
-        if (signal.aborted) return false;
-        const modality = responseModality(this.setup);
-        const result = await speak(
-          {
-            send: (m) => !signal.aborted && this.host.send(m),
-            modality,
-            transcribeOutput: modality === 'AUDIO' && !!this.setup.outputAudioTranscription,
-            pacing: this.host.settings.audio,
-            speech: this.host.settings.speech,
-            echo: this.echo,
-          },
-          text,
-          signal,
-        );
-        reply.audioMs += result.audioMs;
-        reply.text += result.deliveredText;
-        if (result.deliveredText) {
-          this.history.push({ role: 'model', parts: [{ text: result.deliveredText }] });
-        }
-        return result.completed;
-      },
-      callTool: (name, args = {}, options = {}) => {
-        const decl = findDeclaration(this.setup, name);
-        const behavior = options.behavior ?? decl?.behavior ?? 'BLOCKING';
-        const call = this.tools.call(name, args, behavior !== 'NON_BLOCKING', reply);
-        this.history.push({
-          role: 'model',
-          parts: [{ functionCall: { id: call.id, name, args } }],
-        });
-        return call.result;
-      },
-      send: (m) => this.host.send(m),
-    };
   }
 
   /** A NON_BLOCKING result: spoken now, when idle, or never, per its `scheduling`. */
@@ -325,10 +277,4 @@ export class Agent {
     if (handle) this.host.send({ sessionResumptionUpdate: { newHandle: handle, resumable: true } });
     this.host.session.emit('reply', { text: reply.text, audioMs: reply.audioMs });
   }
-}
-
-/** AUDIO unless the setup asks for TEXT only. */
-export function responseModality(setup: SetupBody): 'AUDIO' | 'TEXT' {
-  const mods = (setup.generationConfig?.responseModalities ?? []) as string[];
-  return mods.length > 0 && mods.every((m) => m.toUpperCase() === 'TEXT') ? 'TEXT' : 'AUDIO';
 }

@@ -10,6 +10,7 @@ import { Agent, type AgentHost } from './agent.ts';
 import { Script } from './script.ts';
 import { checkSetup, routeMessage, type SessionContext, INVALID } from './protocol.ts';
 import { record, waitForFrame } from './frames.ts';
+import { closeReason, Lifetime } from './lifetime.ts';
 import { sleep } from './speaker.ts';
 import type { CloseInfo, EmulatorSettings, FrameRecord, IssuedToken } from './types.ts';
 import type { SessionCredential, SessionRoute } from './types.ts';
@@ -33,7 +34,6 @@ export interface SessionEvents {
   close: [info: CloseInfo];
 }
 
-const DEADLINE = 'Deadline expired before operation could complete.';
 let nextId = 1;
 
 /** A live (or finished) emulator session; scripting and fault injection hang off it. */
@@ -63,8 +63,7 @@ export class EmulatorSession extends EventEmitter<SessionEvents> {
   agent: Agent | undefined;
   private phase: 'awaiting-setup' | 'setting-up' | 'open' | 'closed' = 'awaiting-setup';
   private queued: Record<string, unknown>[] = [];
-  private timers = new Set<NodeJS.Timeout>();
-  private closeTimer: NodeJS.Timeout | undefined;
+  private readonly lifetime: Lifetime;
   private resolveClosed!: (info: CloseInfo) => void;
 
   /** @internal Created by the emulator for each accepted WebSocket. */
@@ -77,11 +76,7 @@ export class EmulatorSession extends EventEmitter<SessionEvents> {
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     ws.on('close', (code, reason) => this.onClose(code, reason.toString()));
     ws.on('error', (e) => this.log(`socket error: ${e.message}`));
-    const lifetime = ctx.settings.connectionLifetimeMs;
-    if (lifetime !== undefined && lifetime > 0) {
-      const lead = Math.min(ctx.settings.goAwayLeadMs, lifetime / 2);
-      this.later(lifetime - lead, () => this.goAway(lead));
-    }
+    this.lifetime = new Lifetime(this, ctx.settings);
   }
 
   /** Settings this session runs with (a copy of the emulator's at connect time). */
@@ -141,11 +136,7 @@ export class EmulatorSession extends EventEmitter<SessionEvents> {
   /** Closes with a code and reason, like the service does. */
   close(code = 1000, reason = ''): void {
     if (this.phase === 'closed' || this.closeInfo) return;
-    // A close reason is limited to 123 bytes on the wire; ws throws beyond that.
-    const short = Buffer.from(reason)
-      .subarray(0, 123)
-      .toString('utf8')
-      .replace(/\uFFFD+$/, '');
+    const short = closeReason(reason);
     this.closeInfo = { code, reason: short, by: 'server' };
     this.log(`close ${code} ${short}`);
     this.ws.close(code, short);
@@ -161,10 +152,7 @@ export class EmulatorSession extends EventEmitter<SessionEvents> {
 
   /** Sends `goAway{timeLeft}` and closes with 1011 when the time is up (unless `close: false`). */
   goAway(timeLeftMs: number, options: { close?: boolean } = {}): void {
-    this.send({ goAway: { timeLeft: `${Number((timeLeftMs / 1000).toFixed(3))}s` } });
-    if (options.close === false) return;
-    if (this.closeTimer) clearTimeout(this.closeTimer);
-    this.closeTimer = this.later(timeLeftMs, () => this.close(1011, DEADLINE));
+    this.lifetime.goAway(timeLeftMs, options.close !== false);
   }
 
   /** Makes the agent say something now, as a full model turn. */
@@ -289,21 +277,12 @@ export class EmulatorSession extends EventEmitter<SessionEvents> {
   private onClose(code: number, reason: string): void {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
-    for (const t of this.timers) clearTimeout(t);
+    this.lifetime.dispose();
     this.agent?.dispose();
     const info: CloseInfo = this.closeInfo ?? { code, reason, by: 'client' };
     if (!this.closeInfo) this.log(`client closed ${code}${reason ? ` ${reason}` : ''}`);
     this.closeInfo = info;
     this.resolveClosed(info);
     this.emit('close', info);
-  }
-
-  private later(ms: number, fn: () => void): NodeJS.Timeout {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
-    return t;
   }
 }
