@@ -5,6 +5,7 @@
  * when the output rate is below half the input rate: it moves the expensive sharp filter to half
  * the rate, where it needs half the taps.
  */
+import { InputBuffer } from './input-buffer.ts';
 import { besselI0, kaiserBeta } from './kaiser.ts';
 
 /**
@@ -37,9 +38,8 @@ export function designHalfband(pairs: number, db: number): Float64Array {
 export class HalfbandDecimator {
   private readonly coef: Float64Array;
   private readonly pairs: number;
-  private buf = new Float64Array(0);
-  private bufLen = 0;
-  private center = 0; // buf index of the next output's centre sample
+  private readonly input = new InputBuffer();
+  private center = 0; // input index of the next output's centre sample
   private consumed = 0;
   private produced = 0;
   private out = new Float64Array(0);
@@ -57,9 +57,7 @@ export class HalfbandDecimator {
 
   reset(): void {
     const history = 2 * this.pairs - 1;
-    if (this.buf.length < history + 4096) this.buf = new Float64Array(history + 4096);
-    this.buf.fill(0, 0, history);
-    this.bufLen = history;
+    this.input.reset(history);
     this.center = history;
     this.consumed = 0;
     this.produced = 0;
@@ -67,9 +65,7 @@ export class HalfbandDecimator {
 
   /** Appends input; returns a view of an internal buffer (valid until the next call). */
   process(input: Float32Array | Float64Array): Float64Array {
-    this.append(input.length);
-    this.buf.set(input, this.bufLen);
-    this.bufLen += input.length;
+    this.input.append(input);
     this.consumed += input.length;
     return this.drain(Infinity);
   }
@@ -79,27 +75,17 @@ export class HalfbandDecimator {
    * as from process) and resets for a new stream.
    */
   flush(): Float64Array {
-    const pad = 2 * this.pairs - 1;
-    this.append(pad);
-    this.buf.fill(0, this.bufLen, this.bufLen + pad);
-    this.bufLen += pad;
+    this.input.pad(2 * this.pairs - 1);
     const tail = this.drain(Math.ceil(this.consumed / 2) - this.produced);
     this.reset(); // leaves `out`, which the tail views, alone
     return tail;
   }
 
-  private append(extra: number): void {
-    const need = this.bufLen + extra;
-    if (need <= this.buf.length) return;
-    const grown = new Float64Array(Math.max(need, this.buf.length * 2));
-    grown.set(this.buf.subarray(0, this.bufLen));
-    this.buf = grown;
-  }
-
   private drain(limit: number): Float64Array {
-    const { buf, coef, pairs } = this;
+    const { coef, pairs } = this;
+    const buf = this.input.data;
     const reach = 2 * pairs - 1;
-    const avail = this.bufLen - reach - this.center; // centres still fully inside the buffer
+    const avail = this.input.length - reach - this.center; // centres still fully inside the buffer
     const count = Math.max(0, Math.min(limit, Math.ceil(avail / 2)));
     if (this.out.length < count) this.out = new Float64Array(Math.max(count, 2 * this.out.length));
     const out = this.out;
@@ -155,12 +141,9 @@ export class HalfbandDecimator {
     }
     this.center = c;
     this.produced += count;
-    const drop = Math.min(this.center - reach, this.bufLen);
-    if (drop > 0) {
-      buf.copyWithin(0, drop, this.bufLen);
-      this.bufLen -= drop;
-      this.center -= drop;
-    }
+    const drop = Math.max(0, Math.min(this.center - reach, this.input.length));
+    this.input.drop(drop);
+    this.center -= drop;
     return out.subarray(0, count);
   }
 }

@@ -3,6 +3,7 @@
  * computed from `taps` input samples around it with the phase row for its fractional position.
  * History is carried across calls, so any block split gives identical output.
  */
+import { InputBuffer } from './input-buffer.ts';
 import { CUTOFF_POSITION, designPhaseTable, halfWidthCycles, kaiserBeta } from './kaiser.ts';
 import { convolveInterpolated, convolveOne, convolveRun, convolveRunSplit } from './kernels.ts';
 import { convolveRunFolded, foldRow, type FoldedRow } from './kernels-fold.ts';
@@ -30,8 +31,7 @@ export class PolyphaseResampler implements Resampler {
   private readonly phases: number; // rows in the table that a phase maps onto (L if exact)
   private readonly exact: boolean;
   private readonly table: Float64Array;
-  private buf = new Float64Array(0);
-  private bufLen = 0;
+  private readonly input = new InputBuffer();
   /** Decimating runs (L ≤ 8, M > 1): phase rows split by input phase, and de-interleaved input. */
   private readonly split: boolean;
   private readonly subLen: number;
@@ -39,7 +39,7 @@ export class PolyphaseResampler implements Resampler {
   /** L ≤ 8: the symmetric rows folded (half the multiplications), null for the others. */
   private readonly folded: (FoldedRow | null)[];
   private z = new Float64Array(0);
-  private base = 0; // buf index where the next output's window starts
+  private base = 0; // input index where the next output's window starts
   private phase = 0; // next output's fractional position, in units of 1/L
   private consumed = 0; // input samples received since the last reset
   private produced = 0; // output samples emitted since the last reset
@@ -119,10 +119,7 @@ export class PolyphaseResampler implements Resampler {
 
   reset(): void {
     // taps/2 − 1 zeros of history put the first output's window on input time 0.
-    const history = this.taps / 2 - 1;
-    if (this.buf.length < history + 4096) this.buf = new Float64Array(history + 4096);
-    this.buf.fill(0, 0, history);
-    this.bufLen = history;
+    this.input.reset(this.taps / 2 - 1);
     this.base = 0;
     this.phase = 0;
     this.consumed = 0;
@@ -131,37 +128,24 @@ export class PolyphaseResampler implements Resampler {
 
   /** Also takes the previous stage's Float64Array output (internal to a cascade). */
   process(input: Float32Array | Float64Array): Float32Array {
-    this.ensureCapacity(input.length);
-    this.buf.set(input, this.bufLen); // float → double once per sample
-    this.bufLen += input.length;
+    this.input.append(input);
     this.consumed += input.length;
     return this.drain(Infinity);
   }
 
   flush(): Float32Array {
     // Zeros stand in for the future the last outputs look ahead into.
-    const pad = this.taps / 2;
-    this.ensureCapacity(pad);
-    this.buf.fill(0, this.bufLen, this.bufLen + pad);
-    this.bufLen += pad;
+    this.input.pad(this.taps / 2);
     const total = Math.ceil((this.consumed * this.up) / this.down);
     const out = this.drain(total - this.produced);
     this.reset();
     return out;
   }
 
-  private ensureCapacity(extra: number): void {
-    const need = this.bufLen + extra;
-    if (need <= this.buf.length) return;
-    const grown = new Float64Array(Math.max(need, this.buf.length * 2));
-    grown.set(this.buf.subarray(0, this.bufLen));
-    this.buf = grown;
-  }
-
   /** Computes every output whose window is fully buffered (at most `limit`), then drops old input. */
   private drain(limit: number): Float32Array {
     const { up, down, taps } = this;
-    const slots = this.bufLen - taps - this.base + 1; // window starts still fully inside the buffer
+    const slots = this.input.length - taps - this.base + 1; // window starts still fully inside the buffer
     if (slots <= 0 || limit <= 0) return EMPTY.slice();
     const count = Math.min(limit, Math.ceil((slots * up - this.phase) / down));
     const out = new Float32Array(count);
@@ -173,16 +157,16 @@ export class PolyphaseResampler implements Resampler {
     this.base += Math.floor(advanced / up);
     this.phase = advanced % up;
     this.produced += count;
-    const drop = Math.min(this.base, this.bufLen);
-    this.buf.copyWithin(0, drop, this.bufLen);
-    this.bufLen -= drop;
+    const drop = Math.min(this.base, this.input.length);
+    this.input.drop(drop);
     this.base -= drop;
     return out;
   }
 
   /** Outputs n and n+L share a phase row and sit M inputs apart: run each row over its outputs. */
   private runExact(out: Float32Array): void {
-    const { up, down, taps, buf, table } = this;
+    const { up, down, taps, table } = this;
+    const buf = this.input.data;
     const count = out.length;
     const rowsUsed = Math.min(up, count);
     const stepWhole = Math.floor(down / up);
@@ -205,7 +189,8 @@ export class PolyphaseResampler implements Resampler {
 
   /** Like runExact for M > 1, on input de-interleaved into M stride-1 streams (see kernels). */
   private runSplit(out: Float32Array): void {
-    const { up, down, buf, base, bufLen, subTable, subLen } = this;
+    const { up, down, base, subTable, subLen } = this;
+    const { data: buf, length: bufLen } = this.input;
     // Sub-stream length, plus zeros for the padded taps and the kernel's one-ahead loads.
     const n = Math.ceil((bufLen - base) / down);
     const stride = n + subLen + 8;
@@ -245,7 +230,8 @@ export class PolyphaseResampler implements Resampler {
    * input loads; any other output alone, summed the same way (convolveOne).
    */
   private runEach(out: Float32Array): void {
-    const { up, down, taps, buf, table } = this;
+    const { up, down, taps, table } = this;
+    const buf = this.input.data;
     const stepWhole = Math.floor(down / up);
     const stepFrac = down % up;
     let start = this.base;
@@ -277,7 +263,8 @@ export class PolyphaseResampler implements Resampler {
   }
 
   private runInterpolated(out: Float32Array): void {
-    const { up, down, taps, buf, table } = this;
+    const { up, down, taps, table } = this;
+    const buf = this.input.data;
     const scale = this.phases / up;
     const stepWhole = Math.floor(down / up);
     const stepFrac = down % up;
