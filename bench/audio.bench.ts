@@ -5,14 +5,14 @@
  * Run: node --import tsx bench/audio.bench.ts   (JSON: bench/results/audio.json)
  */
 import { build } from 'esbuild';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, enginePath } from '../test/support/engines.ts';
 import { ensureSpeechWav } from '../test/support/fixtures.ts';
+import { listenLoopback, sendFile } from './support/loopback-server.ts';
 
 interface Phase {
   phase: 'idle' | 'jank';
@@ -52,29 +52,6 @@ async function bundle(): Promise<void> {
   );
 }
 
-function serve(): Promise<{ url: string; close: () => void }> {
-  const types: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html' };
-  const server = createServer((req, res) => {
-    const path = join(
-      out,
-      new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/$/, '/index.html'),
-    );
-    try {
-      const body = readFileSync(path);
-      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      resolve({ url: `http://127.0.0.1:${port}/`, close: () => server.close() });
-    }),
-  );
-}
-
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
@@ -84,7 +61,9 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 async function main(): Promise<void> {
   const wav = await ensureSpeechWav();
   await bundle();
-  const server = await serve();
+  const server = await listenLoopback((path, res) =>
+    sendFile(res, out, path === '/' ? 'index.html' : path.slice(1)),
+  );
   const browser = await chromium.launch({
     executablePath: enginePath('chromium'),
     args: [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${wav}`],
@@ -97,7 +76,7 @@ async function main(): Promise<void> {
     result = (await page.evaluate(() => window.runAudioBench())) as typeof result;
   } finally {
     await browser.close();
-    server.close();
+    await server.close();
     rmSync(out, { recursive: true, force: true });
   }
 
