@@ -94,19 +94,20 @@ export class PolyphaseResampler implements Resampler {
         rows,
       );
     }
+    this.folded = [];
+    for (let r = 0; this.exact && r < up && up <= RUN_MAX_PHASES; r++) {
+      this.folded.push(foldRow(this.table, r * this.taps, this.taps, down));
+    }
     this.split = this.exact && up <= RUN_MAX_PHASES && down > 1;
     this.subLen = this.split ? 2 * Math.ceil(this.taps / (2 * down)) : 0;
     this.subTable = new Float64Array(this.split ? up * down * this.subLen : 0);
     for (let r = 0; this.split && r < up; r++) {
+      if (this.folded[r]) continue; // runs on the folded kernel: its split row is never read
       for (let m = 0; m < this.taps; m++) {
         const p = m % down;
         const i = (m - p) / down;
         this.subTable[(r * down + p) * this.subLen + i] = this.table[r * this.taps + m]!;
       }
-    }
-    this.folded = [];
-    for (let r = 0; this.exact && r < up && up <= RUN_MAX_PHASES; r++) {
-      this.folded.push(foldRow(this.table, r * this.taps, this.taps, down));
     }
     const inputSamples = this.taps / 2;
     this.latency = {
