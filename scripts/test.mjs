@@ -1,7 +1,9 @@
 /**
  * `npm test`: machine set-up, typecheck, lint, build, then the Vitest projects in phases (unit +
  * node, package, browser in Chromium + Firefox + WebKit, then WebKit's autoplay-gating project)
- * so that real-time audio tests never compete with each other for this machine's 2 cores. Ends
+ * so that the real-time audio tests compete with less for this machine's 2 cores. Inside the
+ * browser phase Chromium and Firefox run side by side (one file each at a time) and WebKit after
+ * them (its WebDriver provider runs alone); audio tests follow the audio clock, not wall time. Ends
  * with per-engine counts and a plain "N passed, N failed" line that CI reads.
  *   --only=browser | --only=unit,node   run a subset of projects (skips typecheck/lint)
  */

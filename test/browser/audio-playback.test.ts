@@ -219,8 +219,9 @@ describe(`media output (${engine})`, () => {
       cleanups.push(() => pipe.close());
       for (const c of toneChunks(440, 1500)) pipe.push(c, 24000, now());
       pipe.endTurn();
+      // Poll for up to 5 s: a loaded machine may start the audio late; the tone lasts 1.5 s.
       let best = 0;
-      for (let i = 0; i < 30; i++) {
+      for (let i = 0; i < 170 && (i < 30 || best <= 0.3); i++) {
         await sleep(30);
         best = Math.max(best, media.getLevels().output.rms);
       }
