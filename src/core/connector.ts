@@ -34,7 +34,8 @@ export interface ConnectorDeps {
   openParams(credential: Credential, resumeHandle: string | undefined): OpenParams;
   /** Starts media and attaches it to the transport (no-op without media). */
   startMedia(): Promise<void>;
-  stopMedia(): Promise<void>;
+  /** The session closed or failed: stop media and free the transport's worker. */
+  shutdown(): Promise<void>;
   onMessage(message: ServerMessage, meta: MessageMeta): void;
   onMalformed(error: LiveAgentError): void;
   /** Status changed; `error` is set when the new status is `error`. */
@@ -137,7 +138,7 @@ export class Connector {
     this.connecting = null;
     this.resumeHandle = undefined;
     this.setStatus('closed');
-    await this.deps.stopMedia();
+    await this.deps.shutdown();
   }
 
   private async firstConnect(initialHandle: string | undefined): Promise<void> {
@@ -257,7 +258,7 @@ export class Connector {
     this.begin();
     this.slots.retireAll('error');
     this.setStatus('error', error);
-    void this.deps.stopMedia();
+    void this.deps.shutdown();
   }
 
   /** Starts a new epoch: aborts token fetches and sleeps of the previous one. */

@@ -104,7 +104,10 @@ export class LiveAgentSession {
       openParams: (credential, handle) =>
         buildOpenParams(this.options, credential, handle, this.tools.declarations()),
       startMedia: () => this.media.start(),
-      stopMedia: () => this.media.stop(),
+      shutdown: async () => {
+        await this.media.stop();
+        this.transport.release?.();
+      },
       onMessage: (message, meta) => this.inbound.handleMessage(message, meta),
       onMalformed: (error) => this.emit('error', { error, fatal: false }),
       onStatus: (status, previous, error) => {

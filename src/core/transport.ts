@@ -91,6 +91,11 @@ export interface LiveTransport {
   setMicEnabled?(enabled: boolean): void;
   /** Media/worker-side events (metrics, playback stats). */
   onEvent?(listener: (event: TransportEvent) => void): () => void;
+  /**
+   * The session closed or failed: free what is only needed while connected (the worker, its
+   * sockets and pipes). The next open() or attachMedia() starts afresh.
+   */
+  release?(): void;
   /** Close every connection and free the worker. */
   dispose(): void;
 }

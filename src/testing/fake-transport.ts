@@ -108,6 +108,8 @@ export class FakeTransport implements LiveTransport {
   /** The setupComplete payload of the next connections (Vertex sends `{sessionId}`). */
   setupCompletePayload: Record<string, unknown> = {};
   disposed = false;
+  /** Number of release() calls (the session releases the transport when it closes or fails). */
+  releases = 0;
   private readonly failures: unknown[] = [];
   private readonly pending: PendingOpen[] = [];
   private readonly listeners = new Set<(event: TransportEvent) => void>();
@@ -207,6 +209,10 @@ export class FakeTransport implements LiveTransport {
   onEvent(listener: (event: TransportEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  release(): void {
+    this.releases++;
   }
 
   dispose(): void {

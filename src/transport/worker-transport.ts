@@ -1,7 +1,8 @@
 /**
  * Main-thread side of the default transport: the WebSocket and the audio pipes live in a module
  * Worker (live.worker.ts); this file wraps it with comlink, revives errors into typed
- * LiveAgentErrors on arrival and delivers server messages in order.
+ * LiveAgentErrors on arrival, delivers server messages in order and frees the worker when the
+ * session closes.
  */
 import { transfer, wrap, type Remote } from 'comlink';
 import { ConnectionError, LiveAgentError, reviveError, serializeError } from '../core/errors.ts';
@@ -14,52 +15,108 @@ import { toWireParams } from './codec.ts';
 export interface WorkerTransportOptions {
   /** Where `live-agent.worker.js` is served; default: beside this bundle. */
   workerUrl?: string | URL;
-  /** A ready Worker running live.worker.ts (tests, custom bundlers). Takes precedence. */
-  worker?: Worker;
+  /**
+   * Takes precedence over `workerUrl`. A function that starts a Worker running live.worker.ts: the
+   * transport owns its workers (one per session run, terminated when the session closes). A Worker
+   * instance stays yours: it is reused across runs and terminated only by dispose().
+   */
+  worker?: Worker | (() => Worker);
 }
+
+/** One started worker and what the main side keeps about it. */
+interface Handle {
+  worker: Worker;
+  api: Remote<WorkerApi>;
+  events: MessageChannel;
+  broken: LiveAgentError | null;
+  /** Rejecters of open() calls in flight (a broken or released worker never answers them). */
+  pending: Set<(error: LiveAgentError) => void>;
+  /** One promise per open connection, settled by its close: release() lets sockets close first. */
+  live: Set<Promise<void>>;
+}
+
+/** How long release() waits for open sockets to finish their closing handshake. */
+const CLOSE_GRACE_MS = 1000;
 
 function notConnected(): ConnectionError {
   return new ConnectionError('not-connected', 'The connection is closed', undefined, '');
 }
 
-/** The default LiveTransport: Live wire client and audio in a module Worker. */
+function defaultWorker(workerUrl: string | URL | undefined): Worker {
+  return workerUrl
+    ? new Worker(trustedScriptUrl(workerUrl), { type: 'module', name: 'live-agent' })
+    : // Literal pattern: app bundlers see it and ship dist/live-agent.worker.js with the app.
+      new Worker(trustedScriptUrl(new URL('./live-agent.worker.js', import.meta.url)), {
+        type: 'module',
+        name: 'live-agent',
+      });
+}
+
+/**
+ * The default LiveTransport: Live wire client and audio in a module Worker, started on first use
+ * and terminated by release() when the session closes (the next connect starts a fresh one).
+ */
 export function createWorkerTransport(options: WorkerTransportOptions = {}): LiveTransport {
-  const worker =
-    options.worker ??
-    (options.workerUrl
-      ? new Worker(trustedScriptUrl(options.workerUrl), { type: 'module', name: 'live-agent' })
-      : // Literal pattern: app bundlers see it and ship dist/live-agent.worker.js with the app.
-        new Worker(trustedScriptUrl(new URL('./live-agent.worker.js', import.meta.url)), {
-          type: 'module',
-          name: 'live-agent',
-        }));
-  const api: Remote<WorkerApi> = wrap<WorkerApi>(worker);
+  const given = options.worker;
+  const owned = typeof given !== 'object';
   const listeners = new Set<(event: TransportEvent) => void>();
   const emit = (event: TransportEvent): void => {
     for (const listener of listeners) listener(event);
   };
   const reportError = (error: unknown): void =>
     emit({ type: 'error', error: serializeError(error) });
-
-  // A worker that fails to load never answers: fail pending opens instead of hanging.
-  let broken: LiveAgentError | null = null;
-  const failPending = new Set<(error: LiveAgentError) => void>();
-  worker.addEventListener('error', (event: ErrorEvent) => {
-    event.preventDefault?.();
-    broken = new LiveAgentError(
-      'unsupported',
-      `The live-agent worker failed: ${event.message || 'load error'}`,
-    );
-    for (const fail of failPending) fail(broken);
-    reportError(broken);
-  });
-
-  const events = new MessageChannel();
-  events.port1.onmessage = (e: MessageEvent<EventPortMessage>) => emit(e.data.event);
-  api.subscribe(transfer(events.port2, [events.port2])).catch(reportError);
+  let current: Handle | null = null;
+  let micEnabled = true;
   let nextId = 1;
 
+  function spawn(): Handle {
+    const worker =
+      typeof given === 'function' ? given() : (given ?? defaultWorker(options.workerUrl));
+    const h: Handle = {
+      worker,
+      api: wrap<WorkerApi>(worker),
+      events: new MessageChannel(),
+      broken: null,
+      pending: new Set(),
+      live: new Set(),
+    };
+    // A worker that fails to load never answers: fail pending opens instead of hanging.
+    worker.addEventListener('error', (event: ErrorEvent) => {
+      event.preventDefault?.();
+      h.broken = new LiveAgentError(
+        'unsupported',
+        `The live-agent worker failed: ${event.message || 'load error'}`,
+      );
+      for (const fail of h.pending) fail(h.broken);
+      reportError(h.broken);
+    });
+    h.events.port1.onmessage = (e: MessageEvent<EventPortMessage>) => emit(e.data.event);
+    h.api.subscribe(transfer(h.events.port2, [h.events.port2])).catch(reportError);
+    // A fresh worker starts with the mic on: carry a mute over from the previous run.
+    if (!micEnabled) h.api.setMicEnabled(false).catch(reportError);
+    return h;
+  }
+  const ensure = (): Handle => (current ??= spawn());
+
+  /** Detaches the current worker at once, then disposes and terminates it in the background. */
+  function release(force: boolean): void {
+    const h = current;
+    if (!h || (!owned && !force)) return;
+    current = null;
+    const aborted = new LiveAgentError('aborted', 'The transport was released');
+    for (const fail of h.pending) fail(aborted);
+    const grace = new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS));
+    void Promise.race([Promise.all(h.live), grace])
+      .then(() => Promise.race([h.api.dispose(), grace]))
+      .catch(() => undefined)
+      .finally(() => {
+        h.events.port1.close();
+        h.worker.terminate();
+      });
+  }
+
   function makeConnection(
+    h: Handle,
     id: number,
     setupComplete: Record<string, unknown>,
     isClosed: () => boolean,
@@ -70,28 +127,33 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Liv
       setupComplete,
       send(message: ClientMessage) {
         if (isClosed()) throw notConnected();
-        api.send(id, message).then((result) => {
+        h.api.send(id, message).then((result) => {
           if (!result.ok) reportError(reviveError(result.error));
         }, reportError);
       },
       activate() {
-        api.activate(id).catch(reportError);
+        h.api.activate(id).catch(reportError);
       },
       close(code?: number, reason?: string) {
         if (isClosed()) return;
         markClosed();
-        api.close(id, code, reason).catch(reportError);
+        h.api.close(id, code, reason).catch(reportError);
       },
     };
   }
 
   return {
     async open(params, handlers) {
-      if (broken) throw broken;
+      const h = ensure();
+      if (h.broken) throw h.broken;
       const wireParams = toWireParams(params);
       const id = nextId++;
       const channel = new MessageChannel();
       let closed = false;
+      let settle: () => void = () => {};
+      const done = new Promise<void>((resolve) => (settle = resolve));
+      h.live.add(done);
+      void done.then(() => h.live.delete(done));
       // Port messages may overtake the RPC answer: hold them until open() has resolved.
       let held: ConnectionPortMessage[] | null = [];
       const deliver = (msg: ConnectionPortMessage): void => {
@@ -100,6 +162,7 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Liv
         else {
           closed = true;
           channel.port1.close();
+          settle();
           handlers.close(msg.info);
         }
       };
@@ -109,14 +172,15 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Liv
       };
       let fail: (error: LiveAgentError) => void = () => {};
       const failed = new Promise<never>((_, reject) => (fail = reject));
-      failPending.add(fail);
+      h.pending.add(fail);
       try {
         const result = await Promise.race([
-          api.open(id, wireParams, transfer(channel.port2, [channel.port2])),
+          h.api.open(id, wireParams, transfer(channel.port2, [channel.port2])),
           failed,
         ]);
         if (!result.ok) throw reviveError(result.error);
         const connection = makeConnection(
+          h,
           id,
           result.setupComplete,
           () => closed,
@@ -131,9 +195,10 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Liv
         return connection;
       } catch (error) {
         channel.port1.close();
+        settle();
         throw error instanceof LiveAgentError ? error : reviveError(serializeError(error));
       } finally {
-        failPending.delete(fail);
+        h.pending.delete(fail);
       }
     },
 
@@ -141,11 +206,12 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Liv
       const transferables = [ports.capture?.port, ports.playback?.port].filter(
         (p): p is MessagePort => p !== undefined,
       );
-      await api.attachMedia(transfer(ports, transferables));
+      await ensure().api.attachMedia(transfer(ports, transferables));
     },
 
     setMicEnabled(enabled) {
-      api.setMicEnabled(enabled).catch(reportError);
+      micEnabled = enabled;
+      current?.api.setMicEnabled(enabled).catch(reportError);
     },
 
     onEvent(listener) {
@@ -153,11 +219,13 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Liv
       return () => listeners.delete(listener);
     },
 
+    release() {
+      release(false);
+    },
+
     dispose() {
       // Best effort: the worker closes sockets with 1000 before it is terminated.
-      void api.dispose().finally(() => worker.terminate());
-      setTimeout(() => worker.terminate(), 1000);
-      events.port1.close();
+      release(true);
       listeners.clear();
     },
   };

@@ -1,11 +1,12 @@
 /**
  * Resource hygiene of a whole session (worker transport + Web Audio media) against the emulator:
- * connect/disconnect cycles leave no live track, open context, audio element or open socket, and
- * the microphone still reaches the service on the last cycle (a re-opened graph, not a stale one).
+ * connect/disconnect cycles leave no live track, open context, audio element, open socket or
+ * running worker, and the microphone still reaches the service on the last cycle (a re-opened
+ * graph and a fresh worker, not stale ones).
  */
 import { afterEach, expect, test } from 'vitest';
 import { LiveAgentSession } from '../../src/core/session.ts';
-import { sourceMedia, sourceTransport } from '../support/source-deps.ts';
+import { sourceMedia, sourceTransport, sourceWorker } from '../support/source-deps.ts';
 import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';
 
 const CYCLES = 30;
@@ -28,9 +29,21 @@ test(`${CYCLES} connect/disconnect cycles free everything; audio flows on the la
     return stream;
   };
   const media = sourceMedia();
+  const workers: Worker[] = [];
+  let terminated = 0;
+  const startWorker = () => {
+    const worker = sourceWorker();
+    const terminate = worker.terminate.bind(worker);
+    worker.terminate = () => {
+      terminated++;
+      terminate();
+    };
+    workers.push(worker);
+    return worker;
+  };
   session = new LiveAgentSession(
     { token: { url: emu.tokenUrl() }, endpoint: emu.url },
-    { transport: sourceTransport(), media },
+    { transport: sourceTransport(startWorker), media },
   );
   try {
     for (let i = 0; i < CYCLES; i++) {
@@ -64,4 +77,8 @@ test(`${CYCLES} connect/disconnect cycles free everything; audio flows on the la
   }
   expect(sessions).toHaveLength(CYCLES);
   expect(sessions.every((s) => !s.open && s.closeInfo?.by === 'client')).toBe(true);
+  // One worker per connection, each terminated once its socket had closed (in the background).
+  expect(workers).toHaveLength(CYCLES);
+  for (let i = 0; i < 60 && terminated < CYCLES; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(terminated).toBe(CYCLES);
 }, 120_000);

@@ -22,9 +22,9 @@ export function sourceWorker(): Worker {
   });
 }
 
-/** A worker transport running the source worker. */
-export function sourceTransport(): LiveTransport {
-  return createWorkerTransport({ worker: sourceWorker() });
+/** A worker transport running the source worker (a fresh one per session run, like the default). */
+export function sourceTransport(worker: () => Worker = sourceWorker): LiveTransport {
+  return createWorkerTransport({ worker });
 }
 
 /** Web Audio media loading the source worklets. */

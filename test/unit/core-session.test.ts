@@ -189,6 +189,7 @@ describe('LiveAgentSession lifecycle', () => {
     await session.disconnect();
     expect(first.closed).toEqual({ code: 1000, reason: 'client disconnect', by: 'client' });
     expect(media.closed).toBe(1);
+    expect(transport.releases).toBe(1); // the worker goes too, after media
     expect(session.status).toBe('closed');
     await session.connect();
     expect(transport.connections).toHaveLength(2);
@@ -247,6 +248,21 @@ describe('LiveAgentSession lifecycle', () => {
     expect(session.status).toBe('error');
     await ticks();
     expect(transport.lastConnection.closed?.by).toBe('client');
+    expect(transport.releases).toBe(1);
+  });
+
+  it('a fatal close releases the transport; a reconnect does not', async () => {
+    const { session, transport } = createFakeSession();
+    await session.connect();
+    transport.close(1011, 'internal');
+    await ticks();
+    expect(session.status).toBe('reconnecting');
+    expect(transport.releases).toBe(0); // the worker keeps the buffered microphone audio
+    await vi.waitFor(() => expect(session.status).toBe('connected'));
+    transport.close(1008, 'token expired');
+    await ticks();
+    expect(session.status).toBe('error');
+    expect(transport.releases).toBe(1);
   });
 
   it('a refused API key fails connect with api-key-refused, without opening a socket', async () => {
