@@ -89,6 +89,16 @@ export class JitterBuffer {
     return this.phase === 'idle' ? 0 : this.current;
   }
 
+  /** The turn playing now, or the last one that played (0 before any): `playedFrames` is its. */
+  get lastTurn(): number {
+    return this.current;
+  }
+
+  /** True while a turn's samples are being rendered (not buffering, fading or idle). */
+  get playing(): boolean {
+    return this.phase === 'playing';
+  }
+
   /** Queues a chunk; returns false (and counts a late chunk) when its turn was flushed. */
   push(turnId: number, data: Float32Array): boolean {
     if (turnId <= this.flushedUpTo) {
@@ -123,11 +133,12 @@ export class JitterBuffer {
       }
       this.phase = 'fading';
       this.fadePos = 0;
-    } else {
+    } else if (this.phase !== 'fading') {
       if (this.phase !== 'idle' && this.current <= turnId) this.phase = 'idle';
       // Reported at the next render so the silence time comes from the audio clock.
       this.pendingSilent = turnId;
     }
+    // A flush during a fade lets the fade finish (cutting it would click); it reports `silent`.
     this.dropFlushed();
   }
 

@@ -179,6 +179,33 @@ describe('JitterBuffer flush', () => {
     expect(jb.bufferedFrames).toBe(0);
   });
 
+  test('a second flush during the fade lets it finish smoothly and reports silence once', () => {
+    const { jb, events, render } = setup({ fadeMs: 5 }); // 240 frames: the fade spans 2 quanta
+    jb.push(1, dc(ms(200), 1));
+    render(2);
+    jb.flush(1);
+    const [a] = render(1);
+    jb.push(2, dc(ms(100))); // the next answer arrives, and is interrupted at once
+    jb.flush(2);
+    const [b, c] = render(2);
+    expect(a![127]).toBeCloseTo(1 - 128 / 240, 5);
+    expect(b![0]).toBeCloseTo(1 - 129 / 240, 5); // the ramp goes on: no jump to zero
+    expect(peak(c!)).toBe(0);
+    expect(events.filter((e) => e.type === 'silent')).toHaveLength(1);
+    expect(jb.bufferedFrames).toBe(0);
+  });
+
+  test('the played position: the turn playing, or the last one, and its rendered frames', () => {
+    const { jb, render } = setup();
+    expect([jb.lastTurn, jb.playedFrames, jb.playing]).toEqual([0, 0, false]);
+    jb.push(1, dc(ms(60)));
+    jb.endTurn(1);
+    render(3);
+    expect([jb.lastTurn, jb.playedFrames, jb.playing]).toEqual([1, 3 * Q, true]);
+    render(30);
+    expect([jb.lastTurn, jb.playedFrames, jb.playing]).toEqual([1, ms(60), false]);
+  });
+
   test('flushing an earlier turn keeps queued audio of later turns', () => {
     const { jb, render } = setup();
     jb.push(1, dc(ms(100)));
