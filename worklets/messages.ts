@@ -20,6 +20,17 @@ export interface LevelMessage {
   peak: number;
 }
 
+/** The playback worklet's level message also carries where playback is (for caption sync). */
+export interface PlaybackLevelMessage extends LevelMessage {
+  /** The worker's turn id playing now or last played (0 before any). */
+  turnId: number;
+  /** Frames of that turn rendered so far. */
+  playedFrames: number;
+  /** Frames queued, not yet played. */
+  bufferedFrames: number;
+  playing: boolean;
+}
+
 /** Capture worklet → worker: a few 128-frame quanta of mono audio at the context rate. */
 export interface CaptureAudioMessage {
   type: 'audio';

@@ -2,10 +2,15 @@
  * `live-agent-playback`: renders model audio that the worker posts straight to this worklet
  * (never via the main thread) through an adaptive jitter buffer. Reports turn start, silence after
  * a flush and buffer stats to the worker (which stamps wall-clock times: the worklet scope has no
- * `performance`), and output levels to the main thread at ~30 Hz.
+ * `performance`), and output levels with the played position to the main thread at ~30 Hz.
  */
 import { JitterBuffer, type JitterEvent, type JitterOptions } from './jitter-buffer.ts';
-import type { PlaybackCommand, PlaybackReport, WorkletControl } from './messages.ts';
+import type {
+  PlaybackCommand,
+  PlaybackLevelMessage,
+  PlaybackReport,
+  WorkletControl,
+} from './messages.ts';
 
 const QUANTUM = 128;
 
@@ -71,8 +76,17 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     }
     this.count += block.length;
     if (this.quanta % this.levelEvery !== 0) return;
-    const rms = Math.sqrt(this.sumSquares / Math.max(1, this.count));
-    this.port.postMessage({ type: 'level', rms, peak: this.peak });
+    const b = this.buffer;
+    const msg: PlaybackLevelMessage = {
+      type: 'level',
+      rms: Math.sqrt(this.sumSquares / Math.max(1, this.count)),
+      peak: this.peak,
+      turnId: b.lastTurn,
+      playedFrames: b.playedFrames,
+      bufferedFrames: b.bufferedFrames,
+      playing: b.playing,
+    };
+    this.port.postMessage(msg);
     this.sumSquares = 0;
     this.count = 0;
     this.peak = 0;

@@ -4,20 +4,24 @@
  * this main-thread object only builds the graph, tracks levels, devices and the autoplay gate.
  */
 import { LiveAgentError } from '../core/errors.ts';
-import type { LiveMedia, MediaEvent, MediaLevels, MediaPorts } from '../core/media.ts';
-import type { LevelMessage, WorkletControl } from '../../worklets/messages.ts';
+import type {
+  LiveMedia,
+  MediaEvent,
+  MediaLevels,
+  MediaPlayback,
+  MediaPorts,
+} from '../core/media.ts';
+import type { PlaybackLevelMessage, WorkletControl } from '../../worklets/messages.ts';
 import { contextForStream, loadWorklets, newContext, tryResume } from './context.ts';
-import {
-  type AudioOptions,
-  checkEnvironment,
-  defaultWorkletUrls,
-  micConstraints,
-  openMic,
-} from './options.ts';
+import { type AudioOptions, checkEnvironment, defaultWorkletUrls } from './options.ts';
+import { Microphone } from './microphone.ts';
 import { AudioOutput, setSink } from './output.ts';
 
 /** LiveMedia plus the Web Audio-specific controls. */
 export interface WebAudioMedia extends LiveMedia {
+  getPlayback(): MediaPlayback;
+  /** Moves capture to another microphone (undefined: the default one), keeping the graph. */
+  setInputDevice(deviceId: string | undefined): Promise<void>;
   /** Output gain, 0..1. */
   setVolume(volume: number): void;
   /** Switches the speaker where `setSinkId` exists; resolves false where it does not. */
@@ -32,18 +36,19 @@ export function createWebAudioMedia(options: AudioOptions = {}): WebAudioMedia {
 }
 
 const ZERO = { rms: 0, peak: 0 };
+const NOT_PLAYED: MediaPlayback = { audioTurnId: 0, playedMs: 0, bufferedMs: 0, playing: false };
 
 class WebAudioGraph implements WebAudioMedia {
   needsGesture = false;
   context: AudioContext | undefined;
   private owned = false;
-  private stream: MediaStream | undefined;
-  private source: MediaStreamAudioSourceNode | undefined;
+  private mic: Microphone | undefined;
   private capture: AudioWorkletNode | undefined;
   private playback: AudioWorkletNode | undefined;
   private output: AudioOutput | undefined;
   private workerPorts: MessagePort[] = [];
   private levels: MediaLevels = { input: ZERO, output: ZERO };
+  private played: PlaybackLevelMessage | undefined;
   private listeners = new Set<(event: MediaEvent) => void>();
   private micEnabled = true;
   private started: Promise<MediaPorts> | undefined;
@@ -52,12 +57,6 @@ class WebAudioGraph implements WebAudioMedia {
   private contextClosing: Promise<void> | undefined;
   private readonly unlock = () => {
     if (this.needsGesture) void this.resume();
-  };
-  private readonly onDeviceChange = () => void this.deviceChanged();
-  private readonly onTrackEnded = () => {
-    if (this.closed) return;
-    this.emit({ type: 'track-ended', kind: 'audio' });
-    void this.switchMic(undefined).catch(() => undefined);
   };
 
   constructor(private readonly options: AudioOptions) {}
@@ -81,17 +80,17 @@ class WebAudioGraph implements WebAudioMedia {
   private async open(): Promise<MediaPorts> {
     checkEnvironment();
     const o = this.options;
+    let stream: MediaStream | undefined;
     if (o.microphone !== false) {
-      this.stream = await openMic(micConstraints(o, o.deviceId));
+      this.mic = new Microphone(o, (event) => this.emit(event));
+      stream = await this.mic.open();
       this.alive(); // the catch in start() releases what was opened
-      this.watchTrack();
     }
-    const { ctx, owned, source } = this.stream
-      ? await contextForStream(this.stream, o.audioContext)
+    const { ctx, owned, source } = stream
+      ? await contextForStream(stream, o.audioContext)
       : { ctx: o.audioContext ?? newContext(), owned: !o.audioContext, source: undefined };
     this.context = ctx;
     this.owned = owned;
-    this.source = source;
     this.alive();
     await loadWorklets(ctx, o.workletUrls ?? defaultWorkletUrls());
     this.alive();
@@ -105,6 +104,7 @@ class WebAudioGraph implements WebAudioMedia {
         channelInterpretation: 'speakers',
       });
       source.connect(this.capture);
+      this.mic?.attach(ctx, source, this.capture);
     }
     this.playback = new AudioWorkletNode(ctx, 'live-agent-playback', {
       numberOfInputs: 0,
@@ -117,7 +117,6 @@ class WebAudioGraph implements WebAudioMedia {
     this.output = new AudioOutput(ctx, this.playback, o, this.onStateChange);
     if (o.outputDeviceId) await this.setOutputDevice(o.outputDeviceId);
 
-    navigator.mediaDevices.addEventListener('devicechange', this.onDeviceChange);
     document.addEventListener('pointerdown', this.unlock, true);
     document.addEventListener('keydown', this.unlock, true);
     ctx.addEventListener('statechange', this.onStateChange);
@@ -142,11 +141,12 @@ class WebAudioGraph implements WebAudioMedia {
     const channel = new MessageChannel();
     const msg: WorkletControl = { type: 'port', port: channel.port1 };
     node.port.postMessage(msg, [channel.port1]);
-    node.port.onmessage = (e: MessageEvent<LevelMessage>) => {
+    node.port.onmessage = (e: MessageEvent<PlaybackLevelMessage>) => {
       // A level posted before the worklet saw a mute would undo the zeroing in setMicEnabled.
       if (e.data?.type !== 'level' || (side === 'input' && !this.micEnabled)) return;
       const level = { rms: e.data.rms, peak: e.data.peak };
       this.levels = { ...this.levels, [side]: level };
+      if (side === 'output') this.played = e.data;
     };
     this.workerPorts.push(channel.port2);
     return channel.port2;
@@ -175,7 +175,7 @@ class WebAudioGraph implements WebAudioMedia {
 
   setMicEnabled(enabled: boolean): void {
     this.micEnabled = enabled;
-    for (const t of this.stream?.getAudioTracks() ?? []) t.enabled = enabled;
+    this.mic?.setEnabled(enabled);
     const msg: WorkletControl = { type: 'enable', enabled };
     this.capture?.port.postMessage(msg);
     if (!enabled) this.levels = { ...this.levels, input: ZERO };
@@ -185,13 +185,33 @@ class WebAudioGraph implements WebAudioMedia {
     this.output?.setVolume(volume);
   }
 
-  setOutputDevice(deviceId: string): Promise<boolean> {
+  async setOutputDevice(deviceId: string): Promise<boolean> {
     // Without an output (not started yet, or closed) the context, if any, takes the device.
-    return setSink(this.output?.sink ?? this.context, deviceId);
+    const switched = await setSink(this.output?.sink ?? this.context, deviceId);
+    if (switched) this.emit({ type: 'device', kind: 'output', deviceId, reason: 'selected' });
+    return switched;
+  }
+
+  async setInputDevice(deviceId: string | undefined): Promise<void> {
+    if (!this.mic) throw new LiveAgentError('not-connected', 'The microphone is not open');
+    await this.mic.select(deviceId);
   }
 
   getLevels(): MediaLevels {
     return this.levels;
+  }
+
+  getPlayback(): MediaPlayback {
+    const p = this.played;
+    const rate = this.context?.sampleRate;
+    if (!p || !rate) return NOT_PLAYED;
+    const ms = (frames: number) => (frames * 1000) / rate;
+    return {
+      audioTurnId: p.turnId,
+      playedMs: ms(p.playedFrames),
+      bufferedMs: ms(p.bufferedFrames),
+      playing: p.playing,
+    };
   }
 
   on(listener: (event: MediaEvent) => void): () => void {
@@ -201,47 +221,6 @@ class WebAudioGraph implements WebAudioMedia {
 
   private emit(event: MediaEvent): void {
     for (const l of [...this.listeners]) l(event);
-  }
-
-  private watchTrack(): void {
-    for (const t of this.stream?.getAudioTracks() ?? [])
-      t.addEventListener('ended', this.onTrackEnded);
-  }
-
-  private async deviceChanged(): Promise<void> {
-    if (this.closed) return;
-    this.emit({ type: 'device-change' });
-    const current = this.stream?.getAudioTracks()[0]?.getSettings().deviceId;
-    if (!current) return;
-    const devices = await navigator.mediaDevices.enumerateDevices();
-    const present = devices.some((d) => d.kind === 'audioinput' && d.deviceId === current);
-    if (!present) await this.switchMic(undefined).catch(() => undefined);
-  }
-
-  /** Re-opens the microphone (default device when `deviceId` is undefined) into the same graph. */
-  private async switchMic(deviceId: string | undefined): Promise<void> {
-    const ctx = this.context;
-    if (!ctx || !this.capture || this.closed) return;
-    const stream = await openMic(micConstraints(this.options, deviceId));
-    if (this.closed) {
-      for (const t of stream.getTracks()) t.stop();
-      return;
-    }
-    const source = ctx.createMediaStreamSource(stream);
-    this.stopMic();
-    this.stream = stream;
-    this.source = source;
-    this.watchTrack();
-    for (const t of stream.getAudioTracks()) t.enabled = this.micEnabled;
-    source.connect(this.capture);
-  }
-
-  private stopMic(): void {
-    this.source?.disconnect();
-    for (const t of this.stream?.getTracks() ?? []) {
-      t.removeEventListener('ended', this.onTrackEnded);
-      t.stop();
-    }
   }
 
   async close(): Promise<void> {
@@ -256,13 +235,11 @@ class WebAudioGraph implements WebAudioMedia {
 
   /** Frees whatever exists; safe to call again (a start() that lost a race with close()). */
   private async release(): Promise<void> {
-    navigator.mediaDevices?.removeEventListener('devicechange', this.onDeviceChange);
     document.removeEventListener('pointerdown', this.unlock, true);
     document.removeEventListener('keydown', this.unlock, true);
     this.context?.removeEventListener('statechange', this.onStateChange);
-    this.stopMic();
-    this.stream = undefined;
-    this.source = undefined;
+    this.mic?.close();
+    this.mic = undefined;
     const stop: WorkletControl = { type: 'stop' };
     for (const node of [this.capture, this.playback]) {
       if (!node) continue;
@@ -276,6 +253,7 @@ class WebAudioGraph implements WebAudioMedia {
     this.output = undefined;
     for (const port of this.workerPorts.splice(0)) port.close();
     this.levels = { input: ZERO, output: ZERO };
+    this.played = undefined;
     const ctx = this.context;
     if (this.owned && ctx && ctx.state !== 'closed') this.contextClosing ??= ctx.close();
     await this.contextClosing;

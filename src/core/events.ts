@@ -3,7 +3,13 @@
  * `live-agent-<key>`; adapters derive from it too. Keys are lowercase without dashes.
  */
 import type { LiveAgentError } from './errors.ts';
-import type { TranscriptTurn, LiveAgentStatus, TurnMetrics, UsageTotals } from './types.ts';
+import type {
+  DeviceChange,
+  LiveAgentStatus,
+  TranscriptTurn,
+  TurnMetrics,
+  UsageTotals,
+} from './types.ts';
 import type { FunctionCall, FunctionResponse, ServerMessage, UsageMetadata } from './wire.ts';
 
 /** Every event a session emits, with its payload. */
@@ -38,6 +44,8 @@ export interface LiveAgentEventMap {
   metrics: { turn: TurnMetrics };
   /** Audio output waits for (or no longer needs) a user gesture. */
   gesture: { needsGesture: boolean };
+  /** The microphone or speaker changed: selected by the app, or a fallback after an unplug. */
+  device: DeviceChange;
   /** The first connection completed setup (Vertex adds a sessionId). */
   setupcomplete: { sessionId?: string };
 }
@@ -62,6 +70,7 @@ export const LIVE_AGENT_EVENT_TYPES: readonly LiveAgentEventType[] = [
   'message',
   'metrics',
   'gesture',
+  'device',
   'setupcomplete',
 ];
 

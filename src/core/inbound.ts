@@ -8,12 +8,13 @@ import { dispatchServerMessage, type MessageTargets } from './dispatch.ts';
 import type { Emit, LiveAgentEventMap } from './events.ts';
 import type { MediaEvent } from './media.ts';
 import type { MetricsTracker } from './metrics.ts';
+import type { PlaybackTurns } from './playback.ts';
 import type { SessionStats } from './session-support.ts';
 import type { SnapshotStore } from './snapshot.ts';
 import type { ToolManager } from './tools.ts';
 import type { TranscriptStore } from './transcript.ts';
 import type { MessageMeta, TransportEvent } from './transport.ts';
-import type { LiveAgentSnapshot, LiveAgentStatus } from './types.ts';
+import type { LiveAgentSnapshot, LiveAgentStatus, TranscriptTurn } from './types.ts';
 import type { UsageTracker } from './usage.ts';
 import type { ServerMessage } from './wire.ts';
 
@@ -26,6 +27,7 @@ export interface InboundDeps {
   tools: ToolManager;
   usage: UsageTracker;
   metrics: MetricsTracker;
+  playback: PlaybackTurns;
   stats: SessionStats;
 }
 
@@ -57,10 +59,36 @@ export class InboundHandler {
     const { store, emit, metrics } = this.d;
     if (event.type === 'error')
       return emit('error', { error: reviveError(event.error), fatal: false });
+    // The local VAD's estimate; the server's transcription confirms it later.
+    if (event.type === 'speech-start') store.update({ userSpeaking: true });
     if (event.type === 'speech-end') store.update({ userSpeaking: false });
     const turn = metrics.handleEvent(event);
     store.update({ metrics: metrics.current });
     if (turn) emit('metrics', { turn });
+  }
+
+  /** A transcript turn was added or changed. */
+  handleTranscript(turn: TranscriptTurn, transcript: readonly TranscriptTurn[]): void {
+    this.d.store.update({ transcript });
+    this.d.emit('transcript', { turn, transcript });
+  }
+
+  /** The first connection completed setup (Vertex adds a sessionId). */
+  handleSetupComplete(setup: Record<string, unknown>): void {
+    const { sessionId } = setup;
+    this.d.emit('setupcomplete', typeof sessionId === 'string' ? { sessionId } : {});
+  }
+
+  /** A dropped connection is being re-established (attempt n after `delayMs`). */
+  handleReconnecting(attempt: number, delayMs: number, cause: LiveAgentError): void {
+    this.d.store.update({ reconnectAttempt: attempt });
+    this.d.emit('reconnecting', { attempt, delayMs, cause });
+  }
+
+  /** A new connection took over after a goAway hand-off or a drop. */
+  handleResumed(handoff: boolean, gapMs: number): void {
+    this.d.store.update({ goAwayAt: null, reconnectAttempt: 0 });
+    this.d.emit('resumed', { handoff, gapMs });
   }
 
   /** Status change: snapshot patch, `status` event, and `error {fatal: true}` when it ends badly. */
@@ -82,11 +110,15 @@ export class InboundHandler {
     });
   }
 
-  /** Media graph events: autoplay gesture needs, a microphone that went away. */
+  /** Media graph events: autoplay gesture needs, device changes, a microphone that is gone. */
   handleMediaEvent(event: MediaEvent): void {
     if (event.type === 'needs-gesture') this.setNeedsGesture(event.needsGesture);
+    if (event.type === 'device') {
+      const { kind, deviceId, reason } = event;
+      this.d.emit('device', { kind, deviceId, reason });
+    }
     if (event.type === 'track-ended' && event.kind === 'audio') {
-      const error = new MediaError('device-error', 'The microphone track ended');
+      const error = new MediaError('device-error', 'The microphone was lost and none replaced it');
       this.d.emit('error', { error, fatal: false });
     }
   }
@@ -116,16 +148,19 @@ export class InboundHandler {
     modelAudio: (parts) => {
       this.d.stats.audioChunks += parts;
       this.d.stats.audioBytes += this.meta?.audioBytes ?? 0;
+      this.d.playback.handleAudio(this.meta?.audioTurnId);
+      this.d.playback.handleModelTurn(this.d.transcript.openModelTurnId);
       this.d.transcript.handleModelStart();
       this.d.store.update({ agentSpeaking: true, userSpeaking: false });
     },
-    modelText: (text) => this.d.transcript.handleModelText(text),
+    modelText: (text) => this.d.playback.handleModelTurn(this.d.transcript.handleModelText(text)),
     outputTranscription: (text, finished) => {
-      this.d.transcript.handleModelText(text, finished);
+      this.d.playback.handleModelTurn(this.d.transcript.handleModelText(text, finished));
       if (text) this.d.store.update({ agentSpeaking: true, userSpeaking: false });
     },
     interrupted: () => {
       this.d.transcript.handleInterrupted();
+      this.d.playback.endReply();
       this.d.store.update({ agentSpeaking: false });
       this.d.emit('interrupted', {});
       this.d.connector.handleIdle();
@@ -134,6 +169,7 @@ export class InboundHandler {
     generationComplete: () => undefined,
     turnComplete: (reason) => {
       this.d.transcript.handleTurnComplete();
+      this.d.playback.endReply();
       this.d.store.update({ agentSpeaking: false, userSpeaking: false });
       this.d.emit('turncomplete', reason === undefined ? {} : { reason });
       this.d.connector.handleIdle();

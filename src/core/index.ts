@@ -15,6 +15,8 @@ export type {
   ToolDefinition,
   TranscriptTurn,
   TurnMetrics,
+  PlaybackPosition,
+  DeviceChange,
   UsageTotals,
 } from './types.ts';
 export {
@@ -49,4 +51,4 @@ export type {
   OpenParams,
   Credential,
 } from './transport.ts';
-export type { LiveMedia, MediaLevels, MediaPorts } from './media.ts';
+export type { LiveMedia, MediaEvent, MediaLevels, MediaPlayback, MediaPorts } from './media.ts';

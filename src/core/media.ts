@@ -3,6 +3,7 @@
  * (src/audio) opens the microphone and an AudioContext with capture/playback worklets whose
  * MessagePorts go straight to the transport's worker, so audio never hops through the main thread.
  */
+import type { DeviceChange, PlaybackPosition } from './types.ts';
 
 /** Ports handed to the transport. Sample rates are the AudioContext's (never forced to 16 kHz). */
 export interface MediaPorts {
@@ -23,9 +24,14 @@ export interface MediaLevels {
   output: AudioLevel;
 }
 
+/** The media graph's view of playback; the session adds the transcript turn. */
+export type MediaPlayback = Omit<PlaybackPosition, 'turnId'>;
+
 export type MediaEvent =
   | { type: 'needs-gesture'; needsGesture: boolean }
-  | { type: 'device-change' }
+  /** The microphone moved to another device (or the speaker did). */
+  | ({ type: 'device' } & DeviceChange)
+  /** A track ended and could not be replaced (the microphone is gone). */
   | { type: 'track-ended'; kind: 'audio' | 'video' };
 
 export interface LiveMedia {
@@ -37,6 +43,14 @@ export interface LiveMedia {
   setMicEnabled(enabled: boolean): void;
   /** Latest input/output levels (cheap to poll at animation rate). */
   getLevels(): MediaLevels;
+  /** Where model audio playback is (cheap to poll at animation rate). */
+  getPlayback?(): MediaPlayback;
+  /** Moves capture to another microphone (undefined: the default one), keeping the graph. */
+  setInputDevice?(deviceId: string | undefined): Promise<void>;
+  /** Switches the speaker where the browser can (`setSinkId`); resolves false where it cannot. */
+  setOutputDevice?(deviceId: string): Promise<boolean>;
+  /** Output gain, 0..1. */
+  setVolume?(volume: number): void;
   /** True while audio output waits for a user gesture (autoplay policy). */
   readonly needsGesture: boolean;
   /** Resume audio output; call from a user gesture. */

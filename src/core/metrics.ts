@@ -65,6 +65,7 @@ export class MetricsTracker {
           interruptedAt: event.interruptedAt,
           silentAt: event.silentAt,
           silenceMs: event.silentAt - event.interruptedAt,
+          playedMs: event.playedMs,
         });
       case 'playback':
         this.bufferedMs = event.bufferedMs;

@@ -4,14 +4,24 @@
  * call is a harmless no-op, so the session never has to branch on whether it has any.
  */
 import { LiveAgentError } from './errors.ts';
-import type { LiveMedia, MediaLevels } from './media.ts';
+import type { LiveMedia, MediaLevels, MediaPlayback } from './media.ts';
+import { PlaybackTurns } from './playback.ts';
 import type { SnapshotStore } from './snapshot.ts';
 import type { LiveTransport } from './transport.ts';
+import type { PlaybackPosition } from './types.ts';
 
 /** Levels reported when the session has no media. */
 export const ZERO_LEVELS: MediaLevels = Object.freeze({
   input: Object.freeze({ rms: 0, peak: 0 }),
   output: Object.freeze({ rms: 0, peak: 0 }),
+});
+
+/** Playback before any audio, or without media. */
+const IDLE_PLAYBACK: MediaPlayback = Object.freeze({
+  audioTurnId: 0,
+  playedMs: 0,
+  bufferedMs: 0,
+  playing: false,
 });
 
 /** What the media side reads and writes on the session. */
@@ -27,6 +37,8 @@ export interface SessionMediaDeps {
 export class SessionMedia {
   /** Bumped by stop(), so a start() that lands afterwards closes what it opened. */
   private generation = 0;
+  /** Which transcript turn each audio turn is (fed by the inbound handler). */
+  readonly turns = new PlaybackTurns();
 
   constructor(private readonly deps: SessionMediaDeps) {}
 
@@ -49,6 +61,7 @@ export class SessionMedia {
   /** Closes the graph; nobody is speaking any more. Also cancels a start() in flight. */
   async stop(): Promise<void> {
     this.generation++;
+    this.turns.reset(); // the next run's worker numbers audio turns from 1
     this.deps.store.update({ agentSpeaking: false, userSpeaking: false });
     try {
       await this.deps.media?.close();
@@ -75,5 +88,28 @@ export class SessionMedia {
   /** Input/output levels from the graph (zeros without media). */
   getLevels(): MediaLevels {
     return this.deps.media?.getLevels() ?? ZERO_LEVELS;
+  }
+
+  /** The played position, with the transcript turn being heard (idle without media). */
+  getPlayback(): PlaybackPosition {
+    const p = this.deps.media?.getPlayback?.() ?? IDLE_PLAYBACK;
+    return { ...p, turnId: this.turns.resolve(p.audioTurnId) };
+  }
+
+  /** Moves capture to another microphone; fails with `unsupported` where the media cannot. */
+  async setInputDevice(deviceId: string | undefined): Promise<void> {
+    const media = this.deps.media;
+    if (!media?.setInputDevice)
+      throw new LiveAgentError('unsupported', 'This media cannot switch microphones');
+    await media.setInputDevice(deviceId);
+  }
+
+  /** Switches the speaker; false without media or where the browser cannot. */
+  async setOutputDevice(deviceId: string): Promise<boolean> {
+    return (await this.deps.media?.setOutputDevice?.(deviceId)) ?? false;
+  }
+
+  setVolume(volume: number): void {
+    this.deps.media?.setVolume?.(volume);
   }
 }

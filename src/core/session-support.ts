@@ -17,6 +17,12 @@ export interface SessionStats {
   bufferedMs: number;
 }
 
+/** True when the session's config leaves turn-taking to the app (activityStart/activityEnd). */
+export function pushToTalkEnabled(options: LiveAgentOptions): boolean {
+  const config = buildConfig(options.config, options.mode, undefined);
+  return config.realtimeInputConfig?.automaticActivityDetection?.disabled === true;
+}
+
 /**
  * The user's config with what the session needs: `sessionResumption` always present (so the
  * server sends handles; the handle when resuming) and server VAD disabled for push-to-talk.

@@ -14,12 +14,13 @@ import { ToolManager } from './tools.ts';
 import { TranscriptStore } from './transcript.ts';
 import { UsageTracker } from './usage.ts';
 import { MetricsTracker } from './metrics.ts';
+import { PushToTalk } from './activity.ts';
 import { Outbox } from './outbox.ts';
 import { SessionMedia } from './session-media.ts';
 import {
-  buildConfig,
   buildOpenParams,
   initialSnapshot,
+  pushToTalkEnabled,
   type SessionStats,
 } from './session-support.ts';
 import type { LiveMedia, MediaLevels } from './media.ts';
@@ -28,6 +29,7 @@ import type {
   LiveAgentOptions,
   LiveAgentSnapshot,
   LiveAgentStatus,
+  PlaybackPosition,
   ToolDefinition,
 } from './types.ts';
 import type { FunctionResponse } from './wire.ts';
@@ -61,6 +63,7 @@ export class LiveAgentSession {
   /** Tool responses produced while no connection is up; sent once one is. */
   private readonly outbox = new Outbox((message) => this.connector.send(message));
   private readonly inbound: InboundHandler;
+  private readonly activity: PushToTalk;
   private disposed = false;
 
   constructor(options: LiveAgentOptions, deps: LiveAgentDeps) {
@@ -79,9 +82,9 @@ export class LiveAgentSession {
     this.tools = new ToolManager(
       {
         send: (functionResponses) => this.outbox.deliver({ toolResponse: { functionResponses } }),
-        toolcall: (call) => this.emit('toolcall', { call }),
-        toolresult: (call, response) => this.emit('toolresult', { call, response }),
-        toolcancel: (ids) => this.emit('toolcancel', { ids }),
+        toolcall: (call) => this.emitter.emit('toolcall', { call }),
+        toolresult: (call, response) => this.emitter.emit('toolresult', { call, response }),
+        toolcancel: (ids) => this.emitter.emit('toolcancel', { ids }),
         pendingChanged: (pendingToolCalls) => {
           this.store.update({ pendingToolCalls });
           if (pendingToolCalls.length === 0) this.connector.handleIdle();
@@ -90,10 +93,9 @@ export class LiveAgentSession {
       options.toolTimeoutMs ?? 30_000,
       options.tools,
     );
-    this.transcript = new TranscriptStore((turn, transcript) => {
-      this.store.update({ transcript });
-      this.emit('transcript', { turn, transcript });
-    });
+    this.transcript = new TranscriptStore((turn, transcript) =>
+      this.inbound.handleTranscript(turn, transcript),
+    );
     this.connector = new Connector({
       transport: this.transport,
       token: new TokenProvider(options.token, {
@@ -109,26 +111,19 @@ export class LiveAgentSession {
         this.transport.release?.();
       },
       onMessage: (message, meta) => this.inbound.handleMessage(message, meta),
-      onMalformed: (error) => this.emit('error', { error, fatal: false }),
+      onMalformed: (error) => this.emitter.emit('error', { error, fatal: false }),
       onStatus: (status, previous, error) => {
         if (status === 'closed' || status === 'error') this.outbox.clear();
         this.inbound.handleStatus(status, previous, error);
       },
-      onSetupComplete: (setup) =>
-        this.emit(
-          'setupcomplete',
-          typeof setup.sessionId === 'string' ? { sessionId: setup.sessionId } : {},
-        ),
-      onReconnecting: (attempt, delayMs, cause) => {
-        this.store.update({ reconnectAttempt: attempt });
-        this.emit('reconnecting', { attempt, delayMs, cause });
-      },
+      onSetupComplete: (setup) => this.inbound.handleSetupComplete(setup),
+      onReconnecting: (attempt, delayMs, cause) =>
+        this.inbound.handleReconnecting(attempt, delayMs, cause),
       onResumed: (handoff, gapMs) => {
-        this.store.update({ goAwayAt: null, reconnectAttempt: 0 });
         this.outbox.flush();
-        this.emit('resumed', { handoff, gapMs });
+        this.inbound.handleResumed(handoff, gapMs);
       },
-      onError: (error) => this.emit('error', { error, fatal: false }),
+      onError: (error) => this.emitter.emit('error', { error, fatal: false }),
       isBusy: () => {
         const snapshot = this.store.get();
         return (
@@ -141,13 +136,21 @@ export class LiveAgentSession {
     });
     this.inbound = new InboundHandler({
       store: this.store,
-      emit: (type, event) => this.emit(type, event),
+      emit: (type, event) => this.emitter.emit(type, event),
       connector: this.connector,
       transcript: this.transcript,
       tools: this.tools,
       usage: this.usage,
       metrics: this.metrics,
+      playback: this.media.turns,
       stats: this.stats,
+    });
+    this.activity = new PushToTalk({
+      send: (message) => this.connector.send(message),
+      store: this.store,
+      metrics: this.metrics,
+      isPushToTalk: () => pushToTalkEnabled(this.options),
+      requireConnected: () => this.requireConnected(),
     });
     const off = this.transport.onEvent?.((event) => this.inbound.handleTransportEvent(event));
     if (off) this.cleanups.push(off);
@@ -205,17 +208,12 @@ export class LiveAgentSession {
 
   /** Push-to-talk: the user starts speaking (`realtimeInput.activityStart`). */
   startActivity(): void {
-    this.requirePushToTalk();
-    this.connector.send({ realtimeInput: { activityStart: {} } });
-    this.store.update({ userSpeaking: true });
+    this.activity.start();
   }
 
   /** Push-to-talk: the user stopped speaking (`realtimeInput.activityEnd`). */
   endActivity(): void {
-    this.requirePushToTalk();
-    this.connector.send({ realtimeInput: { activityEnd: {} } });
-    this.metrics.handleSpeechEnd(Date.now());
-    this.store.update({ userSpeaking: false });
+    this.activity.end();
   }
 
   /** Resumes audio output; call from a user gesture (autoplay policy). */
@@ -226,6 +224,26 @@ export class LiveAgentSession {
   /** Input/output levels from the media graph (zeros without media). */
   getLevels(): MediaLevels {
     return this.media.getLevels();
+  }
+
+  /** Where model audio playback is: the reply being heard and how much of it played. */
+  getPlayback(): PlaybackPosition {
+    return this.media.getPlayback();
+  }
+
+  /** Moves capture to another microphone (undefined: the default); emits `device`. */
+  setInputDevice(deviceId: string | undefined): Promise<void> {
+    return this.media.setInputDevice(deviceId);
+  }
+
+  /** Switches the speaker where the browser can; resolves false where it cannot. */
+  setOutputDevice(deviceId: string): Promise<boolean> {
+    return this.media.setOutputDevice(deviceId);
+  }
+
+  /** Output volume, 0..1. */
+  setVolume(volume: number): void {
+    this.media.setVolume(volume);
   }
 
   /** Replaces the tools; declarations apply from the next (re)connect. */
@@ -272,22 +290,8 @@ export class LiveAgentSession {
     });
   }
 
-  private emit<K extends keyof LiveAgentEventMap>(type: K, event: LiveAgentEventMap[K]): void {
-    this.emitter.emit(type, event);
-  }
-
   private requireConnected(): void {
     if (this.status !== 'connected')
       throw new LiveAgentError('not-connected', `Not connected (status: ${this.status})`);
-  }
-
-  private requirePushToTalk(): void {
-    this.requireConnected();
-    const config = buildConfig(this.options.config, this.options.mode, undefined);
-    if (config.realtimeInputConfig?.automaticActivityDetection?.disabled !== true)
-      throw new LiveAgentError(
-        'invalid-request',
-        'startActivity()/endActivity() need mode: "push-to-talk"',
-      );
   }
 }

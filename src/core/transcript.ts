@@ -36,6 +36,11 @@ export class TranscriptStore {
     return this.openModel !== null;
   }
 
+  /** The id of the model turn being written, or null. */
+  get openModelTurnId(): string | null {
+    return this.openModel;
+  }
+
   /** True while a user turn is being transcribed. */
   get userTurnOpen(): boolean {
     return this.openUser !== null;
@@ -50,14 +55,17 @@ export class TranscriptStore {
     if (finished) this.finalizeUser();
   }
 
-  /** `serverContent.outputTranscription` or a model `text` part. */
-  handleModelText(text: string | undefined, finished?: boolean): void {
+  /** `serverContent.outputTranscription` or a model `text` part; returns the turn it wrote to. */
+  handleModelText(text: string | undefined, finished?: boolean): string | null {
+    let id: string | null = null;
     if (text) {
       this.finalizeUser();
       if (this.openModel === null) this.openModel = this.add('model', text);
       else this.append(this.openModel, text);
+      id = this.openModel;
     }
     if (finished && this.openModel !== null) this.finish('openModel', {});
+    return id;
   }
 
   /** The model started answering (e.g. audio arrived without a transcription). */

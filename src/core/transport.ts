@@ -48,6 +48,11 @@ export interface MessageMeta {
   audioBytes: number;
   /** `performance.timeOrigin + performance.now()` when the frame arrived. */
   receivedAt: number;
+  /**
+   * The transport's audio turn that is playing this message's audio (as in `first-audio` and
+   * the media's played position). Absent when no audio was played (none, or a dropped late chunk).
+   */
+  audioTurnId?: number;
 }
 
 export interface ConnectionHandlers {
@@ -77,7 +82,15 @@ export interface LiveConnection {
 export type TransportEvent =
   | { type: 'playback'; underruns: number; bufferedMs: number; lateChunks: number }
   | { type: 'first-audio'; turnId: number; receivedAt: number; audibleAt: number }
-  | { type: 'interrupt-silence'; turnId: number; interruptedAt: number; silentAt: number }
+  | {
+      type: 'interrupt-silence';
+      turnId: number;
+      interruptedAt: number;
+      silentAt: number;
+      /** How much of the interrupted turn was heard. */
+      playedMs: number;
+    }
+  | { type: 'speech-start'; at: number }
   | { type: 'speech-end'; at: number }
   | { type: 'capture-dropped'; ms: number }
   | { type: 'error'; error: SerializedError };

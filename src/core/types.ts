@@ -97,7 +97,10 @@ export interface UsageTotals {
   reports: number;
 }
 
-/** Latency of one reply or one barge-in, from transport events (ms, page clock). */
+/**
+ * Latency of one reply or one barge-in, from transport events (ms, page clock). `turnId` is the
+ * transport's audio turn, as in {@link PlaybackPosition.audioTurnId}.
+ */
 export type TurnMetrics =
   | {
       kind: 'response';
@@ -117,7 +120,31 @@ export type TurnMetrics =
       interruptedAt: number;
       silentAt: number;
       silenceMs: number;
+      /** How much of the interrupted reply the user heard (truncate its caption to this). */
+      playedMs: number;
     };
+
+/** Where model audio playback is (`session.getPlayback()`, fresh about 30 times a second). */
+export interface PlaybackPosition {
+  /** The model transcript turn being heard (or last heard); null when unknown (no captions). */
+  turnId: string | null;
+  /** The transport's audio turn playing or last played (as in TurnMetrics); 0 before any. */
+  audioTurnId: number;
+  /** How much of that turn has played, for caption sync. */
+  playedMs: number;
+  /** Audio queued and not yet played. */
+  bufferedMs: number;
+  /** True while that turn is audible (not pre-rolling, finished or interrupted). */
+  playing: boolean;
+}
+
+/** A microphone or speaker change (`fallback`: the chosen device went away). */
+export interface DeviceChange {
+  kind: 'input' | 'output';
+  /** The device now in use; null for the system default. */
+  deviceId: string | null;
+  reason: 'selected' | 'fallback';
+}
 
 /** Recent latency figures (medians over the last turns) and playback health. */
 export interface LatencyMetrics {

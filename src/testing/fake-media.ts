@@ -1,8 +1,15 @@
 /**
  * FakeMedia: a LiveMedia without a microphone or AudioContext. Records mic toggles, start/close
- * calls and resume() calls; tests set levels, gesture needs and start failures.
+ * calls, resume() calls, device and volume changes; tests set levels, the played position,
+ * gesture needs and start failures.
  */
-import type { LiveMedia, MediaEvent, MediaLevels, MediaPorts } from '../core/media.ts';
+import type {
+  LiveMedia,
+  MediaEvent,
+  MediaLevels,
+  MediaPlayback,
+  MediaPorts,
+} from '../core/media.ts';
 
 /** An in-memory LiveMedia for tests. */
 export class FakeMedia implements LiveMedia {
@@ -17,6 +24,14 @@ export class FakeMedia implements LiveMedia {
   /** What start() returns. */
   ports: MediaPorts = {};
   levels: MediaLevels = { input: { rms: 0, peak: 0 }, output: { rms: 0, peak: 0 } };
+  /** What getPlayback() returns. */
+  playback: MediaPlayback = { audioTurnId: 0, playedMs: 0, bufferedMs: 0, playing: false };
+  /** Microphones selected with setInputDevice() (undefined: the default), in order. */
+  readonly inputDevices: (string | undefined)[] = [];
+  /** Speakers selected with setOutputDevice(), in order; `outputSwitches` is their answer. */
+  readonly outputDevices: string[] = [];
+  outputSwitches = true;
+  volume = 1;
   /** Whether resume() clears needsGesture (an unlocking gesture). */
   resumeUnlocks = true;
   private gesture = false;
@@ -59,6 +74,28 @@ export class FakeMedia implements LiveMedia {
 
   getLevels(): MediaLevels {
     return this.levels;
+  }
+
+  getPlayback(): MediaPlayback {
+    return this.playback;
+  }
+
+  /** Records the device and emits `device` like the real graph. */
+  setInputDevice(deviceId: string | undefined): Promise<void> {
+    this.inputDevices.push(deviceId);
+    this.emit({ type: 'device', kind: 'input', deviceId: deviceId ?? null, reason: 'selected' });
+    return Promise.resolve();
+  }
+
+  setOutputDevice(deviceId: string): Promise<boolean> {
+    this.outputDevices.push(deviceId);
+    if (this.outputSwitches)
+      this.emit({ type: 'device', kind: 'output', deviceId, reason: 'selected' });
+    return Promise.resolve(this.outputSwitches);
+  }
+
+  setVolume(volume: number): void {
+    this.volume = volume;
   }
 
   resume(): Promise<void> {

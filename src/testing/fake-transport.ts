@@ -58,6 +58,7 @@ export class FakeConnection implements LiveConnection {
   serverSend(message: ServerMessage, meta?: Partial<MessageMeta>): void {
     if (this.closed) throw new Error(`FakeConnection ${this.id}: serverSend() after close`);
     this.handlers.message(message, {
+      ...meta,
       audioBytes: meta?.audioBytes ?? audioBytesOf(message),
       receivedAt: meta?.receivedAt ?? Date.now(),
     });

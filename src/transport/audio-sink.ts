@@ -7,7 +7,8 @@ import type { ServerMessage } from '../core/wire.ts';
 
 /** Where the worker's audio goes (the playback pipe). */
 export interface AudioSink {
-  push(data: string, sampleRate: number, receivedAt: number): void;
+  /** Queues a chunk; returns the audio turn it joined, 0 when it was dropped. */
+  push(data: string, sampleRate: number, receivedAt: number): number;
   interrupt(at: number): void;
   endTurn(): void;
 }
@@ -24,21 +25,33 @@ export function rateOf(mimeType: string): number {
   return m ? Number(m[1]) : 24000;
 }
 
-/** Feeds the sink and strips audio data (when there is a sink). Returns the audio byte count. */
-export function stripAudio(message: ServerMessage, receivedAt: number, sink?: AudioSink): number {
+/** What stripAudio took out of a message. */
+export interface StrippedAudio {
+  /** Decoded size of the audio parts. */
+  audioBytes: number;
+  /** The sink's audio turn that took them (0: no sink, no audio, or dropped). */
+  audioTurnId: number;
+}
+
+/** Feeds the sink and strips audio data (when there is a sink). */
+export function stripAudio(
+  message: ServerMessage,
+  receivedAt: number,
+  sink?: AudioSink,
+): StrippedAudio {
   const content = message.serverContent;
-  if (!content) return 0;
+  const stripped = { audioBytes: 0, audioTurnId: 0 };
+  if (!content) return stripped;
   if (content.interrupted) sink?.interrupt(receivedAt);
-  let bytes = 0;
   for (const part of content.modelTurn?.parts ?? []) {
     const blob = part.inlineData;
     if (!blob || typeof blob.data !== 'string' || !blob.mimeType?.startsWith('audio/')) continue;
-    bytes += base64Bytes(blob.data);
+    stripped.audioBytes += base64Bytes(blob.data);
     if (sink) {
-      sink.push(blob.data, rateOf(blob.mimeType), receivedAt);
+      stripped.audioTurnId = sink.push(blob.data, rateOf(blob.mimeType), receivedAt);
       part.inlineData = { mimeType: blob.mimeType } as typeof blob;
     }
   }
   if (content.turnComplete) sink?.endTurn();
-  return bytes;
+  return stripped;
 }

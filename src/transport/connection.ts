@@ -164,8 +164,9 @@ export function openConnection(
         if (Object.keys(rest).length > 0) handle(JSON.stringify(rest));
         return;
       }
-      const audioBytes = stripAudio(message, receivedAt, options.playback);
-      const item: Early = { kind: 'message', message, meta: { audioBytes, receivedAt } };
+      const { audioBytes, audioTurnId } = stripAudio(message, receivedAt, options.playback);
+      const meta: MessageMeta = { audioBytes, receivedAt, ...(audioTurnId > 0 && { audioTurnId }) };
+      const item: Early = { kind: 'message', message, meta };
       if (state === 'connecting') early.push(item);
       else if (state !== 'closed') deliver(item);
     }

@@ -46,7 +46,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   const router = new CaptureRouter({ maxBufferMs: deps.maxBufferMs, onEvent: emit });
   // Connections outlive pipe swaps: the sink always targets the current playback pipe.
   const sink: AudioSink = {
-    push: (data, rate, at) => playback?.push(data, rate, at),
+    push: (data, rate, at) => playback?.push(data, rate, at) ?? 0,
     interrupt: (at) => playback?.interrupt(at),
     endTurn: () => playback?.endTurn(),
   };
@@ -108,9 +108,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
             frameMs: media.capture.frameMs,
           },
           (frame) => router.handleFrame(frame),
-          (event) => {
-            if (event.type === 'speech-end') emit(event);
-          },
+          emit, // speech-start / speech-end of the local VAD
         );
         capture.setEnabled(micEnabled);
       }

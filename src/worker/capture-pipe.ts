@@ -47,7 +47,8 @@ export const createCapturePipe: CreateCapturePipe = (options, onFrame, onEvent):
       capturedAt: clock.wallTime(lastFrame),
     };
     onFrame(out);
-    const edge = vad.update(rms, at);
+    // Speech ends when the user stopped talking (capture time), not when the worker got to it.
+    const edge = vad.update(rms, out.capturedAt);
     if (edge) onEvent(edge);
   });
 

@@ -47,11 +47,20 @@ export interface PlaybackPipeOptions {
 export type PlaybackEvent =
   | { type: 'stats'; underruns: number; bufferedMs: number; lateChunks: number }
   | { type: 'first-audio'; turnId: number; receivedAt: number; audibleAt: number }
-  | { type: 'interrupt-silence'; turnId: number; interruptedAt: number; silentAt: number };
+  | {
+      type: 'interrupt-silence';
+      turnId: number;
+      interruptedAt: number;
+      silentAt: number;
+      playedMs: number;
+    };
 
 export interface PlaybackPipe {
-  /** One base64 PCM16 chunk from `inlineData` (rate from its mimeType, 24 kHz normally). */
-  push(data: string, sampleRate: number, receivedAt: number): void;
+  /**
+   * One base64 PCM16 chunk from `inlineData` (rate from its mimeType, 24 kHz normally). Returns
+   * the turn it was queued for, 0 when it was dropped (a late chunk of an interrupted turn).
+   */
+  push(data: string, sampleRate: number, receivedAt: number): number;
   /** `serverContent.interrupted`: silence within one render quantum, drop late chunks of the turn. */
   interrupt(at: number): void;
   /** `turnComplete`: the next audio starts a new turn. */

@@ -19,24 +19,13 @@ import type {
  */
 export const LATE_CHUNK_GAP_MS = 500;
 
-/** Where playback is: the turn rendering now (or last) and how much of it played. */
-export interface PlaybackPosition {
-  turnId: number;
-  playedMs: number;
-}
-
-/** The playback pipe plus its played position (for truncating transcripts on interruption). */
-export interface PositionedPlaybackPipe extends PlaybackPipe {
-  position(): PlaybackPosition;
-}
-
 const now = () => performance.timeOrigin + performance.now();
 
 /** Plugs the playback worklet's port in; reports first audio, silence after interrupt, stats. */
 export function createPlaybackPipe(
   options: PlaybackPipeOptions,
   onEvent: (event: PlaybackEvent) => void,
-): PositionedPlaybackPipe {
+): PlaybackPipe {
   const { port, outputRate } = options;
   let turnId = 1;
   let open = false;
@@ -48,7 +37,6 @@ export function createPlaybackPipe(
   let dropped = 0;
   const firstReceived = new Map<number, number>();
   let interrupt: { turnId: number; at: number } | undefined;
-  let position: PlaybackPosition = { turnId: 0, playedMs: 0 };
   let lastStats = { underruns: 0, lateChunks: 0, sentAt: 0 };
 
   const post = (cmd: PlaybackCommand) => {
@@ -67,22 +55,18 @@ export function createPlaybackPipe(
     if (r.type === 'started') {
       const receivedAt = firstReceived.get(r.turnId);
       firstReceived.delete(r.turnId);
-      position = { turnId: r.turnId, playedMs: 0 };
       if (receivedAt !== undefined)
         onEvent({ type: 'first-audio', turnId: r.turnId, receivedAt, audibleAt: at });
-    } else if (r.type === 'silent' || r.type === 'turn-done') {
-      position = { turnId: r.turnId, playedMs: (r.playedFrames * 1000) / outputRate };
-      if (r.type === 'silent' && interrupt && r.turnId <= interrupt.turnId) {
-        onEvent({
-          type: 'interrupt-silence',
-          turnId: interrupt.turnId,
-          interruptedAt: interrupt.at,
-          silentAt: at,
-        });
-        interrupt = undefined;
-      }
+    } else if (r.type === 'silent' && interrupt && r.turnId <= interrupt.turnId) {
+      onEvent({
+        type: 'interrupt-silence',
+        turnId: interrupt.turnId,
+        interruptedAt: interrupt.at,
+        silentAt: at,
+        playedMs: (r.playedFrames * 1000) / outputRate,
+      });
+      interrupt = undefined;
     } else if (r.type === 'stats') {
-      if (r.turnId) position = { turnId: r.turnId, playedMs: (r.playedFrames * 1000) / outputRate };
       const lateChunks = r.lateChunks + dropped;
       // Forward on change, else once a second: stats cross to the main thread.
       const changed = r.underruns !== lastStats.underruns || lateChunks !== lastStats.lateChunks;
@@ -102,12 +86,12 @@ export function createPlaybackPipe(
   };
 
   return {
-    push(data: string, sampleRate: number, receivedAt: number): void {
+    push(data: string, sampleRate: number, receivedAt: number): number {
       if (dropping) {
         if (receivedAt - lastDropAt < LATE_CHUNK_GAP_MS) {
           lastDropAt = receivedAt;
           dropped++;
-          return;
+          return 0;
         }
         dropping = false;
       }
@@ -121,6 +105,7 @@ export function createPlaybackPipe(
         resampler = createResampler(sampleRate, outputRate);
       }
       postSamples(resampler.process(decodePcm16Base64(data)));
+      return turnId;
     },
     interrupt(at: number): void {
       // A completed turn may still be playing out of the buffer: flush it too.
@@ -141,7 +126,6 @@ export function createPlaybackPipe(
       dropping = false;
       closeTurn();
     },
-    position: () => position,
     close(): void {
       port.onmessage = null;
       port.close();

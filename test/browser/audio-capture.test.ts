@@ -13,6 +13,7 @@ import type { CaptureEvent } from '../../src/worker/pipes.ts';
 import { decodePcm16Base64 } from '../../src/dsp/index.ts';
 import { LiveAgentError } from '../../src/core/errors.ts';
 import { medianToneAmplitude, rms } from '../support/signal.ts';
+import { recordStreams } from '../support/media-spy.ts';
 
 const workletUrls = { capture: captureUrl, playback: playbackUrl };
 const ua = navigator.userAgent;
@@ -182,24 +183,6 @@ describe(`capture (${engine})`, () => {
     }
   });
 });
-
-/** Records every stream getUserMedia hands out. */
-function recordStreams() {
-  const md = navigator.mediaDevices;
-  const original = md.getUserMedia;
-  const streams: MediaStream[] = [];
-  md.getUserMedia = async function (this: MediaDevices, c?: MediaStreamConstraints) {
-    const s = await original.call(this, c);
-    streams.push(s);
-    return s;
-  };
-  return {
-    tracks: () => streams.flatMap((s) => s.getTracks()),
-    restore: () => {
-      md.getUserMedia = original;
-    },
-  };
-}
 
 /** Replaces the global AudioContext with a recording subclass (first one at `firstRate`). */
 function recordContexts(firstRate?: number) {

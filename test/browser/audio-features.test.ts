@@ -7,6 +7,7 @@ import { afterEach, expect, test } from 'vitest';
 import captureUrl from '../../worklets/capture.worklet.ts?worker&url';
 import playbackUrl from '../../worklets/playback.worklet.ts?worker&url';
 import { createWebAudioMedia, type WebAudioMedia } from '../../src/audio/index.ts';
+import { recordStreams } from '../support/media-spy.ts';
 
 const workletUrls = { capture: captureUrl, playback: playbackUrl };
 const open: WebAudioMedia[] = [];
@@ -26,14 +27,15 @@ test('setOutputDevice reports support honestly and never breaks the graph', asyn
 });
 
 test('voiceIsolation is applied where supported and ignored elsewhere', async () => {
+  const spy = recordStreams();
   const media = createWebAudioMedia({ workletUrls, voiceIsolation: true });
   open.push(media);
-  const ports = await media.start();
+  const ports = await media.start().finally(spy.restore);
   expect(ports.capture!.sampleRate).toBeGreaterThanOrEqual(16000);
   const supported = !!(
     navigator.mediaDevices.getSupportedConstraints() as Record<string, boolean | undefined>
   ).voiceIsolation;
-  const track = (media as unknown as { stream?: MediaStream }).stream?.getAudioTracks()[0];
+  const track = spy.streams[0]?.getAudioTracks()[0];
   expect(track?.readyState).toBe('live');
   if (!supported) expect('voiceIsolation' in (track?.getConstraints() ?? {})).toBe(false);
 });

@@ -161,8 +161,8 @@ describe(`playback (${engine})`, () => {
 
     const silence = events.find((e) => e.type === 'interrupt-silence');
     expect(silence).toMatchObject({ turnId: 1, interruptedAt });
-    if (silence?.type === 'interrupt-silence')
-      expect(silence.silentAt).toBeGreaterThan(silence.interruptedAt);
+    if (silence?.type !== 'interrupt-silence') throw new Error('no interrupt-silence');
+    expect(silence.silentAt).toBeGreaterThan(silence.interruptedAt);
 
     const x = tapped();
     const lateAndNext = x.subarray(0);
@@ -180,6 +180,8 @@ describe(`playback (${engine})`, () => {
     // What had played when we interrupted, plus the tap's message lag (a few quanta), not 3 s.
     expect((end - first) / rate).toBeGreaterThan(0.35);
     expect((end - first - heard) / rate).toBeLessThan(0.15);
+    // What the worklet says was heard of the turn is what the tap heard before the fade.
+    expect(Math.abs(silence.playedMs / 1000 - (end - first + 1 - 128) / rate)).toBeLessThan(0.006);
     // The fade: from the last sample above half amplitude to silence takes ≤ one quantum.
     let lastLoud = end;
     while (lastLoud > first && Math.abs(x[lastLoud]!) < 0.25) lastLoud--;
@@ -229,6 +231,15 @@ describe(`media output (${engine})`, () => {
       expect(best).toBeGreaterThan(0.3);
       expect(best).toBeLessThan(0.4);
       expect(events.find((e) => e.type === 'first-audio')).toBeDefined();
+      // The played position reaches the main thread with the levels: mid-turn, then the whole turn.
+      const mid = media.getPlayback();
+      expect(mid).toMatchObject({ audioTurnId: 1 });
+      expect(mid.playedMs).toBeGreaterThan(0);
+      for (let i = 0; i < 200 && media.getPlayback().playing; i++) await sleep(30);
+      const done = media.getPlayback();
+      expect(done.playing).toBe(false);
+      expect(Math.abs(done.playedMs - 1500)).toBeLessThan(5);
+      expect(done.bufferedMs).toBe(0);
       media.setVolume(0);
       expect(media.needsGesture).toBe(false);
     });

@@ -161,6 +161,7 @@ describe('server messages', () => {
       turnId: 2,
       interruptedAt: 6000,
       silentAt: 6012,
+      playedMs: 640,
     });
     transport.emitEvent({ type: 'first-audio', turnId: 3, receivedAt: 9000, audibleAt: 9050 });
     transport.emitEvent({ type: 'playback', underruns: 2, bufferedMs: 120, lateChunks: 1 });
@@ -183,7 +184,14 @@ describe('server messages', () => {
         responseMs: 600,
         audibleMs: 700,
       },
-      { kind: 'interrupt', turnId: 2, interruptedAt: 6000, silentAt: 6012, silenceMs: 12 },
+      {
+        kind: 'interrupt',
+        turnId: 2,
+        interruptedAt: 6000,
+        silentAt: 6012,
+        silenceMs: 12,
+        playedMs: 640,
+      },
       {
         kind: 'response',
         turnId: 3,

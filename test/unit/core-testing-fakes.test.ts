@@ -81,6 +81,7 @@ describe('event map', () => {
       metrics: true,
       gesture: true,
       setupcomplete: true,
+      device: true,
     };
     expect([...LIVE_AGENT_EVENT_TYPES].sort()).toEqual(Object.keys(all).sort());
     for (const type of LIVE_AGENT_EVENT_TYPES) expect(type).toMatch(/^[a-z]+$/);

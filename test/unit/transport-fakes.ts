@@ -96,6 +96,8 @@ export function fakePipes() {
   const playback = {
     options: null as PlaybackPipeOptions | null,
     pushes: [] as { data: string; sampleRate: number }[],
+    /** The audio turn push() reports (0: dropped). */
+    turnId: 1,
     emitEvent: (_event: PlaybackEvent): void => {},
     closed: false,
   };
@@ -119,6 +121,7 @@ export function fakePipes() {
       push: (data, sampleRate) => {
         log.push('push');
         playback.pushes.push({ data, sampleRate });
+        return playback.turnId;
       },
       interrupt: () => log.push('interrupt'),
       endTurn: () => log.push('endTurn'),

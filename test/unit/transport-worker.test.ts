@@ -112,6 +112,8 @@ describe('worker transport over a MessageChannel', () => {
     expect(ctx.pipes.playback.pushes).toEqual([{ data: 'AAAA', sampleRate: 24000 }]);
     expect(ctx.pipes.log).toEqual(['push', 'interrupt']);
     expect(ctx.messages[0]!.meta.audioBytes).toBe(3);
+    expect(ctx.messages[0]!.meta.audioTurnId).toBe(1); // the pipe's turn that took the audio
+    expect(ctx.messages[1]!.meta.audioTurnId).toBeUndefined();
     expect(ctx.messages[0]!.message.serverContent?.modelTurn?.parts?.[0]?.inlineData).toEqual({
       mimeType: 'audio/pcm;rate=24000',
     });

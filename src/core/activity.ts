@@ -1,0 +1,48 @@
+/**
+ * Push-to-talk (`mode: 'push-to-talk'`): the app marks the user's turn with activityStart and
+ * activityEnd instead of the server's voice activity detection.
+ */
+import { LiveAgentError } from './errors.ts';
+import type { MetricsTracker } from './metrics.ts';
+import type { SnapshotStore } from './snapshot.ts';
+import type { ClientMessage } from './wire.ts';
+
+export interface ActivityDeps {
+  send(message: ClientMessage): void;
+  store: SnapshotStore;
+  metrics: MetricsTracker;
+  /** True when the session's config disables automatic activity detection. */
+  isPushToTalk(): boolean;
+  /** Throws `not-connected` unless connected. */
+  requireConnected(): void;
+}
+
+/** Sends the activity markers and keeps `userSpeaking` and the end-of-speech time. */
+export class PushToTalk {
+  constructor(private readonly d: ActivityDeps) {}
+
+  /** The user starts speaking (`realtimeInput.activityStart`). */
+  start(): void {
+    this.check();
+    this.d.send({ realtimeInput: { activityStart: {} } });
+    this.d.store.update({ userSpeaking: true });
+  }
+
+  /** The user stopped speaking (`realtimeInput.activityEnd`); latency metrics count from here. */
+  end(): void {
+    this.check();
+    this.d.send({ realtimeInput: { activityEnd: {} } });
+    // The clock of the transport's metric events (`receivedAt`, `audibleAt`), not Date.now().
+    this.d.metrics.handleSpeechEnd(performance.timeOrigin + performance.now());
+    this.d.store.update({ userSpeaking: false });
+  }
+
+  private check(): void {
+    this.d.requireConnected();
+    if (!this.d.isPushToTalk())
+      throw new LiveAgentError(
+        'invalid-request',
+        'startActivity()/endActivity() need mode: "push-to-talk"',
+      );
+  }
+}
