@@ -104,7 +104,6 @@ class CaptureProcessor extends AudioWorkletProcessor {
 
   private stop(): void {
     this.stopped = true;
-    this.worker?.postMessage({ type: 'end' });
     this.worker?.close();
     this.port.close();
   }

@@ -3,23 +3,9 @@
  * drive it quantum by quantum with numbers. Model audio arrives in bursts over the network; a
  * short pre-roll absorbs jitter, an underrun grows the target, a long stable stretch shrinks it.
  */
+import type { JitterOptions } from './messages.ts';
 
-/** Tuning of {@link JitterBuffer}; all durations in milliseconds. */
-export interface JitterOptions {
-  sampleRate: number;
-  /** Audio buffered before a turn starts (and the lowest target). Default 40. */
-  prerollMs?: number;
-  /** Ceiling of the target after repeated underruns. Default 400. */
-  maxTargetMs?: number;
-  /** Target growth per underrun. Default 40. */
-  growMs?: number;
-  /** Playing this long without an underrun lowers the target by `shrinkMs`. Default 5000. */
-  stableMs?: number;
-  /** Default 10. */
-  shrinkMs?: number;
-  /** Linear fade after a flush, capped at 10 ms. Default: one render quantum (128 frames). */
-  fadeMs?: number;
-}
+export type { JitterOptions };
 
 /** What the buffer tells its host; `offset` is the frame inside the rendered quantum. */
 export type JitterEvent =

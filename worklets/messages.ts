@@ -66,3 +66,20 @@ export type PlaybackReport =
       turnId: number;
       playedFrames: number;
     };
+
+/** Tuning of the playback worklet's jitter buffer; all durations in milliseconds. */
+export interface JitterOptions {
+  sampleRate: number;
+  /** Audio buffered before a turn starts (and the lowest target). Default 40. */
+  prerollMs?: number;
+  /** Ceiling of the target after repeated underruns. Default 400. */
+  maxTargetMs?: number;
+  /** Target growth per underrun. Default 40. */
+  growMs?: number;
+  /** Playing this long without an underrun lowers the target by `shrinkMs`. Default 5000. */
+  stableMs?: number;
+  /** Default 10. */
+  shrinkMs?: number;
+  /** Linear fade after a flush, capped at 10 ms. Default: one render quantum (128 frames). */
+  fadeMs?: number;
+}

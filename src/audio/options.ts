@@ -2,6 +2,7 @@
  * Options of the Web Audio media graph, and the microphone side of it: constraints from options
  * and getUserMedia failures mapped to typed MediaErrors.
  */
+import type { JitterOptions } from '../../worklets/messages.ts';
 import { MediaError } from '../core/errors.ts';
 
 /** Options of {@link createWebAudioMedia}. Processing flags default to true. */
@@ -30,8 +31,8 @@ export interface AudioOptions {
   workletUrls?: { capture: string | URL; playback: string | URL };
   /** Use this AudioContext (it is not closed by `close()`); default: one at the hardware rate. */
   audioContext?: AudioContext;
-  /** Jitter-buffer tuning of the playback worklet (ms); see worklets/jitter-buffer.ts. */
-  jitter?: { prerollMs?: number; maxTargetMs?: number; growMs?: number; fadeMs?: number };
+  /** Jitter-buffer tuning of the playback worklet (ms): pre-roll, growth, shrink, fade. */
+  jitter?: Omit<JitterOptions, 'sampleRate'>;
 }
 
 /** `voiceIsolation` is not in TypeScript's DOM lib yet. */

@@ -36,6 +36,11 @@ export function createWebAudioMedia(options: AudioOptions = {}): WebAudioMedia {
 }
 
 const ZERO = { rms: 0, peak: 0 };
+/**
+ * Events that grant user activation (HTML "activation triggering input event"): a touch grants
+ * it on pointerup/touchend, not pointerdown, so iOS needs those to unlock audio on a first tap.
+ */
+const UNLOCK_EVENTS = ['pointerdown', 'pointerup', 'touchend', 'keydown'] as const;
 const NOT_PLAYED: MediaPlayback = { audioTurnId: 0, playedMs: 0, bufferedMs: 0, playing: false };
 
 class WebAudioGraph implements WebAudioMedia {
@@ -117,8 +122,7 @@ class WebAudioGraph implements WebAudioMedia {
     this.output = new AudioOutput(ctx, this.playback, o, this.onStateChange);
     if (o.outputDeviceId) await this.setOutputDevice(o.outputDeviceId);
 
-    document.addEventListener('pointerdown', this.unlock, true);
-    document.addEventListener('keydown', this.unlock, true);
+    for (const type of UNLOCK_EVENTS) document.addEventListener(type, this.unlock, true);
     ctx.addEventListener('statechange', this.onStateChange);
     await tryResume(ctx);
     this.alive();
@@ -235,8 +239,7 @@ class WebAudioGraph implements WebAudioMedia {
 
   /** Frees whatever exists; safe to call again (a start() that lost a race with close()). */
   private async release(): Promise<void> {
-    document.removeEventListener('pointerdown', this.unlock, true);
-    document.removeEventListener('keydown', this.unlock, true);
+    for (const type of UNLOCK_EVENTS) document.removeEventListener(type, this.unlock, true);
     this.context?.removeEventListener('statechange', this.onStateChange);
     this.mic?.close();
     this.mic = undefined;

@@ -53,7 +53,7 @@ export const createCapturePipe: CreateCapturePipe = (options, onFrame, onEvent):
   });
 
   port.onmessage = (e: MessageEvent) => {
-    const msg = e.data as CaptureAudioMessage | { type: 'end' };
+    const msg = e.data as CaptureAudioMessage;
     if (msg.type !== 'audio' || !enabled) return;
     clock.observe(msg.endFrame, now());
     const block = resampler.process(msg.samples);

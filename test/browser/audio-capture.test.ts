@@ -273,29 +273,35 @@ describe(`lifecycle (${engine})`, () => {
     }
   });
 
-  test('needsGesture: a context stuck suspended asks for a gesture; pointerdown unlocks it', async () => {
-    const ctx = new AudioContext();
-    await ctx.suspend();
-    // Simulate WebKit's autoplay gate: resume() stays pending until a user gesture.
-    const gate = Object.assign(ctx, { resume: () => new Promise<void>(() => {}) });
-    const media = createWebAudioMedia({ workletUrls, audioContext: gate, outputRoute: 'context' });
-    open.push(media);
-    const events: boolean[] = [];
-    media.on((e) => {
-      if (e.type === 'needs-gesture') events.push(e.needsGesture);
+  // pointerdown for a mouse; a touch grants user activation only on touchend (iOS first tap).
+  for (const gesture of ['pointerdown', 'touchend'])
+    test(`needsGesture: a context stuck suspended asks for a gesture; ${gesture} unlocks it`, async () => {
+      const ctx = new AudioContext();
+      await ctx.suspend();
+      // Simulate WebKit's autoplay gate: resume() stays pending until a user gesture.
+      const gate = Object.assign(ctx, { resume: () => new Promise<void>(() => {}) });
+      const media = createWebAudioMedia({
+        workletUrls,
+        audioContext: gate,
+        outputRoute: 'context',
+      });
+      open.push(media);
+      const events: boolean[] = [];
+      media.on((e) => {
+        if (e.type === 'needs-gesture') events.push(e.needsGesture);
+      });
+      await media.start();
+      expect(ctx.state).toBe('suspended');
+      expect(media.needsGesture).toBe(true);
+      expect(events).toEqual([true]);
+      delete (ctx as { resume?: unknown }).resume; // the "gesture": resume works again
+      document.dispatchEvent(new Event(gesture));
+      for (let i = 0; i < 50 && media.needsGesture; i++) await sleep(20);
+      expect(ctx.state).toBe('running');
+      expect(media.needsGesture).toBe(false);
+      expect(events).toEqual([true, false]);
+      await media.close();
+      expect(ctx.state).toBe('running'); // an injected context belongs to the app
+      await ctx.close();
     });
-    await media.start();
-    expect(ctx.state).toBe('suspended');
-    expect(media.needsGesture).toBe(true);
-    expect(events).toEqual([true]);
-    delete (ctx as { resume?: unknown }).resume; // the "gesture": resume works again
-    document.dispatchEvent(new Event('pointerdown'));
-    for (let i = 0; i < 50 && media.needsGesture; i++) await sleep(20);
-    expect(ctx.state).toBe('running');
-    expect(media.needsGesture).toBe(false);
-    expect(events).toEqual([true, false]);
-    await media.close();
-    expect(ctx.state).toBe('running'); // an injected context belongs to the app
-    await ctx.close();
-  });
 });
