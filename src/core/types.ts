@@ -98,8 +98,9 @@ export interface UsageTotals {
 }
 
 /**
- * Latency of one reply or one barge-in, from transport events (ms, page clock). `turnId` is the
- * transport's audio turn, as in {@link PlaybackPosition.audioTurnId}.
+ * Latency of one reply or one barge-in, from transport events. Times are epoch ms on the
+ * `performance.timeOrigin + performance.now()` clock (stamped in the worker; the page's reads the
+ * same). `turnId` is the transport's audio turn, as in {@link PlaybackPosition.audioTurnId}.
  */
 export type TurnMetrics =
   | {

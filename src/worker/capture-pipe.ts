@@ -5,18 +5,13 @@
  */
 import { createResampler, encodePcm16Base64, type Resampler } from '../dsp/index.ts';
 import type { CaptureAudioMessage } from '../../worklets/messages.ts';
+import { AudioClock } from './audio-clock.ts';
 import { Framer } from './audio-framer.ts';
 import { EnergyVad } from './audio-vad.ts';
 import type { CaptureFrame, CapturePipe, CreateCapturePipe } from './pipes.ts';
 
 /** Gemini Live's input rate (PROTOCOL.md: `audio/pcm;rate=16000`). */
 export const CAPTURE_RATE = 16000;
-
-/** A frame with its capture timing: what the mic→socket latency metric is computed from. */
-export interface TimedCaptureFrame extends CaptureFrame {
-  /** Estimated wall time (same clock as `at`) the frame's last sample entered the worklet. */
-  capturedAt: number;
-}
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -39,7 +34,7 @@ export const createCapturePipe: CreateCapturePipe = (options, onFrame, onEvent):
     const at = now();
     // The frame's last sample sits (blockLength − endIndex) output samples before the block end.
     const lastFrame = blockEndFrame - ((blockLength - endIndex) * inputRate) / CAPTURE_RATE;
-    const out: TimedCaptureFrame = {
+    const out: CaptureFrame = {
       data: encodePcm16Base64(frame),
       samples: frame.length,
       rms,
@@ -80,26 +75,3 @@ export const createCapturePipe: CreateCapturePipe = (options, onFrame, onEvent):
     },
   };
 };
-
-/**
- * Maps the audio clock (context frames) to wall time. Message delivery only ever adds delay, so
- * the smallest (arrival − frame time) seen is the best offset; it may creep up (2 % of elapsed
- * time) so drift (Chromium's fake audio device runs ~1 % off `performance`) between the audio device and `performance` does not accumulate.
- */
-export class AudioClock {
-  private offset = Infinity;
-  private lastArrival = 0;
-
-  constructor(private readonly rate: number) {}
-
-  observe(frame: number, arrival: number): void {
-    const offset = arrival - (frame * 1000) / this.rate;
-    const creep = this.lastArrival ? (arrival - this.lastArrival) * 0.02 : 0;
-    this.offset = Math.min(offset, this.offset + creep);
-    this.lastArrival = arrival;
-  }
-
-  wallTime(frame: number): number {
-    return Number.isFinite(this.offset) ? this.offset + (frame * 1000) / this.rate : now();
-  }
-}

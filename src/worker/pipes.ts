@@ -12,6 +12,8 @@ export interface CaptureFrame {
   rms: number;
   /** `performance.timeOrigin + performance.now()` when the frame was completed */
   at: number;
+  /** Estimated wall time (same clock as `at`) the frame's last sample entered the worklet. */
+  capturedAt: number;
 }
 
 export interface CapturePipeOptions {

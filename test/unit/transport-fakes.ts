@@ -135,5 +135,5 @@ export function fakePipes() {
 
 /** A 20 ms capture frame whose data names its sequence number. */
 export function frame(n: number): CaptureFrame {
-  return { data: `f${n}`, samples: 320, rms: 0.1, at: n * 20 };
+  return { data: `f${n}`, samples: 320, rms: 0.1, at: n * 20, capturedAt: n * 20 - 10 };
 }
