@@ -12,14 +12,14 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } fro
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createEmulator } from '../src/emulator/index.ts';
-import { CHROMIUM_ARGS, enginePath } from '../test/support/engines.ts';
-import { Aligner, pct } from './handoff/analysis.ts';
+import { Aligner } from './handoff/analysis.ts';
 import { runOnce, type RunResult, type Scenario } from './handoff/run.ts';
 import { serve } from './handoff/server.ts';
 import { referencePcm, writeWav } from './handoff/signal.ts';
+import { bundlePage, launchWithMic } from './support/chromium.ts';
+import { pct } from './support/stats.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.HANDOFF_RUNS ?? 5);
@@ -47,23 +47,6 @@ function snapshotDist(out: string): string {
   cpSync(join(root, 'dist'), dist, { recursive: true, filter: (p) => !p.includes('/types') });
   if (!existsSync(join(dist, 'live-agent.worker.js'))) throw new Error('dist/ is incomplete');
   return dist;
-}
-
-async function bundlePage(out: string): Promise<string> {
-  const dir = join(out, 'page');
-  await build({
-    entryPoints: { page: join(root, 'bench/handoff/page.ts') },
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    logLevel: 'error',
-    outdir: dir,
-  });
-  writeFileSync(
-    join(dir, 'index.html'),
-    '<!doctype html><meta charset="utf-8"><script type="module" src="./page.js"></script>',
-  );
-  return dir;
 }
 
 const r0 = (x: number) => (Number.isFinite(x) ? String(Math.round(x)) : '–');
@@ -139,20 +122,18 @@ async function main(): Promise<void> {
     vad: { thresholdDb: 0 },
   });
   let server: Awaited<ReturnType<typeof serve>> | undefined;
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  let browser: Browser | undefined;
   const results: RunResult[] = [];
   const loads: number[] = [];
   try {
     const dist = snapshotDist(out);
-    const pageDir = await bundlePage(out);
+    const pageDir = join(out, 'page');
+    await bundlePage(pageDir, { page: join(root, 'bench/handoff/page.ts') }, 'page');
     const ref = referencePcm();
     const wav = join(out, 'noise-16k.wav');
     writeWav(wav, ref);
     server = await serve(pageDir, dist, () => emulator.createToken().name);
-    browser = await chromium.launch({
-      executablePath: enginePath('chromium'),
-      args: [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${wav}`],
-    });
+    browser = await launchWithMic(wav);
     const page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -4,6 +4,7 @@
  * is repeated audio). Arrival times come from the emulator (`FrameRecord.at`, Date.now()).
  */
 import type { EmulatorSession } from '../../src/emulator/index.ts';
+import { micAudio } from '../support/mic-audio.ts';
 
 /** One `realtimeInput.audio` frame as it reached the emulator. */
 export interface AudioFrame {
@@ -18,12 +19,8 @@ export function audioFrames(sessions: EmulatorSession[]): AudioFrame[] {
   const out: AudioFrame[] = [];
   sessions.forEach((s, conn) => {
     for (const f of s.received) {
-      const audio = (f.message?.realtimeInput as { audio?: { data?: string } } | undefined)?.audio;
-      if (typeof audio?.data !== 'string') continue;
-      const bytes = Buffer.from(audio.data, 'base64');
-      const pcm = new Int16Array(bytes.length >> 1);
-      for (let i = 0; i < pcm.length; i++) pcm[i] = bytes.readInt16LE(i * 2);
-      out.push({ conn, at: f.at, pcm });
+      const audio = micAudio(f.message);
+      if (audio) out.push({ conn, at: f.at, pcm: audio.pcm });
     }
   });
   return out;
@@ -162,10 +159,4 @@ export class Aligner {
     }
     return best;
   }
-}
-
-/** Value at percentile p (nearest rank) of the finite numbers in xs; NaN when there are none. */
-export function pct(xs: number[], p: number): number {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  return s.length ? s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
 }

@@ -8,8 +8,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import captureUrl from '../../worklets/capture.worklet.ts?worker&url';
 import playbackUrl from '../../worklets/playback.worklet.ts?worker&url';
 import { createWebAudioMedia, type WebAudioMedia } from '../../src/audio/index.ts';
-import { createCapturePipe, type TimedCaptureFrame } from '../../src/worker/capture-pipe.ts';
-import type { CaptureEvent } from '../../src/worker/pipes.ts';
+import { createCapturePipe } from '../../src/worker/capture-pipe.ts';
+import type { CaptureEvent, CaptureFrame } from '../../src/worker/pipes.ts';
 import { decodePcm16Base64 } from '../../src/dsp/index.ts';
 import { LiveAgentError } from '../../src/core/errors.ts';
 import { medianToneAmplitude, rms } from '../support/signal.ts';
@@ -33,7 +33,7 @@ async function capture(ms: number, options: Parameters<typeof createWebAudioMedi
   const media = createWebAudioMedia({ workletUrls, ...options });
   open.push(media);
   const ports = await media.start();
-  const frames: TimedCaptureFrame[] = [];
+  const frames: CaptureFrame[] = [];
   /** The audio clock (context seconds) when each frame came out: immune to wall-clock stalls. */
   const audioTimes: number[] = [];
   const events: CaptureEvent[] = [];
@@ -41,7 +41,7 @@ async function capture(ms: number, options: Parameters<typeof createWebAudioMedi
   const pipe = createCapturePipe(
     { port: cap.port, inputRate: cap.sampleRate },
     (f) => {
-      frames.push(f as TimedCaptureFrame);
+      frames.push(f);
       audioTimes.push(media.context!.currentTime);
     },
     (e) => events.push(e),
@@ -52,7 +52,7 @@ async function capture(ms: number, options: Parameters<typeof createWebAudioMedi
   return { media, ports, frames, audioTimes, events, pipe };
 }
 
-function decodeAll(frames: TimedCaptureFrame[]): Float32Array {
+function decodeAll(frames: CaptureFrame[]): Float32Array {
   const out = new Float32Array(frames.length * 320);
   frames.forEach((f, i) => out.set(decodePcm16Base64(f.data), i * 320));
   return out;
@@ -133,10 +133,10 @@ describe(`capture (${engine})`, () => {
     const media = createWebAudioMedia({ workletUrls });
     open.push(media);
     const ports = await media.start();
-    const frames: TimedCaptureFrame[] = [];
+    const frames: CaptureFrame[] = [];
     const pipe = createCapturePipe(
       { port: ports.capture!.port, inputRate: ports.capture!.sampleRate },
-      (f) => frames.push(f as TimedCaptureFrame),
+      (f) => frames.push(f),
       () => {},
     );
     for (let i = 0; i < 100 && frames.length < 20; i++) await sleep(25);

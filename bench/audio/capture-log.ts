@@ -1,0 +1,19 @@
+/**
+ * The bench worker's log of capture frames, in the order the capture pipe produced them, and the
+ * channel the page reads it over (comlink owns the worker's own message port).
+ */
+
+/** BroadcastChannel name: the page posts anything, the worker answers with its log. */
+export const CAPTURE_LOG_CHANNEL = 'live-agent-audio-bench-capture-log';
+
+export interface CaptureLog {
+  /** `CaptureFrame.capturedAt` of every frame (wall clock, ms). */
+  capturedAt: number[];
+  /** {@link fingerprint} of every frame: proves the order match with what the emulator got. */
+  fingerprints: string[];
+}
+
+/** A short slice of a frame's base64 payload (about 12 samples from its middle). */
+export function fingerprint(base64: string): string {
+  return base64.slice(400, 432);
+}
