@@ -9,7 +9,7 @@ import type { MediaEvent } from '../core/media.ts';
 import { micConstraints, openMic, type AudioOptions } from './options.ts';
 
 export class Microphone {
-  stream: MediaStream | undefined;
+  private stream: MediaStream | undefined;
   private source: MediaStreamAudioSourceNode | undefined;
   private target: { ctx: AudioContext; node: AudioNode } | undefined;
   /** Switches run one after another; a fallback in flight absorbs repeated loss signals. */

@@ -4,12 +4,13 @@
  * this main-thread object only builds the graph, tracks levels, devices and the autoplay gate.
  */
 import { LiveAgentError } from '../core/errors.ts';
-import type {
-  LiveMedia,
-  MediaEvent,
-  MediaLevels,
-  MediaPlayback,
-  MediaPorts,
+import {
+  IDLE_PLAYBACK,
+  type LiveMedia,
+  type MediaEvent,
+  type MediaLevels,
+  type MediaPlayback,
+  type MediaPorts,
 } from '../core/media.ts';
 import type { PlaybackLevelMessage, WorkletControl } from '../../worklets/messages.ts';
 import { contextForStream, loadWorklets, newContext, tryResume } from './context.ts';
@@ -19,6 +20,7 @@ import { AudioOutput, setSink } from './output.ts';
 
 /** LiveMedia plus the Web Audio-specific controls. */
 export interface WebAudioMedia extends LiveMedia {
+  /** Where model audio playback is, from the playback worklet's ~30 Hz level messages. */
   getPlayback(): MediaPlayback;
   /** Moves capture to another microphone (undefined: the default one), keeping the graph. */
   setInputDevice(deviceId: string | undefined): Promise<void>;
@@ -41,7 +43,6 @@ const ZERO = { rms: 0, peak: 0 };
  * it on pointerup/touchend, not pointerdown, so iOS needs those to unlock audio on a first tap.
  */
 const UNLOCK_EVENTS = ['pointerdown', 'pointerup', 'touchend', 'keydown'] as const;
-const NOT_PLAYED: MediaPlayback = { audioTurnId: 0, playedMs: 0, bufferedMs: 0, playing: false };
 
 class WebAudioGraph implements WebAudioMedia {
   needsGesture = false;
@@ -208,7 +209,7 @@ class WebAudioGraph implements WebAudioMedia {
   getPlayback(): MediaPlayback {
     const p = this.played;
     const rate = this.context?.sampleRate;
-    if (!p || !rate) return NOT_PLAYED;
+    if (!p || !rate) return IDLE_PLAYBACK;
     const ms = (frames: number) => (frames * 1000) / rate;
     return {
       audioTurnId: p.turnId,

@@ -27,6 +27,14 @@ export interface MediaLevels {
 /** The media graph's view of playback; the session adds the transcript turn. */
 export type MediaPlayback = Omit<PlaybackPosition, 'turnId'>;
 
+/** Playback before any audio (or without media). */
+export const IDLE_PLAYBACK: MediaPlayback = Object.freeze({
+  audioTurnId: 0,
+  playedMs: 0,
+  bufferedMs: 0,
+  playing: false,
+});
+
 export type MediaEvent =
   | { type: 'needs-gesture'; needsGesture: boolean }
   /** The microphone moved to another device (or the speaker did). */

@@ -4,7 +4,7 @@
  * call is a harmless no-op, so the session never has to branch on whether it has any.
  */
 import { LiveAgentError } from './errors.ts';
-import type { LiveMedia, MediaLevels, MediaPlayback } from './media.ts';
+import { IDLE_PLAYBACK, type LiveMedia, type MediaLevels } from './media.ts';
 import { PlaybackTurns } from './playback.ts';
 import type { SnapshotStore } from './snapshot.ts';
 import type { LiveTransport } from './transport.ts';
@@ -14,14 +14,6 @@ import type { PlaybackPosition } from './types.ts';
 export const ZERO_LEVELS: MediaLevels = Object.freeze({
   input: Object.freeze({ rms: 0, peak: 0 }),
   output: Object.freeze({ rms: 0, peak: 0 }),
-});
-
-/** Playback before any audio, or without media. */
-const IDLE_PLAYBACK: MediaPlayback = Object.freeze({
-  audioTurnId: 0,
-  playedMs: 0,
-  bufferedMs: 0,
-  playing: false,
 });
 
 /** What the media side reads and writes on the session. */
@@ -109,6 +101,7 @@ export class SessionMedia {
     return (await this.deps.media?.setOutputDevice?.(deviceId)) ?? false;
   }
 
+  /** Output gain, 0..1 (ignored without media). */
   setVolume(volume: number): void {
     this.deps.media?.setVolume?.(volume);
   }

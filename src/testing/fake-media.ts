@@ -3,12 +3,13 @@
  * calls, resume() calls, device and volume changes; tests set levels, the played position,
  * gesture needs and start failures.
  */
-import type {
-  LiveMedia,
-  MediaEvent,
-  MediaLevels,
-  MediaPlayback,
-  MediaPorts,
+import {
+  IDLE_PLAYBACK,
+  type LiveMedia,
+  type MediaEvent,
+  type MediaLevels,
+  type MediaPlayback,
+  type MediaPorts,
 } from '../core/media.ts';
 
 /** An in-memory LiveMedia for tests. */
@@ -25,7 +26,7 @@ export class FakeMedia implements LiveMedia {
   ports: MediaPorts = {};
   levels: MediaLevels = { input: { rms: 0, peak: 0 }, output: { rms: 0, peak: 0 } };
   /** What getPlayback() returns. */
-  playback: MediaPlayback = { audioTurnId: 0, playedMs: 0, bufferedMs: 0, playing: false };
+  playback: MediaPlayback = IDLE_PLAYBACK;
   /** Microphones selected with setInputDevice() (undefined: the default), in order. */
   readonly inputDevices: (string | undefined)[] = [];
   /** Speakers selected with setOutputDevice(), in order; `outputSwitches` is their answer. */
