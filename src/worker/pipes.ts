@@ -3,6 +3,7 @@
  * (capture-pipe.ts, playback-pipe.ts). Both run inside the module Worker: worklet ports are
  * plugged in here, so microphone and speaker audio never touch the main thread.
  */
+import type { TransportEvent } from '../core/transport.ts';
 
 export interface CaptureFrame {
   /** base64 of 16 kHz mono PCM16 LE, ready for `realtimeInput.audio.data` */
@@ -46,16 +47,10 @@ export interface PlaybackPipeOptions {
   outputRate: number;
 }
 
+/** Playback stats, and the events the session's metrics read (same shapes as on the transport). */
 export type PlaybackEvent =
   | { type: 'stats'; underruns: number; bufferedMs: number; lateChunks: number }
-  | { type: 'first-audio'; turnId: number; receivedAt: number; audibleAt: number }
-  | {
-      type: 'interrupt-silence';
-      turnId: number;
-      interruptedAt: number;
-      silentAt: number;
-      playedMs: number;
-    };
+  | Extract<TransportEvent, { type: 'first-audio' | 'interrupt-silence' }>;
 
 export interface PlaybackPipe {
   /**
