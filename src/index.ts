@@ -1,6 +1,7 @@
 /**
  * `live-agent`: the session (core), the default worker transport and Web Audio media, and
- * `createLiveAgent()` that wires them. Importing it registers nothing; `live-agent/element` does.
+ * `createLiveAgent()` that wires them. It imports no DOM code (it runs in Node for SSR); the
+ * element lives only under `live-agent/element`.
  */
 import { LiveAgentSession } from './core/session.ts';
 import type { LiveAgentOptions } from './core/types.ts';
@@ -80,4 +81,3 @@ export {
   type DirectTransportOptions,
 } from './transport/direct-transport.ts';
 export { createWebAudioMedia, type AudioOptions, type WebAudioMedia } from './audio/index.ts';
-export { LiveAgentElement } from './element/element.ts';

@@ -267,7 +267,7 @@ describe("Google's recorded client frames", () => {
   const dir = RECORDINGS_DIR + '/';
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.log')) : [];
 
-  it('finds the recordings (shared/ beside the checkout, or LIVE_RECORDINGS_DIR)', () => {
+  it('finds the recordings (test/fixtures, or LIVE_RECORDINGS_DIR)', () => {
     expect(files.length, `no recordings in ${dir}`).toBeGreaterThan(0);
   });
   const clientFrames = (file: string): string[] =>

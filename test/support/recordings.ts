@@ -1,16 +1,16 @@
 /**
- * Parser for the recorded Gemini Live sessions in ../shared/fixtures/gemini-live-recordings
+ * Parser for the recorded Gemini Live sessions in test/fixtures/gemini-live-recordings
  * (`>LEN json` client frames, `<LEN pretty json` server frames, blank-line separated). Robust to
  * CRLF, missing blank lines and frames whose JSON does not parse (kept as `malformed`).
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
-/** Where the shared recordings live: `shared/` beside the checkout (or LIVE_RECORDINGS_DIR). */
+/** The recordings, committed with their attribution README (or LIVE_RECORDINGS_DIR). */
 export const RECORDINGS_DIR =
   process.env.LIVE_RECORDINGS_DIR ??
   // From the repository root (Vitest's cwd): happy-dom gives import.meta.url an http: scheme.
-  resolve(process.cwd(), '../shared/fixtures/gemini-live-recordings');
+  resolve(process.cwd(), 'test/fixtures/gemini-live-recordings');
 
 /** One frame of a recording. */
 export interface RecordedFrame {
