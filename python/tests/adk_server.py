@@ -1,0 +1,125 @@
+"""A real ADK FastAPI app (google-adk's ``get_fast_api_app``) with a tiny agent written to a temp
+directory, guarded by ``protect_adk`` and served by uvicorn on a free loopback port in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import uvicorn
+from starlette.requests import Request
+
+from live_agent_server import Deny, TicketScope, protect_adk
+
+ORIGIN = "http://app.test:5173"
+OTHER_ORIGIN = "http://other.test:5173"  # also allowed: for tickets used from the wrong page
+SECRET = b"s" * 32
+AGENT = '''
+import datetime
+from google.adk.agents import Agent
+
+def get_time() -> dict:
+    """Returns the current local time of the agent server."""
+    return {"time": datetime.datetime.now().strftime("%H:%M")}
+
+root_agent = Agent(name="echo_agent", model="gemini-2.0-flash-live-001",
+                   instruction="You are a helpful voice assistant.", tools=[get_time])
+'''
+
+
+def authorize(request: Request, scope: TicketScope) -> bool | Deny:
+    """The app's rule: 'Bearer NAME' signs in as NAME, who may use echo_agent as themselves."""
+    auth = request.headers.get("authorization", "")
+    if not auth.startswith("Bearer "):
+        return False
+    if auth[7:] != scope.user_id:
+        return Deny(403, "Not your user")
+    if scope.app_name not in ("echo_agent", "other_agent"):
+        return Deny(403, "No such agent")
+    return True
+
+
+class Capture(logging.Handler):
+    """Every log line the process writes while the server runs, formatted."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # The test's own clients log the URLs they request: only the server side counts.
+        if not record.name.startswith(("httpx", "httpcore", "websockets.client")):
+            self.lines.append(self.format(record))
+
+
+@dataclass
+class Server:
+    base: str
+    ws: str
+    logs: Capture
+    tmp: Path = field(default_factory=Path)
+
+
+def write_agents(root: Path) -> Path:
+    for name in ("echo_agent", "other_agent"):
+        (root / name).mkdir(parents=True, exist_ok=True)
+        (root / name / "__init__.py").write_text("from . import agent\n")
+        (root / name / "agent.py").write_text(AGENT.replace('name="echo_agent"', f'name="{name}"'))
+    return root
+
+
+@contextmanager
+def serve(agents_dir: Path, model_url: str, api_key: str, ttl: float = 60) -> Iterator[Server]:
+    os.environ["GOOGLE_API_KEY"] = api_key
+    os.environ["GOOGLE_GENAI_USE_VERTEXAI"] = "false"
+    os.environ["GOOGLE_GEMINI_BASE_URL"] = model_url
+    from google.adk.cli.fast_api import get_fast_api_app
+
+    app = get_fast_api_app(
+        agents_dir=str(agents_dir),
+        web=False,
+        session_service_uri="memory://",
+        artifact_service_uri="memory://",
+        memory_service_uri="memory://",
+        use_local_storage=False,
+        allow_origins=[ORIGIN, OTHER_ORIGIN],
+    )
+    protect_adk(
+        app,
+        allowed_origins=[ORIGIN, OTHER_ORIGIN],
+        authorize=authorize,
+        ticket_ttl_s=ttl,
+        secret=SECRET,
+        rate_limit=False,
+    )
+    logs = Capture()
+    root = logging.getLogger()
+    root.addHandler(logs)
+    root.setLevel(logging.INFO)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_config=None, access_log=True, ws="websockets-sansio")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not server.started:
+        if time.time() > deadline or not thread.is_alive():
+            raise RuntimeError("ADK server did not start")
+        time.sleep(0.05)
+    try:
+        yield Server(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}", logs, agents_dir)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        root.removeHandler(logs)
+        sock.close()
