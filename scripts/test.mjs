@@ -4,17 +4,19 @@
  * so that the real-time audio tests compete with less for this machine's 2 cores. Inside the
  * browser phase Chromium and Firefox run side by side (one file each at a time) and WebKit after
  * them (its WebDriver provider runs alone); audio tests follow the audio clock, not wall time. Ends
- * with per-engine counts and a plain "N passed, N failed" line that CI reads.
- *   --only=browser | --only=unit,node   run a subset of projects (skips typecheck/lint)
+ * with per-engine counts and a plain "N passed, N failed" line that CI reads. After unit + node comes
+ * the Python phase (scripts/test-python.mjs: venv with pinned packages, pytest, its counts added).
+ *   --only=browser | --only=unit,node | --only=python   run a subset (skips typecheck/lint)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { runPythonPhase } from './test-python.mjs';
 
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice(7)
   .split(',');
-const projects = only ?? ['unit', 'node', 'package', 'browser'];
+const projects = only ?? ['unit', 'node', 'python', 'package', 'browser'];
 const wantsWebKit = (process.env.BROWSERS ?? 'webkit').includes('webkit');
 
 function run(cmd, args) {
@@ -38,6 +40,7 @@ if (projects.includes('package')) run('npm', ['run', '--silent', 'build']);
 
 const phases = [
   projects.filter((p) => p === 'unit' || p === 'node'),
+  projects.filter((p) => p === 'python'),
   projects.filter((p) => p === 'package'),
   projects.filter((p) => p === 'browser'),
   projects.includes('browser') && wantsWebKit ? ['browser-gating'] : [],
@@ -47,6 +50,13 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 const perProject = {};
 let status = 0;
 for (const [i, phase] of phases.entries()) {
+  if (phase[0] === 'python') {
+    const counts = runPythonPhase();
+    for (const k of Object.keys(totals)) totals[k] += counts[k];
+    perProject['python (pytest)'] = counts;
+    status ||= counts.status;
+    continue;
+  }
   const countsFile = `.vitest-results-${i}.json`;
   rmSync(countsFile, { force: true });
   const args = ['vitest', 'run', ...phase.flatMap((p) => ['--project', p])];

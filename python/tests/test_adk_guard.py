@@ -118,6 +118,12 @@ def test_rest_session_calls_need_a_valid_ticket_and_reach_adk(adk: Server) -> No
     assert created.json()["id"] == "s1" and created.json()["appName"] == "echo_agent"
     got = httpx.get(session_url(adk, alice_ticket(adk)), headers={"origin": ORIGIN})
     assert got.status_code == 200 and got.json()["userId"] == "alice"
+    # A same-origin page: its GETs carry no Origin, only Sec-Fetch-Site.
+    own = adk.base
+    own_ticket = ticket_for(adk, {"appName": "echo_agent", "userId": "alice", "sessionId": "s1"},
+                            {"authorization": "Bearer alice", "origin": own})["ticket"]
+    same = httpx.get(session_url(adk, own_ticket), headers={"sec-fetch-site": "same-origin"})
+    assert same.status_code == 200, same.text
 
 
 def test_rest_refuses_reused_expired_forged_and_misbound_tickets(adk: Server) -> None:

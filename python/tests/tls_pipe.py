@@ -52,6 +52,7 @@ def tls_pipe(target_port: int, directory: Path) -> Iterator[tuple[int, Path]]:
     ctx.load_cert_chain(cert, key)
     loop = asyncio.new_event_loop()
     ready = threading.Event()
+    stop = asyncio.Event()
     port = 0
 
     async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -74,7 +75,7 @@ def tls_pipe(target_port: int, directory: Path) -> Iterator[tuple[int, Path]]:
         port = server.sockets[0].getsockname()[1]
         ready.set()
         async with server:
-            await server.serve_forever()
+            await stop.wait()
 
     thread = threading.Thread(target=lambda: loop.run_until_complete(main()), daemon=True)
     thread.start()
@@ -82,4 +83,5 @@ def tls_pipe(target_port: int, directory: Path) -> Iterator[tuple[int, Path]]:
     try:
         yield port, cert
     finally:
-        loop.call_soon_threadsafe(loop.stop)
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(5)

@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .rate_limit import RateLimit, RateLimiter
 from .scrub import scrub_ticket
 from .tickets import ReplayCache, TicketError, TicketScope, TicketSigner
-from .token_route import Deny, cors_headers, default_client_key, error_response
+from .token_route import Deny, _origin_of, cors_headers, default_client_key, error_response
 
 TicketAuthorizeResult = Union[bool, Deny, TicketScope, Mapping[str, Any]]
 """True (grant what was asked), False (401), :class:`Deny`, or a :class:`TicketScope` to grant
@@ -101,6 +101,10 @@ class AdkGuard:
             return
         request = Request(scope, receive)
         origin = request.headers.get("origin")
+        if origin is None and request.headers.get("sec-fetch-site") == "same-origin":
+            # Browsers send no Origin on same-origin GETs; Sec-Fetch-Site (which page scripts
+            # cannot set) says where the call came from. Other clients could forge either.
+            origin = _origin_of(request)
         cors = cors_headers(origin, self.allowed_origins, request)
         if path == self.ticket_path:
             response = await self._ticket_endpoint(request, cors)
