@@ -1,12 +1,13 @@
 /**
  * The Python phase of `npm test`: the `live_agent_server` package (python/) and its pytest suite.
  * Creates python/.venv when missing and installs the exact pins of python/requirements-ci.txt from
- * PyPI (again only when the pins or pyproject.toml change: a stamp file remembers them), runs
- * pytest with a JUnit report and returns its counts. No python3 is a failure, never a skip.
+ * PyPI (again only when the pins or pyproject.toml change: a stamp file remembers them), type-checks
+ * the package (mypy --strict), runs pytest with a JUnit report and returns its counts. No python3 is a failure, never a skip.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const VENV = 'python/.venv';
 const BIN = process.platform === 'win32' ? `${VENV}/Scripts` : `${VENV}/bin`;
@@ -71,6 +72,16 @@ export function runPythonPhase() {
     if (!ok) return failed('pip install failed (PyPI reachable?)');
     writeFileSync(STAMP, wanted);
   }
+  // The package is typed (py.typed): mypy --strict on it, configured in python/pyproject.toml.
+  const typed = spawnSync(
+    resolve(`${BIN}/python`),
+    ['-m', 'mypy', '--cache-dir', '.venv/.mypy_cache'],
+    {
+      stdio: 'inherit',
+      cwd: 'python',
+    },
+  );
+  if (typed.status !== 0) console.error('✗ mypy --strict on python/src/live_agent_server failed');
   rmSync(REPORT, { force: true });
   const run = spawnSync(
     `${BIN}/python`,
@@ -89,5 +100,6 @@ export function runPythonPhase() {
     counts.failed += bad;
     counts.skipped += attr('skipped');
   }
-  return { ...counts, status: run.status === 0 ? 0 : run.status || 1 };
+  if (typed.status !== 0) counts.failed += 1; // the type check counts as one test
+  return { ...counts, status: run.status === 0 && typed.status === 0 ? 0 : 1 };
 }
