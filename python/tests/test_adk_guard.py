@@ -162,6 +162,34 @@ def test_rest_refuses_reused_expired_forged_and_misbound_tickets(adk: Server) ->
         assert "Session" not in r.text or code == "ticket-session", name  # the guard answered, not ADK
 
 
+def test_path_tricks_do_not_escape_the_binding(adk: Server) -> None:
+    h = {"origin": ORIGIN}
+    for path in ["/apps/echo_agent/users/alice%2F..%2Fbob/sessions/s1",
+                 "/apps/echo_agent/users/bob/sessions/s1%2F..%2F..%2F..%2Falice%2Fsessions%2Fs1",
+                 "//apps/echo_agent/users/alice/sessions/s1", "/APPS/echo_agent/users/alice/sessions/s1"]:
+        r = httpx.get(f"{adk.base}{path}?ticket={alice_ticket(adk)}", headers=h)
+        assert r.status_code == 403, (path, r.text)
+        assert r.json()["error"]["code"] in ("not-exposed", "ticket-user"), path
+    # A ticket in the path segment or a header is not a ticket.
+    r = httpx.get(session_url(adk, None), headers={**h, "ticket": alice_ticket(adk)})
+    assert r.json()["error"]["code"] == "ticket-missing"
+
+
+def test_repeated_ids_on_the_socket_are_refused(adk: Server) -> None:
+    q = (f"app_name=echo_agent&user_id=alice&user_id=bob&session_id=s1&ticket={alice_ticket(adk)}")
+    with connect(f"{adk.ws}/run_live?{q}", origin=ORIGIN) as ws:  # type: ignore[arg-type]
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=10)
+    assert closed.value.rcvd is not None
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (1008, "Repeated app_name, user_id or session_id")
+
+
+def test_ticket_endpoint_refuses_huge_bodies(adk: Server) -> None:
+    big = {"appName": "echo_agent", "userId": "alice", "pad": "x" * 20_000}
+    r = httpx.post(f"{adk.base}/live-agent/ticket", json=big, headers=ALICE)
+    assert (r.status_code, r.json()["error"]["code"]) == (413, "too-large")
+
+
 def test_a_refused_ticket_is_spent(adk: Server) -> None:
     t = alice_ticket(adk)
     assert httpx.get(session_url(adk, t, user="bob"), headers={"origin": ORIGIN}).status_code == 403

@@ -101,3 +101,42 @@ def test_scrubbing() -> None:
     out = scrub_secret(f"x?key={key}&alt=json {key} AIzaOTHERkeyOTHERkeyOTHERkey12", key)
     assert key not in out and "AIzaOTHER" not in out and "alt=json" in out
     assert scrub_ticket("GET /run_live?a=1&ticket=abc.def&b=2") == "GET /run_live?a=1&ticket=[redacted]&b=2"
+
+
+def test_ticket_endpoint_rate_limit() -> None:
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from live_agent_server import AdkGuard
+
+    guard = AdkGuard(
+        Starlette(),
+        signer=TicketSigner(b"k" * 32),
+        allowed_origins=[],
+        authorize=lambda request, scope: True,
+        rate_limit=RateLimit(60_000, 2),
+    )
+    client = TestClient(guard)
+    body = {"appName": "a", "userId": "u"}
+    assert [client.post("/live-agent/ticket", json=body).status_code for _ in range(3)] == [200, 200, 429]
+    limited = client.post("/live-agent/ticket", json=body)
+    assert limited.json()["error"]["code"] == "rate-limited" and int(limited.headers["retry-after"]) > 0
+
+
+def test_authorize_may_narrow_the_grant_but_not_the_origin() -> None:
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from live_agent_server import AdkGuard
+
+    def hook(request: object, scope: TicketScope) -> TicketScope:
+        return TicketScope(scope.app_name, "signed-in-user", "fixed", "https://evil.example")
+
+    signer = TicketSigner(b"k" * 32)
+    guard = AdkGuard(Starlette(), signer=signer, allowed_origins=["https://app.example"], authorize=hook)
+    r = TestClient(guard).post(
+        "/live-agent/ticket", json={"appName": "a", "userId": "u"}, headers={"origin": "https://app.example"}
+    )
+    assert (r.json()["userId"], r.json()["sessionId"]) == ("signed-in-user", "fixed")
+    granted = signer.redeem(r.json()["ticket"], TicketScope("a", "signed-in-user", "fixed", "https://app.example"))
+    assert granted.scope.origin == "https://app.example"

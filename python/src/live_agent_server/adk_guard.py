@@ -40,6 +40,8 @@ TicketAuthorize = Callable[
 _SESSION_PATH = re.compile(r"^/apps/([^/]+)/users/([^/]+)/sessions(?:/([^/]+))?(?:/.*)?$")
 # App, user and session ids a ticket may name: no path separators, no control characters.
 _ID = re.compile(r"^[A-Za-z0-9._:@+=-]{1,128}$")
+_BOUND_PARAMS = ("app_name", "user_id", "session_id")
+_MAX_BODY = 16 * 1024
 _LOGGERS = ("uvicorn.access", "uvicorn.error", "google_adk", "fastapi")
 
 
@@ -159,6 +161,9 @@ class AdkGuard:
             reason = "Not exposed by the guard"
         elif cors_headers(origin, self.allowed_origins, conn) is None:
             reason = "Origin not allowed"
+        elif any(len(conn.query_params.getlist(k)) > 1 for k in _BOUND_PARAMS):
+            # Which of two user_ids would ADK take? Refuse rather than depend on the answer.
+            reason = "Repeated app_name, user_id or session_id"
         else:
             q = conn.query_params
             want = TicketScope(
@@ -209,8 +214,13 @@ class AdkGuard:
                     "Too many ticket requests",
                     {**cors, "retry-after": str(verdict.retry_after_seconds)},
                 )
+        raw = b""
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > _MAX_BODY:
+                return error_response(413, "too-large", "Body too large", cors)
         try:
-            body = json.loads((await request.body()) or b"{}")
+            body = json.loads(raw or b"{}")
             if not isinstance(body, dict):
                 raise ValueError
             asked = TicketScope(
