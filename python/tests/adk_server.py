@@ -99,6 +99,9 @@ def serve(agents_dir: Path, model_url: str, api_key: str, ttl: float = 60) -> It
         ticket_ttl_s=ttl,
         secret=SECRET,
         rate_limit=False,
+        # Off, so the log test proves the primary defence: the ticket leaves the request before
+        # uvicorn's access log or ADK reads it (the filter is tested on its own).
+        scrub_logs=False,
     )
     logs = Capture()
     root = logging.getLogger()

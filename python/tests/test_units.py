@@ -140,3 +140,16 @@ def test_authorize_may_narrow_the_grant_but_not_the_origin() -> None:
     assert (r.json()["userId"], r.json()["sessionId"]) == ("signed-in-user", "fixed")
     granted = signer.redeem(r.json()["ticket"], TicketScope("a", "signed-in-user", "fixed", "https://app.example"))
     assert granted.scope.origin == "https://app.example"
+
+
+def test_log_filter_scrubs_messages_and_arguments() -> None:
+    import logging
+
+    from live_agent_server import TicketLogFilter
+
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s"',
+        ("127.0.0.1", "GET", "/run_live?app_name=a&ticket=abc.def"), None,
+    )
+    assert TicketLogFilter().filter(record)
+    assert record.getMessage() == '127.0.0.1 - "GET /run_live?app_name=a&ticket=[redacted]"'

@@ -42,7 +42,9 @@ _SESSION_PATH = re.compile(r"^/apps/([^/]+)/users/([^/]+)/sessions(?:/([^/]+))?(
 _ID = re.compile(r"^[A-Za-z0-9._:@+=-]{1,128}$")
 _BOUND_PARAMS = ("app_name", "user_id", "session_id")
 _MAX_BODY = 16 * 1024
-_LOGGERS = ("uvicorn.access", "uvicorn.error", "google_adk", "fastapi")
+# uvicorn's own loggers (a logger's filters do not see its children's records, so this list is
+# exact; add TicketLogFilter to your handlers for anything else that logs URLs).
+_LOGGERS = ("uvicorn.access", "uvicorn.error")
 
 
 class TicketLogFilter(logging.Filter):
