@@ -5,6 +5,7 @@ tokens it issued)."""
 from __future__ import annotations
 
 import json
+import select
 import shutil
 import subprocess
 import urllib.parse
@@ -54,6 +55,8 @@ def emulator() -> Iterator[Emulator]:
     )
     try:
         assert proc.stdout is not None
+        if not select.select([proc.stdout], [], [], 60)[0]:
+            pytest.fail("emulator printed nothing within 60 s")
         line = proc.stdout.readline()
         if not line:
             pytest.fail(f"emulator did not start (exit {proc.wait(10)})")
