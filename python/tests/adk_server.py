@@ -26,11 +26,15 @@ AGENT = '''
 import datetime
 from google.adk.agents import Agent
 
+# A Gemini 3.x Live name makes ADK send send_realtime_input(text=/audio=), which the emulator
+# answers; older names make it send realtime_input.mediaChunks, which the emulator refuses (1007).
+MODEL = "gemini-3.8-live"
+
 def get_time() -> dict:
     """Returns the current local time of the agent server."""
     return {"time": datetime.datetime.now().strftime("%H:%M")}
 
-root_agent = Agent(name="echo_agent", model="gemini-2.0-flash-live-001",
+root_agent = Agent(name="echo_agent", model=MODEL,
                    instruction="You are a helpful voice assistant.", tools=[get_time])
 '''
 
