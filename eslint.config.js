@@ -25,7 +25,18 @@ const ADAPTERS = ['**/react/**', '**/vue/**', 'react', 'react-dom', 'vue'];
 const NODE_ONLY = ['**/server/**', '**/emulator/**', 'node:*', 'ws', '@google/genai'];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results/', 'bin/', 'test/fixtures/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      'bench/results/',
+      'bin/',
+      'test/fixtures/',
+      'python/.venv/',
+      'python/build/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
