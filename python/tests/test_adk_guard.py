@@ -8,17 +8,16 @@ import json
 import os
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import connect
-
 from adk_server import ORIGIN, OTHER_ORIGIN, SECRET, Server, serve, write_agents
 from conftest import Emulator
 from tls_pipe import tls_pipe
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
 from live_agent_server import TicketScope, TicketSigner
 
 ALICE = {"authorization": "Bearer alice", "origin": ORIGIN}
@@ -36,7 +35,9 @@ def adk(
             yield server
 
 
-def ticket_for(adk: Server, body: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
+def ticket_for(
+    adk: Server, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> dict[str, Any]:
     r = httpx.post(f"{adk.base}/live-agent/ticket", json=body, headers=headers or ALICE)
     assert r.status_code == 200, r.text
     data: dict[str, Any] = r.json()
@@ -47,14 +48,27 @@ def alice_ticket(adk: Server, session: str = "s1", app: str = "echo_agent") -> s
     return str(ticket_for(adk, {"appName": app, "userId": "alice", "sessionId": session})["ticket"])
 
 
-def session_url(adk: Server, ticket: str | None, session: str = "s1", user: str = "alice", app: str = "echo_agent") -> str:
+def session_url(
+    adk: Server,
+    ticket: str | None,
+    session: str = "s1",
+    user: str = "alice",
+    app: str = "echo_agent",
+) -> str:
     q = "" if ticket is None else f"?ticket={ticket}"
     return f"{adk.base}/apps/{app}/users/{user}/sessions/{session}{q}"
 
 
-def ws_close(adk: Server, ticket: str | None, origin: str | None = ORIGIN, session: str = "s1",
-             user: str = "alice", app: str = "echo_agent", path: str = "/run_live",
-             send: str | None = None) -> tuple[int, str, list[str]]:
+def ws_close(
+    adk: Server,
+    ticket: str | None,
+    origin: str | None = ORIGIN,
+    session: str = "s1",
+    user: str = "alice",
+    app: str = "echo_agent",
+    path: str = "/run_live",
+    send: str | None = None,
+) -> tuple[int, str, list[str]]:
     """Opens a socket, optionally sends one frame, and returns the close code, reason and frames."""
     q = f"app_name={app}&user_id={user}&session_id={session}&modalities=AUDIO"
     if ticket is not None:
@@ -96,7 +110,10 @@ def test_ticket_endpoint_runs_authorize(adk: Server) -> None:
     assert ok.headers["access-control-allow-origin"] == ORIGIN
     data = ok.json()
     assert {k: data[k] for k in ("appName", "userId", "sessionId")} == {
-        "appName": "echo_agent", "userId": "alice", "sessionId": "s1"}
+        "appName": "echo_agent",
+        "userId": "alice",
+        "sessionId": "s1",
+    }
     pre = httpx.options(url, headers={"origin": ORIGIN, "access-control-request-method": "POST"})
     assert pre.status_code == 204
 
@@ -120,8 +137,11 @@ def test_rest_session_calls_need_a_valid_ticket_and_reach_adk(adk: Server) -> No
     assert got.status_code == 200 and got.json()["userId"] == "alice"
     # A same-origin page: its GETs carry no Origin, only Sec-Fetch-Site.
     own = adk.base
-    own_ticket = ticket_for(adk, {"appName": "echo_agent", "userId": "alice", "sessionId": "s1"},
-                            {"authorization": "Bearer alice", "origin": own})["ticket"]
+    own_ticket = ticket_for(
+        adk,
+        {"appName": "echo_agent", "userId": "alice", "sessionId": "s1"},
+        {"authorization": "Bearer alice", "origin": own},
+    )["ticket"]
     same = httpx.get(session_url(adk, own_ticket), headers={"sec-fetch-site": "same-origin"})
     assert same.status_code == 200, same.text
 
@@ -137,36 +157,82 @@ def test_rest_refuses_reused_expired_forged_and_misbound_tickets(adk: Server) ->
 
     check("reused", httpx.get(session_url(adk, t), headers=h), 401, "ticket-reused")
     expired = TicketSigner(SECRET, 60, now=lambda: time.time() - 120).issue(
-        TicketScope("echo_agent", "alice", "s1", ORIGIN))[0]
+        TicketScope("echo_agent", "alice", "s1", ORIGIN)
+    )[0]
     check("expired", httpx.get(session_url(adk, expired), headers=h), 401, "ticket-expired")
-    other_secret = TicketSigner(b"x" * 32).issue(TicketScope("echo_agent", "alice", "s1", ORIGIN))[0]
-    check("other secret", httpx.get(session_url(adk, other_secret), headers=h), 401, "ticket-invalid")
+    other_secret = TicketSigner(b"x" * 32).issue(TicketScope("echo_agent", "alice", "s1", ORIGIN))[
+        0
+    ]
+    check(
+        "other secret", httpx.get(session_url(adk, other_secret), headers=h), 401, "ticket-invalid"
+    )
     body, _, mac = alice_ticket(adk).partition(".")
     forged_body = body[:-2] + ("AA" if body[-2:] != "AA" else "BB")
-    check("forged payload", httpx.get(session_url(adk, f"{forged_body}.{mac}"), headers=h), 401, "ticket-invalid")
+    check(
+        "forged payload",
+        httpx.get(session_url(adk, f"{forged_body}.{mac}"), headers=h),
+        401,
+        "ticket-invalid",
+    )
     check("garbage", httpx.get(session_url(adk, "not-a-ticket"), headers=h), 401, "ticket-invalid")
-    check("wrong user", httpx.get(session_url(adk, alice_ticket(adk), user="bob"), headers=h), 403, "ticket-user")
-    check("wrong app", httpx.get(session_url(adk, alice_ticket(adk), app="other_agent"), headers=h), 403, "ticket-app")
-    check("wrong session", httpx.get(session_url(adk, alice_ticket(adk), session="s2"), headers=h), 403, "ticket-session")
-    check("wrong origin", httpx.get(session_url(adk, alice_ticket(adk)), headers={"origin": OTHER_ORIGIN}), 403, "ticket-origin")
+    check(
+        "wrong user",
+        httpx.get(session_url(adk, alice_ticket(adk), user="bob"), headers=h),
+        403,
+        "ticket-user",
+    )
+    check(
+        "wrong app",
+        httpx.get(session_url(adk, alice_ticket(adk), app="other_agent"), headers=h),
+        403,
+        "ticket-app",
+    )
+    check(
+        "wrong session",
+        httpx.get(session_url(adk, alice_ticket(adk), session="s2"), headers=h),
+        403,
+        "ticket-session",
+    )
+    check(
+        "wrong origin",
+        httpx.get(session_url(adk, alice_ticket(adk)), headers={"origin": OTHER_ORIGIN}),
+        403,
+        "ticket-origin",
+    )
     check("no origin", httpx.get(session_url(adk, alice_ticket(adk))), 403, "ticket-origin")
-    check("foreign origin", httpx.get(session_url(adk, alice_ticket(adk)), headers={"origin": "http://evil.test"}), 403, "origin-not-allowed")
+    check(
+        "foreign origin",
+        httpx.get(session_url(adk, alice_ticket(adk)), headers={"origin": "http://evil.test"}),
+        403,
+        "origin-not-allowed",
+    )
     two = f"{alice_ticket(adk)}&ticket={alice_ticket(adk)}"
     check("two tickets", httpx.get(session_url(adk, two), headers=h), 401, "ticket-missing")
-    lst = httpx.get(f"{adk.base}/apps/echo_agent/users/alice/sessions?ticket={alice_ticket(adk)}", headers=h)
+    lst = httpx.get(
+        f"{adk.base}/apps/echo_agent/users/alice/sessions?ticket={alice_ticket(adk)}", headers=h
+    )
     check("list sessions", lst, 403, "ticket-session")
-    new = httpx.post(f"{adk.base}/apps/echo_agent/users/alice/sessions?ticket={alice_ticket(adk)}", json={}, headers=h)
+    new = httpx.post(
+        f"{adk.base}/apps/echo_agent/users/alice/sessions?ticket={alice_ticket(adk)}",
+        json={},
+        headers=h,
+    )
     check("create without id", new, 403, "ticket-session")
     for name, (r, status, code) in cases.items():
         assert (r.status_code, r.json()["error"]["code"]) == (status, code), f"{name}: {r.text}"
-        assert "Session" not in r.text or code == "ticket-session", name  # the guard answered, not ADK
+        assert "Session" not in r.text or code == "ticket-session", (
+            name
+        )  # the guard answered, not ADK
 
 
 def test_path_tricks_do_not_escape_the_binding(adk: Server) -> None:
     h = {"origin": ORIGIN}
-    for path in ["/apps/echo_agent/users/alice%2F..%2Fbob/sessions/s1",
-                 "/apps/echo_agent/users/bob/sessions/s1%2F..%2F..%2F..%2Falice%2Fsessions%2Fs1",
-                 "//apps/echo_agent/users/alice/sessions/s1", "/APPS/echo_agent/users/alice/sessions/s1"]:
+    for path in [
+        "/apps/echo_agent/users/alice%2F..%2Fbob/sessions/s1",
+        "/apps/echo_agent/users/bob/sessions/s1%2F..%2F..%2F..%2Falice%2Fsessions%2Fs1",
+        "//apps/echo_agent/users/alice/sessions/s1",
+        "/APPS/echo_agent/users/alice/sessions/s1",
+    ]:
         r = httpx.get(f"{adk.base}{path}?ticket={alice_ticket(adk)}", headers=h)
         assert r.status_code == 403, (path, r.text)
         assert r.json()["error"]["code"] in ("not-exposed", "ticket-user"), path
@@ -176,12 +242,15 @@ def test_path_tricks_do_not_escape_the_binding(adk: Server) -> None:
 
 
 def test_repeated_ids_on_the_socket_are_refused(adk: Server) -> None:
-    q = (f"app_name=echo_agent&user_id=alice&user_id=bob&session_id=s1&ticket={alice_ticket(adk)}")
+    q = f"app_name=echo_agent&user_id=alice&user_id=bob&session_id=s1&ticket={alice_ticket(adk)}"
     with connect(f"{adk.ws}/run_live?{q}", origin=ORIGIN) as ws:  # type: ignore[arg-type]
         with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=10)
     assert closed.value.rcvd is not None
-    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (1008, "Repeated app_name, user_id or session_id")
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (
+        1008,
+        "Repeated app_name, user_id or session_id",
+    )
 
 
 def test_ticket_endpoint_refuses_huge_bodies(adk: Server) -> None:
@@ -199,10 +268,18 @@ def test_a_refused_ticket_is_spent(adk: Server) -> None:
 
 def test_other_adk_routes_are_not_exposed(adk: Server) -> None:
     h = {"origin": ORIGIN}
-    for method, path in [("GET", "/list-apps"), ("POST", "/run"), ("POST", "/run_sse"),
-                         ("GET", "/apps/echo_agent/app-info"), ("POST", "/builder/save"),
-                         ("GET", "/dev-ui/"), ("GET", "/apps/echo_agent/eval-sets")]:
-        r = httpx.request(method, f"{adk.base}{path}?ticket={alice_ticket(adk)}", headers=h, json={})
+    for method, path in [
+        ("GET", "/list-apps"),
+        ("POST", "/run"),
+        ("POST", "/run_sse"),
+        ("GET", "/apps/echo_agent/app-info"),
+        ("POST", "/builder/save"),
+        ("GET", "/dev-ui/"),
+        ("GET", "/apps/echo_agent/eval-sets"),
+    ]:
+        r = httpx.request(
+            method, f"{adk.base}{path}?ticket={alice_ticket(adk)}", headers=h, json={}
+        )
         assert (r.status_code, r.json()["error"]["code"]) == (403, "not-exposed"), path
     assert httpx.get(f"{adk.base}/health").status_code == 200  # open path, answered by ADK
 
@@ -212,7 +289,8 @@ def test_other_adk_routes_are_not_exposed(adk: Server) -> None:
 
 def test_sockets_without_a_valid_ticket_are_closed_1008(adk: Server) -> None:
     expired = TicketSigner(SECRET, 60, now=lambda: time.time() - 120).issue(
-        TicketScope("echo_agent", "alice", "s1", ORIGIN))[0]
+        TicketScope("echo_agent", "alice", "s1", ORIGIN)
+    )[0]
     forged = TicketSigner(b"y" * 32).issue(TicketScope("echo_agent", "alice", "s1", ORIGIN))[0]
     used = alice_ticket(adk)
     assert httpx.get(session_url(adk, used), headers={"origin": ORIGIN}).status_code in (200, 404)
@@ -221,13 +299,34 @@ def test_sockets_without_a_valid_ticket_are_closed_1008(adk: Server) -> None:
         "expired": (ws_close(adk, expired), "Ticket expired"),
         "forged": (ws_close(adk, forged), "Ticket invalid"),
         "reused": (ws_close(adk, used), "Ticket already used"),
-        "wrong user": (ws_close(adk, alice_ticket(adk), user="bob"), "Ticket not valid for this user"),
-        "wrong app": (ws_close(adk, alice_ticket(adk), app="other_agent"), "Ticket not valid for this app"),
-        "wrong session": (ws_close(adk, alice_ticket(adk), session="s2"), "Ticket not valid for this session"),
-        "wrong origin": (ws_close(adk, alice_ticket(adk), origin=OTHER_ORIGIN), "Ticket not valid for this origin"),
-        "no origin": (ws_close(adk, alice_ticket(adk), origin=None), "Ticket not valid for this origin"),
-        "foreign origin": (ws_close(adk, alice_ticket(adk), origin="http://evil.test"), "Origin not allowed"),
-        "other socket path": (ws_close(adk, alice_ticket(adk), path="/run_live2"), "Not exposed by the guard"),
+        "wrong user": (
+            ws_close(adk, alice_ticket(adk), user="bob"),
+            "Ticket not valid for this user",
+        ),
+        "wrong app": (
+            ws_close(adk, alice_ticket(adk), app="other_agent"),
+            "Ticket not valid for this app",
+        ),
+        "wrong session": (
+            ws_close(adk, alice_ticket(adk), session="s2"),
+            "Ticket not valid for this session",
+        ),
+        "wrong origin": (
+            ws_close(adk, alice_ticket(adk), origin=OTHER_ORIGIN),
+            "Ticket not valid for this origin",
+        ),
+        "no origin": (
+            ws_close(adk, alice_ticket(adk), origin=None),
+            "Ticket not valid for this origin",
+        ),
+        "foreign origin": (
+            ws_close(adk, alice_ticket(adk), origin="http://evil.test"),
+            "Origin not allowed",
+        ),
+        "other socket path": (
+            ws_close(adk, alice_ticket(adk), path="/run_live2"),
+            "Not exposed by the guard",
+        ),
     }
     for name, ((code, reason, frames), want) in cases.items():
         assert (code, reason, frames) == (1008, want, []), name
@@ -259,16 +358,24 @@ def test_tickets_are_one_use_under_concurrency(adk: Server) -> None:
 
     t = alice_ticket(adk)
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        statuses = list(pool.map(lambda _: httpx.get(session_url(adk, t), headers={"origin": ORIGIN}).status_code, range(8)))
+        statuses = list(
+            pool.map(
+                lambda _: httpx.get(session_url(adk, t), headers={"origin": ORIGIN}).status_code,
+                range(8),
+            )
+        )
     assert sum(s != 401 for s in statuses) == 1, statuses
 
 
-
-def test_a_valid_ticket_lets_the_socket_through_to_adk_and_the_model(adk: Server, emulator: Emulator) -> None:
+def test_a_valid_ticket_lets_the_socket_through_to_adk_and_the_model(
+    adk: Server, emulator: Emulator
+) -> None:
     """The whole chain behind the guard: page socket -> guard -> ADK's /run_live -> ADK's Live
     session on the emulator (the model) -> the spoken answer back as ADK events."""
     session = "live1"
-    created = httpx.post(session_url(adk, alice_ticket(adk, session), session), json={}, headers={"origin": ORIGIN})
+    created = httpx.post(
+        session_url(adk, alice_ticket(adk, session), session), json={}, headers={"origin": ORIGIN}
+    )
     assert created.status_code == 200
     q = f"app_name=echo_agent&user_id=alice&session_id={session}&modalities=AUDIO&ticket={alice_ticket(adk, session)}"
     events: list[dict[str, Any]] = []
@@ -278,7 +385,11 @@ def test_a_valid_ticket_lets_the_socket_through_to_adk_and_the_model(adk: Server
             events.append(json.loads(ws.recv(timeout=20)))
         assert httpx.get(f"{emulator.url.rstrip('/')}/health").json()["sessions"] >= 1
     assert all(e["author"] == "echo_agent" for e in events)
-    said = [e["outputTranscription"]["text"] for e in events if e.get("outputTranscription", {}).get("finished")]
+    said = [
+        e["outputTranscription"]["text"]
+        for e in events
+        if e.get("outputTranscription", {}).get("finished")
+    ]
     assert said == ["You said: hello there"]  # the emulator's built-in reply, relayed by ADK
     audio = [p for e in events for p in e.get("content", {}).get("parts", []) if "inlineData" in p]
     assert audio and audio[0]["inlineData"]["mimeType"].startswith("audio/pcm")

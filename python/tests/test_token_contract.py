@@ -13,10 +13,10 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import ROOT, Emulator
 from starlette.applications import Starlette
 from starlette.requests import Request
 
-from conftest import ROOT, Emulator
 from live_agent_server import Deny, RateLimit, create_token_route
 
 CASES: list[dict[str, Any]] = json.loads(
@@ -55,7 +55,9 @@ def matches(actual: Any, expected: Any) -> bool:
             return re.search(expected[4:-1], actual) is not None
         return actual == expected
     if isinstance(expected, dict):
-        return isinstance(actual, dict) and all(matches(actual.get(k), v) for k, v in expected.items())
+        return isinstance(actual, dict) and all(
+            matches(actual.get(k), v) for k, v in expected.items()
+        )
     return bool(actual == expected)
 
 
@@ -64,7 +66,9 @@ def build(options: dict[str, Any], vectors: dict[str, Any], emulator: Emulator) 
     kwargs: dict[str, Any] = {
         "api_key": vectors["keys"]["wrong" if options.get("apiKey") == "wrong" else "good"],
         "model": vectors["model"],
-        "base_url": "http://127.0.0.1:1" if options.get("baseUrl") == "unreachable" else emulator.url,
+        "base_url": "http://127.0.0.1:1"
+        if options.get("baseUrl") == "unreachable"
+        else emulator.url,
         "path": vectors["path"],
     }
     if "config" in options:
@@ -92,7 +96,10 @@ async def run_case(case: dict[str, Any], vectors: dict[str, Any], emulator: Emul
             for _ in range(req.get("repeat", 1)):
                 at = f"{case['name']} #{i}"
                 origin = req.get("origin", vectors["site"])
-                headers = {**({} if origin is None else {"origin": origin}), **req.get("headers", {})}
+                headers = {
+                    **({} if origin is None else {"origin": origin}),
+                    **req.get("headers", {}),
+                }
                 t0 = time.time()
                 response = await client.request(
                     req["method"], vectors["path"], headers=headers, content=req.get("body")
@@ -103,15 +110,21 @@ async def run_case(case: dict[str, Any], vectors: dict[str, Any], emulator: Emul
                 want = req["expect"]
                 assert response.status_code == want["status"], f"{at}: {text}"
                 for name, value in want.get("headers", {}).items():
-                    assert matches(response.headers.get(name), value), f"{at} header {name}: {response.headers.get(name)}"
+                    assert matches(response.headers.get(name), value), (
+                        f"{at} header {name}: {response.headers.get(name)}"
+                    )
                 body = json.loads(text) if text else {}
                 if "json" in want:
                     assert matches(body, want["json"]), f"{at} body {text}"
                 if want.get("exactKeys"):
                     assert sorted(body) == sorted(want["json"]), at
                 if "times" in want:
-                    expire = datetime.fromisoformat(body["expireTime"].replace("Z", "+00:00")).timestamp()
-                    fresh = datetime.fromisoformat(body["newSessionExpireTime"].replace("Z", "+00:00")).timestamp()
+                    expire = datetime.fromisoformat(
+                        body["expireTime"].replace("Z", "+00:00")
+                    ).timestamp()
+                    fresh = datetime.fromisoformat(
+                        body["newSessionExpireTime"].replace("Z", "+00:00")
+                    ).timestamp()
                     assert abs(expire - t0 - want["times"]["expireTimeSeconds"]) < 5, at
                     assert abs(fresh - t0 - want["times"]["newSessionExpireTimeSeconds"]) < 5, at
                 if "issued" in want:

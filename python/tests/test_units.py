@@ -20,7 +20,7 @@ SCOPE = TicketScope("app", "alice", "s1", "https://app.example")
 
 def test_ticket_round_trip_and_single_use() -> None:
     signer = TicketSigner(b"k" * 32, ttl_s=60)
-    ticket, expires = signer.issue(SCOPE)
+    ticket, _expires = signer.issue(SCOPE)
     assert signer.redeem(ticket, SCOPE).scope == SCOPE
     with pytest.raises(TicketError) as again:
         signer.redeem(ticket, SCOPE)
@@ -100,7 +100,10 @@ def test_scrubbing() -> None:
     key = "AIzaTEST-secret-key-0123456789abcdefghijk"
     out = scrub_secret(f"x?key={key}&alt=json {key} AIzaOTHERkeyOTHERkeyOTHERkey12", key)
     assert key not in out and "AIzaOTHER" not in out and "alt=json" in out
-    assert scrub_ticket("GET /run_live?a=1&ticket=abc.def&b=2") == "GET /run_live?a=1&ticket=[redacted]&b=2"
+    assert (
+        scrub_ticket("GET /run_live?a=1&ticket=abc.def&b=2")
+        == "GET /run_live?a=1&ticket=[redacted]&b=2"
+    )
 
 
 def test_ticket_endpoint_rate_limit() -> None:
@@ -118,9 +121,16 @@ def test_ticket_endpoint_rate_limit() -> None:
     )
     client = TestClient(guard)
     body = {"appName": "a", "userId": "u"}
-    assert [client.post("/live-agent/ticket", json=body).status_code for _ in range(3)] == [200, 200, 429]
+    assert [client.post("/live-agent/ticket", json=body).status_code for _ in range(3)] == [
+        200,
+        200,
+        429,
+    ]
     limited = client.post("/live-agent/ticket", json=body)
-    assert limited.json()["error"]["code"] == "rate-limited" and int(limited.headers["retry-after"]) > 0
+    assert (
+        limited.json()["error"]["code"] == "rate-limited"
+        and int(limited.headers["retry-after"]) > 0
+    )
 
 
 def test_authorize_may_narrow_the_grant_but_not_the_origin() -> None:
@@ -133,12 +143,18 @@ def test_authorize_may_narrow_the_grant_but_not_the_origin() -> None:
         return TicketScope(scope.app_name, "signed-in-user", "fixed", "https://evil.example")
 
     signer = TicketSigner(b"k" * 32)
-    guard = AdkGuard(Starlette(), signer=signer, allowed_origins=["https://app.example"], authorize=hook)
+    guard = AdkGuard(
+        Starlette(), signer=signer, allowed_origins=["https://app.example"], authorize=hook
+    )
     r = TestClient(guard).post(
-        "/live-agent/ticket", json={"appName": "a", "userId": "u"}, headers={"origin": "https://app.example"}
+        "/live-agent/ticket",
+        json={"appName": "a", "userId": "u"},
+        headers={"origin": "https://app.example"},
     )
     assert (r.json()["userId"], r.json()["sessionId"]) == ("signed-in-user", "fixed")
-    granted = signer.redeem(r.json()["ticket"], TicketScope("a", "signed-in-user", "fixed", "https://app.example"))
+    granted = signer.redeem(
+        r.json()["ticket"], TicketScope("a", "signed-in-user", "fixed", "https://app.example")
+    )
     assert granted.scope.origin == "https://app.example"
 
 
@@ -148,8 +164,13 @@ def test_log_filter_scrubs_messages_and_arguments() -> None:
     from live_agent_server import TicketLogFilter
 
     record = logging.LogRecord(
-        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s"',
-        ("127.0.0.1", "GET", "/run_live?app_name=a&ticket=abc.def"), None,
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s"',
+        ("127.0.0.1", "GET", "/run_live?app_name=a&ticket=abc.def"),
+        None,
     )
     assert TicketLogFilter().filter(record)
     assert record.getMessage() == '127.0.0.1 - "GET /run_live?app_name=a&ticket=[redacted]"'

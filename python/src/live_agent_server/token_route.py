@@ -32,7 +32,7 @@ class Deny:
 AuthorizeResult = Union[bool, Deny, Mapping[str, Any]]
 """True/False, a :class:`Deny`, or ``{"status": 401|403, "message": ...}`` (the Node shape)."""
 
-Authorize = Callable[[Request], Union[AuthorizeResult, Awaitable[AuthorizeResult]]]
+Authorize = Callable[[Request], AuthorizeResult | Awaitable[AuthorizeResult]]
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -218,7 +218,9 @@ def create_token_route(
             return error_response(502, "upstream-error", f"Token service failed: {detail}", cors)
         name = getattr(created, "name", None)
         if not isinstance(name, str) or not name.startswith("auth_tokens/"):
-            return error_response(502, "upstream-error", "Token service returned no token name", cors)
+            return error_response(
+                502, "upstream-error", "Token service returned no token name", cors
+            )
         body = {
             "token": name,
             "expireTime": _iso(expire_time),
