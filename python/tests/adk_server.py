@@ -81,7 +81,9 @@ def write_agents(root: Path) -> Path:
 
 
 @contextmanager
-def serve(agents_dir: Path, model_url: str, api_key: str, ttl: float = 60) -> Iterator[Server]:
+def serve(
+    agents_dir: Path, model_url: str, api_key: str, ttl: float = 60, url_prefix: str | None = None
+) -> Iterator[Server]:
     os.environ["GOOGLE_API_KEY"] = api_key
     os.environ["GOOGLE_GENAI_USE_VERTEXAI"] = "false"
     os.environ["GOOGLE_GEMINI_BASE_URL"] = model_url
@@ -95,6 +97,7 @@ def serve(agents_dir: Path, model_url: str, api_key: str, ttl: float = 60) -> It
         memory_service_uri="memory://",
         use_local_storage=False,
         allow_origins=[ORIGIN, OTHER_ORIGIN],
+        url_prefix=url_prefix,
     )
     protect_adk(
         app,

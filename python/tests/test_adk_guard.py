@@ -8,6 +8,7 @@ import json
 import os
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -393,3 +394,16 @@ def test_a_valid_ticket_lets_the_socket_through_to_adk_and_the_model(
     assert said == ["You said: hello there"]  # the emulator's built-in reply, relayed by ADK
     audio = [p for e in events for p in e.get("content", {}).get("parts", []) if "inlineData" in p]
     assert audio and audio[0]["inlineData"]["mimeType"].startswith("audio/pcm")
+
+
+def test_under_adk_url_prefix(tmp_path: Path, emulator: Emulator, vectors: dict[str, Any]) -> None:
+    """get_fast_api_app(url_prefix=...): the guard matches the routes as ADK's router does."""
+    agents = write_agents(tmp_path)
+    with serve(agents, emulator.url, vectors["keys"]["good"], url_prefix="/adk") as adk:
+        prefixed = Server(adk.base + "/adk", adk.ws + "/adk", adk.logs)
+        t = alice_ticket(prefixed, "s9")
+        r = httpx.post(session_url(prefixed, t, "s9"), json={}, headers={"origin": ORIGIN})
+        assert r.status_code == 200 and r.json()["id"] == "s9", r.text
+        bare = httpx.get(session_url(prefixed, None, "s9"), headers={"origin": ORIGIN})
+        assert bare.json()["error"]["code"] == "ticket-missing"
+        assert ws_close(prefixed, None, session="s9")[:2] == (1008, "Ticket required")

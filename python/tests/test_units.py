@@ -174,3 +174,14 @@ def test_log_filter_scrubs_messages_and_arguments() -> None:
     )
     assert TicketLogFilter().filter(record)
     assert record.getMessage() == '127.0.0.1 - "GET /run_live?app_name=a&ticket=[redacted]"'
+
+
+def test_guard_sees_the_path_the_router_sees_under_a_url_prefix() -> None:
+    from live_agent_server.adk_guard import _route_path
+
+    assert _route_path({"path": "/adk/apps/a/users/u/sessions/s", "root_path": "/adk"}) == (
+        "/apps/a/users/u/sessions/s"
+    )
+    assert _route_path({"path": "/apps/a", "root_path": "/adk"}) == "/apps/a"  # proxy stripped it
+    assert _route_path({"path": "/adkx/apps", "root_path": "/adk"}) == "/adkx/apps"
+    assert _route_path({"path": "/adk", "root_path": "/adk"}) == "/"

@@ -60,6 +60,16 @@ def _take_ticket(scope: Scope) -> str | None:
     return tickets[0] if len(tickets) == 1 else ""
 
 
+def _route_path(scope: Scope) -> str:
+    """The path ADK's router matches: without FastAPI's ``root_path`` (``url_prefix``), the same
+    rule as Starlette's routing, so the guard and ADK never disagree about which route it is."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root) and path[len(root) : len(root) + 1] in ("/", ""):
+        return path[len(root) :] or "/"
+    return path
+
+
 class AdkGuard:
     """ASGI middleware; see :func:`protect_adk` for the rules."""
 
@@ -87,7 +97,7 @@ class AdkGuard:
             await self.app(scope, receive, send)
             return
         ticket = _take_ticket(scope)
-        path: str = scope["path"]
+        path = _route_path(scope)
         if scope["type"] == "websocket":
             await self._socket(scope, receive, send, path, ticket)
             return
