@@ -88,7 +88,7 @@ export function runPythonPhase() {
     ['-m', 'pytest', 'python/tests', '-q', '-p', 'no:cacheprovider', `--junitxml=${REPORT}`],
     { stdio: 'inherit' },
   );
-  console.log(`pytest: ${((Date.now() - t0) / 1000).toFixed(1)} s (python phase)`);
+  console.log(`python phase: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (!existsSync(REPORT)) return failed('pytest wrote no report');
   const xml = readFileSync(REPORT, 'utf8');
   rmSync(REPORT, { force: true });
