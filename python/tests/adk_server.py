@@ -13,9 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import httpx
 import uvicorn
 from starlette.requests import Request
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
 from live_agent_server import Deny, TicketScope, protect_adk
 
@@ -133,3 +137,60 @@ def serve(
         thread.join(10)
         root.removeHandler(logs)
         sock.close()
+
+
+# --- client helpers for the tests ---------------------------------------------------------------
+
+ALICE = {"authorization": "Bearer alice", "origin": ORIGIN}
+
+
+def ticket_for(
+    adk: Server, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    r = httpx.post(f"{adk.base}/live-agent/ticket", json=body, headers=headers or ALICE)
+    assert r.status_code == 200, r.text
+    data: dict[str, Any] = r.json()
+    return data
+
+
+def alice_ticket(adk: Server, session: str = "s1", app: str = "echo_agent") -> str:
+    return str(ticket_for(adk, {"appName": app, "userId": "alice", "sessionId": session})["ticket"])
+
+
+def session_url(
+    adk: Server,
+    ticket: str | None,
+    session: str = "s1",
+    user: str = "alice",
+    app: str = "echo_agent",
+) -> str:
+    q = "" if ticket is None else f"?ticket={ticket}"
+    return f"{adk.base}/apps/{app}/users/{user}/sessions/{session}{q}"
+
+
+def ws_close(
+    adk: Server,
+    ticket: str | None,
+    origin: str | None = ORIGIN,
+    session: str = "s1",
+    user: str = "alice",
+    app: str = "echo_agent",
+    path: str = "/run_live",
+    send: str | None = None,
+) -> tuple[int, str, list[str]]:
+    """Opens a socket, optionally sends one frame, and returns the close code, reason and frames."""
+    q = f"app_name={app}&user_id={user}&session_id={session}&modalities=AUDIO"
+    if ticket is not None:
+        q += f"&ticket={ticket}"
+    frames: list[str] = []
+    with connect(f"{adk.ws}{path}?{q}", origin=origin, open_timeout=10) as ws:  # type: ignore[arg-type]
+        if send is not None:
+            ws.send(send)
+        try:
+            while True:
+                frames.append(str(ws.recv(timeout=20)))
+        except ConnectionClosed as closed:
+            assert closed.rcvd is not None
+            return closed.rcvd.code, closed.rcvd.reason, frames
+        except TimeoutError:
+            return -1, "still open", frames

@@ -5,6 +5,7 @@ tokens it issued)."""
 from __future__ import annotations
 
 import json
+import os
 import select
 import shutil
 import subprocess
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from adk_server import Server, serve, write_agents
+from tls_pipe import tls_pipe
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,3 +72,16 @@ def emulator() -> Iterator[Emulator]:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def adk(
+    tmp_path_factory: pytest.TempPathFactory, emulator: Emulator, vectors: dict[str, Any]
+) -> Iterator[Server]:
+    """One guarded real ADK app for the session, its model the emulator behind a TLS pipe."""
+    agents = write_agents(tmp_path_factory.mktemp("agents"))
+    port = int(emulator.url.rsplit(":", 1)[1].strip("/"))
+    with tls_pipe(port, tmp_path_factory.mktemp("tls")) as (tls_port, cert):
+        os.environ["SSL_CERT_FILE"] = str(cert)
+        with serve(agents, f"https://127.0.0.1:{tls_port}", vectors["keys"]["good"]) as server:
+            yield server
