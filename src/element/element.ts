@@ -19,6 +19,7 @@ import { forwardEvents, LiveAgentEvent } from './events.ts';
 import { mediaOptions, SESSION_ATTRIBUTES, sessionOptions } from './options.ts';
 import { wireControls } from './controls.ts';
 import { RenderLoops } from './loops.ts';
+import { DEFAULT_HINT_AFTER_S, WaitClock } from './hints.ts';
 import { applyStyles } from './styles.ts';
 import { LiveAgentView } from './view.ts';
 
@@ -45,7 +46,7 @@ export class LiveAgentElement extends HTMLElement {
   static assetBase: string | undefined;
   /** How sessions get their real transport and media; the entry modules set it. */
   static depsLoader: DepsLoader | undefined;
-  static readonly observedAttributes = [...SESSION_ATTRIBUTES, 'metrics'];
+  static readonly observedAttributes = [...SESSION_ATTRIBUTES, 'metrics', 'hint-after'];
 
   private current: LiveAgentSession | null = null;
   private creating: Promise<LiveAgentSession> | null = null;
@@ -59,6 +60,8 @@ export class LiveAgentElement extends HTMLElement {
     () => this.render(),
   );
   private holding = false;
+  private readonly waits = new WaitClock();
+  private hintTimer: ReturnType<typeof setTimeout> | undefined;
   private sessionMode: string | undefined;
   private toolList: ToolDefinition[] = [];
   private configValue: LiveConfig | undefined;
@@ -86,6 +89,18 @@ export class LiveAgentElement extends HTMLElement {
   set tools(tools: ToolDefinition[]) {
     this.toolList = [...tools];
     this.current?.setTools(this.toolList);
+  }
+
+  /**
+   * Seconds a call may stay quiet before the status line says so ("nothing heard yet", "no
+   * reply yet"); reflects the `hint-after` attribute. Default 8; 0 turns the hints off.
+   */
+  get hintAfter(): number {
+    const value = Number(this.getAttribute('hint-after') ?? DEFAULT_HINT_AFTER_S);
+    return Number.isFinite(value) && value >= 0 ? value : DEFAULT_HINT_AFTER_S;
+  }
+  set hintAfter(seconds: number) {
+    this.setAttribute('hint-after', String(seconds));
   }
 
   /** Extra `LiveConnectConfig` (attributes `voice`, `language`, `instructions` win); next connect. */
@@ -172,7 +187,7 @@ export class LiveAgentElement extends HTMLElement {
   }
 
   attributeChangedCallback(name: string): void {
-    if (name === 'metrics') this.render();
+    if (name === 'metrics' || name === 'hint-after') this.render();
     else this.dirty = true;
   }
 
@@ -252,10 +267,33 @@ export class LiveAgentElement extends HTMLElement {
     const s = this.snapshot();
     const active = ACTIVE.has(s.status) && this.isConnected;
     if (s.status !== 'connected') this.holding = false;
-    const ctx = { pushToTalk: this.pushToTalk, holding: this.holding, now: Date.now() };
+    const now = Date.now();
+    const ctx = {
+      pushToTalk: this.pushToTalk,
+      holding: this.holding,
+      now,
+      wait: this.quietWait(s, now),
+      endpoints: {
+        endpoint: this.getAttribute('endpoint') || 'https://generativelanguage.googleapis.com',
+        tokenUrl: this.getAttribute('token-url'),
+      },
+    };
     this.view?.render(s, ctx, this.hasAttribute('metrics'));
     // Levels animate only while a conversation is on; the countdown ticks only after goAway.
     this.loops.update(active && !!this.view, active && s.goAwayAt !== null);
+  }
+
+  /** The quiet call's wait once it is due; until then a timer re-renders when it will be. */
+  private quietWait(s: LiveAgentSnapshot, now: number) {
+    clearTimeout(this.hintTimer);
+    this.hintTimer = undefined;
+    const kind = this.waits.update(s, this.pushToTalk, now);
+    const afterMs = this.hintAfter * 1000;
+    if (!kind || afterMs === 0 || !this.isConnected) return null;
+    const due = this.waits.dueAt(afterMs);
+    if (now >= due) return kind;
+    this.hintTimer = setTimeout(() => this.render(), due - now);
+    return null;
   }
 
   private paintLevels(): boolean {
