@@ -90,7 +90,10 @@ describe('state → UI text', () => {
     expect(clock.dueAt(8000)).toBe(12_000);
     expect(clock.update({ ...call, agentSpeaking: true }, false, 5000)).toBeNull();
     expect(clock.update(call, false, 6000)).toBe('heard'); // the agent answered: the user's turn
-    const turn = { id: 'm1', role: 'model' as const, text: 'Hi', final: true, interrupted: false };
+    const turn = {
+      ...{ id: 'm1', role: 'model' as const, text: 'Hi', final: true, interrupted: false },
+      ...{ startedAt: 0, updatedAt: 0 },
+    };
     expect(clock.update({ ...call, transcript: [turn] }, false, 7000)).toBe('heard');
     expect(clock.dueAt(8000)).toBe(15_000);
     expect(HINTS.heard).toMatch(/^Listening — nothing heard yet/);
