@@ -19,7 +19,7 @@ import { forwardEvents, LiveAgentEvent } from './events.ts';
 import { mediaOptions, SESSION_ATTRIBUTES, sessionOptions } from './options.ts';
 import { wireControls } from './controls.ts';
 import { RenderLoops } from './loops.ts';
-import { DEFAULT_HINT_AFTER_S, WaitClock } from './hints.ts';
+import { DEFAULT_HINT_AFTER_S, QuietHints } from './hints.ts';
 import { applyStyles } from './styles.ts';
 import { LiveAgentView } from './view.ts';
 
@@ -60,8 +60,7 @@ export class LiveAgentElement extends HTMLElement {
     () => this.render(),
   );
   private holding = false;
-  private readonly waits = new WaitClock();
-  private hintTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly hints = new QuietHints(() => this.render());
   private sessionMode: string | undefined;
   private toolList: ToolDefinition[] = [];
   private configValue: LiveConfig | undefined;
@@ -272,7 +271,8 @@ export class LiveAgentElement extends HTMLElement {
       pushToTalk: this.pushToTalk,
       holding: this.holding,
       now,
-      wait: this.quietWait(s, now),
+      // A detached element arms no timer (0 = off).
+      wait: this.hints.check(s, this.pushToTalk, this.isConnected ? this.hintAfter * 1000 : 0, now),
       endpoints: {
         endpoint: this.getAttribute('endpoint') || 'https://generativelanguage.googleapis.com',
         tokenUrl: this.getAttribute('token-url'),
@@ -281,19 +281,6 @@ export class LiveAgentElement extends HTMLElement {
     this.view?.render(s, ctx, this.hasAttribute('metrics'));
     // Levels animate only while a conversation is on; the countdown ticks only after goAway.
     this.loops.update(active && !!this.view, active && s.goAwayAt !== null);
-  }
-
-  /** The quiet call's wait once it is due; until then a timer re-renders when it will be. */
-  private quietWait(s: LiveAgentSnapshot, now: number) {
-    clearTimeout(this.hintTimer);
-    this.hintTimer = undefined;
-    const kind = this.waits.update(s, this.pushToTalk, now);
-    const afterMs = this.hintAfter * 1000;
-    if (!kind || afterMs === 0 || !this.isConnected) return null;
-    const due = this.waits.dueAt(afterMs);
-    if (now >= due) return kind;
-    this.hintTimer = setTimeout(() => this.render(), due - now);
-    return null;
   }
 
   private paintLevels(): boolean {

@@ -54,6 +54,33 @@ export class WaitClock {
   }
 }
 
+/**
+ * The element's side of the hints: a {@link WaitClock} plus one timer that re-renders when the
+ * current wait's hint falls due (no ticking while nothing changes).
+ */
+export class QuietHints {
+  private readonly clock = new WaitClock();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly rerender: () => void) {}
+
+  /** The wait to show now (null: none yet, or hints off); arms the timer for a later one. */
+  check(s: LiveAgentSnapshot, pushToTalk: boolean, afterMs: number, now: number): WaitKind | null {
+    this.stop();
+    const kind = this.clock.update(s, pushToTalk, now);
+    if (!kind || afterMs <= 0) return null;
+    const due = this.clock.dueAt(afterMs);
+    if (now >= due) return kind;
+    this.timer = setTimeout(this.rerender, due - now);
+    return null;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
 /** Where the element connects, for error messages. */
 export interface Endpoints {
   endpoint: string;

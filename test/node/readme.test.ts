@@ -58,6 +58,16 @@ describe('README facts', () => {
     expect(readme).toContain('budgets 20 KB and 45 KB');
   });
 
+  it('token defaults (60 s to open, 30 min of messages, 10 a minute) and hint-after 8 s', () => {
+    const handler = read('src/server/token-handler.ts');
+    expect(handler).toContain('newSessionExpireSeconds = 60,');
+    expect(handler).toContain('expireMinutes = 30,');
+    expect(handler).toContain('rateLimit = { windowMs: 60_000, max: 10 },');
+    expect(readme).toContain('must open a session within 60 s\nand allow messages for 30 min');
+    expect(read('src/element/hints.ts')).toContain('export const DEFAULT_HINT_AFTER_S = 8;');
+    expect(readme).toContain('(default 8; `0` = off)');
+  });
+
   it('names every benchmark there is', () => {
     const benches = readdirSync(new URL('bench/', root))
       .filter((f) => f.endsWith('.bench.ts'))

@@ -150,3 +150,24 @@ test('the page: axe finds nothing serious; the event log starts with a placehold
   expect(await seriousAxe(page)).toEqual([]);
   await context.close();
 });
+
+test('PORT picks the port too (npm start -- --port N passes --port through)', async () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
+  delete env.GEMINI_API_KEY;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/server.ts'], { env });
+  try {
+    const printed = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /live-agent demo: (http:\/\/127\.0\.0\.1:(\d+)\/)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`demo server exited (${code}): ${out}`)));
+    });
+    expect(printed).not.toMatch(/:8080\//); // PORT=0 → a free port, not the default
+    expect((await fetch(printed)).status).toBe(200);
+  } finally {
+    child.kill();
+  }
+});
