@@ -271,8 +271,12 @@ export class LiveAgentElement extends HTMLElement {
       pushToTalk: this.pushToTalk,
       holding: this.holding,
       now,
-      // A detached element arms no timer (0 = off).
-      wait: this.hints.check(s, this.pushToTalk, this.isConnected ? this.hintAfter * 1000 : 0, now),
+      wait: this.hints.check(
+        s,
+        !this.pushToTalk && this.getAttribute('microphone') !== 'off',
+        this.isConnected ? this.hintAfter * 1000 : 0, // a detached element arms no timer
+        now,
+      ),
       endpoints: {
         endpoint: this.getAttribute('endpoint') || 'https://generativelanguage.googleapis.com',
         tokenUrl: this.getAttribute('token-url'),

@@ -27,8 +27,11 @@ export class WaitClock {
   private kind: WaitKind = 'heard';
   private key = '';
 
-  /** Feeds a snapshot; returns the current wait, or null when nobody is waiting. */
-  update(s: LiveAgentSnapshot, pushToTalk: boolean, now: number): WaitKind | null {
+  /**
+   * Feeds a snapshot; returns the current wait, or null when nobody is waiting. `listening` is
+   * false when the microphone is not what starts a turn (push-to-talk, `microphone="off"`).
+   */
+  update(s: LiveAgentSnapshot, listening: boolean, now: number): WaitKind | null {
     if (s.status !== 'connected' || s.agentSpeaking || s.userSpeaking) {
       this.key = '';
       this.kind = s.userSpeaking ? 'reply' : 'heard';
@@ -43,8 +46,8 @@ export class WaitClock {
       this.kind = last?.role === 'user' ? 'reply' : 'heard';
     }
     this.key = key;
-    // Push-to-talk waits for the user's hold: only a missing reply is worth a hint there.
-    if (this.kind === 'heard' && (pushToTalk || !s.micEnabled)) return null;
+    // Without an open, listening microphone only a missing reply is worth a hint.
+    if (this.kind === 'heard' && (!listening || !s.micEnabled)) return null;
     return this.kind;
   }
 
@@ -65,9 +68,9 @@ export class QuietHints {
   constructor(private readonly rerender: () => void) {}
 
   /** The wait to show now (null: none yet, or hints off); arms the timer for a later one. */
-  check(s: LiveAgentSnapshot, pushToTalk: boolean, afterMs: number, now: number): WaitKind | null {
+  check(s: LiveAgentSnapshot, listening: boolean, afterMs: number, now: number): WaitKind | null {
     this.stop();
-    const kind = this.clock.update(s, pushToTalk, now);
+    const kind = this.clock.update(s, listening, now);
     if (!kind || afterMs <= 0) return null;
     const due = this.clock.dueAt(afterMs);
     if (now >= due) return kind;

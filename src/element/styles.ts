@@ -45,7 +45,7 @@ font-weight:600;min-width:9em;justify-content:center;touch-action:none;user-sele
 .talk[data-state=error]{background:var(--_err);border-color:var(--_err)}
 @keyframes p{to{opacity:.2}}
 @media (prefers-reduced-motion:reduce){.talk i{animation:none!important}}
-.lv{display:inline-grid;gap:3px;flex:0 1 56px;min-width:16px}
+.lv{display:inline-grid;gap:3px;flex:0 1 auto;width:56px;min-width:16px}
 .lv span{display:block;height:5px;border-radius:3px;background:var(--_bd);overflow:hidden}
 .lv b{display:block;height:100%;background:var(--_a);transform-origin:left;transform:scaleX(var(--l,0));
 transition:transform 60ms linear}

@@ -80,21 +80,19 @@ describe('state → UI text', () => {
   it('tells which wait a quiet call is in, and since when', () => {
     const clock = new WaitClock();
     const call = snap({ status: 'connected' });
-    expect(clock.update(snap({}), false, 0)).toBeNull();
-    expect(clock.update(call, false, 1000)).toBe('heard');
+    expect(clock.update(snap({}), true, 0)).toBeNull();
+    expect(clock.update(call, true, 1000)).toBe('heard');
     expect(clock.dueAt(8000)).toBe(9000);
-    expect(clock.update(call, true, 2000)).toBeNull(); // push-to-talk: waiting for the hold
-    expect(clock.update({ ...call, micEnabled: false }, false, 2000)).toBeNull();
-    expect(clock.update({ ...call, userSpeaking: true }, false, 3000)).toBeNull();
-    expect(clock.update(call, false, 4000)).toBe('reply');
+    expect(clock.update(call, false, 2000)).toBeNull(); // push-to-talk or no mic: no 'heard' hint
+    expect(clock.update({ ...call, micEnabled: false }, true, 2000)).toBeNull();
+    expect(clock.update({ ...call, userSpeaking: true }, true, 3000)).toBeNull();
+    expect(clock.update(call, true, 4000)).toBe('reply');
     expect(clock.dueAt(8000)).toBe(12_000);
-    expect(clock.update({ ...call, agentSpeaking: true }, false, 5000)).toBeNull();
-    expect(clock.update(call, false, 6000)).toBe('heard'); // the agent answered: the user's turn
-    const turn = {
-      ...{ id: 'm1', role: 'model' as const, text: 'Hi', final: true, interrupted: false },
-      ...{ startedAt: 0, updatedAt: 0 },
-    };
-    expect(clock.update({ ...call, transcript: [turn] }, false, 7000)).toBe('heard');
+    expect(clock.update({ ...call, agentSpeaking: true }, true, 5000)).toBeNull();
+    expect(clock.update(call, true, 6000)).toBe('heard'); // the agent answered: the user's turn
+    const turn = { id: 'm1', role: 'model' as const, text: 'Hi', final: true } as const;
+    const done = { ...turn, interrupted: false, startedAt: 0, updatedAt: 0 };
+    expect(clock.update({ ...call, transcript: [done] }, true, 7000)).toBe('heard');
     expect(clock.dueAt(8000)).toBe(15_000);
     expect(HINTS.heard).toMatch(/^Listening — nothing heard yet/);
     expect(HINTS.reply).toMatch(/^No reply yet/);
