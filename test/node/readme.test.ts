@@ -42,6 +42,10 @@ describe('README facts', () => {
     ).engines.node;
     const major = /^>=(\d+)/.exec(engines)![1];
     expect(readme).toContain(`\`@google/genai\` ${genai}, which declares Node ≥ ${major}`);
+    const peer = (JSON.parse(read('package.json')) as { peerDependencies: Record<string, string> })
+      .peerDependencies['@google/genai']!;
+    expect(peer).toBe('>=1.30.0');
+    expect(readme).toContain('accepts `@google/genai` ≥ 1.30 (its peer range)');
   });
 
   it('ports: the demo 8080, the examples 3000', () => {
