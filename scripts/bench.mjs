@@ -2,14 +2,42 @@
  * `npm run bench`: every benchmark in one run (numbers belong here, never in timed unit tests).
  * Each bench prints a table with its targets; JSON goes to bench/results/ (not committed).
  *   npm run bench -- resampler     run the benches whose file name contains "resampler"
+ *   npm run bench -- --list        list the benches;  --help  this usage
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, mkdirSync } from 'node:fs';
 
-const filter = process.argv[2] ?? '';
-const benches = readdirSync('bench')
-  .filter((f) => f.endsWith('.bench.ts') && f.includes(filter))
+const USAGE = `Usage: npm run bench [-- NAME | --list | --help]
+
+  (no argument)   run every benchmark (tables with targets; JSON in bench/results/)
+  NAME            run the benchmarks whose file name contains NAME (e.g. resampler)
+  --list          list the benchmarks
+  -h, --help      this text
+`;
+
+const arg = process.argv[2] ?? '';
+const all = readdirSync('bench')
+  .filter((f) => f.endsWith('.bench.ts'))
   .sort();
+if (arg === '--help' || arg === '-h') {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+if (arg === '--list') {
+  for (const f of all) console.log(f.replace(/\.bench\.ts$/, ''));
+  process.exit(0);
+}
+if (arg.startsWith('-')) {
+  process.stderr.write(`Unknown option ${arg}\n\n${USAGE}`);
+  process.exit(2);
+}
+const benches = all.filter((f) => f.includes(arg));
+if (benches.length === 0) {
+  console.error(
+    `No benchmark matches "${arg}". Benchmarks: ${all.map((f) => f.replace(/\.bench\.ts$/, '')).join(', ')}`,
+  );
+  process.exit(1);
+}
 mkdirSync('bench/results', { recursive: true });
 let failed = 0;
 for (const file of benches) {
@@ -17,5 +45,4 @@ for (const file of benches) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', `bench/${file}`], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
-if (benches.length === 0) console.error(`No benchmark matches "${filter}".`);
-process.exit(failed || benches.length === 0 ? 1 : 0);
+process.exit(failed ? 1 : 0);

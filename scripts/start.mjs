@@ -1,6 +1,7 @@
 /**
  * `npm start`: build the SDK, then serve the demo. Without GEMINI_API_KEY the demo talks to the
  * built-in Live emulator; with it, the demo's token endpoint mints real ephemeral tokens.
+ *   npm start -- --port 9000 (or PORT=9000 npm start): arguments go to demo/server.ts.
  */
 import { spawnSync, spawn } from 'node:child_process';
 

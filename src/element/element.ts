@@ -19,6 +19,7 @@ import { forwardEvents, LiveAgentEvent } from './events.ts';
 import { mediaOptions, SESSION_ATTRIBUTES, sessionOptions } from './options.ts';
 import { wireControls } from './controls.ts';
 import { RenderLoops } from './loops.ts';
+import { DEFAULT_HINT_AFTER_S, QuietHints } from './hints.ts';
 import { applyStyles } from './styles.ts';
 import { LiveAgentView } from './view.ts';
 
@@ -45,7 +46,7 @@ export class LiveAgentElement extends HTMLElement {
   static assetBase: string | undefined;
   /** How sessions get their real transport and media; the entry modules set it. */
   static depsLoader: DepsLoader | undefined;
-  static readonly observedAttributes = [...SESSION_ATTRIBUTES, 'metrics'];
+  static readonly observedAttributes = [...SESSION_ATTRIBUTES, 'metrics', 'hint-after'];
 
   private current: LiveAgentSession | null = null;
   private creating: Promise<LiveAgentSession> | null = null;
@@ -59,6 +60,7 @@ export class LiveAgentElement extends HTMLElement {
     () => this.render(),
   );
   private holding = false;
+  private readonly hints = new QuietHints(() => this.render());
   private sessionMode: string | undefined;
   private toolList: ToolDefinition[] = [];
   private configValue: LiveConfig | undefined;
@@ -86,6 +88,18 @@ export class LiveAgentElement extends HTMLElement {
   set tools(tools: ToolDefinition[]) {
     this.toolList = [...tools];
     this.current?.setTools(this.toolList);
+  }
+
+  /**
+   * Seconds a call may stay quiet before the status line says so ("nothing heard yet", "no
+   * reply yet"); reflects the `hint-after` attribute. Default 8; 0 turns the hints off.
+   */
+  get hintAfter(): number {
+    const value = Number(this.getAttribute('hint-after') ?? DEFAULT_HINT_AFTER_S);
+    return Number.isFinite(value) && value >= 0 ? value : DEFAULT_HINT_AFTER_S;
+  }
+  set hintAfter(seconds: number) {
+    this.setAttribute('hint-after', String(seconds));
   }
 
   /** Extra `LiveConnectConfig` (attributes `voice`, `language`, `instructions` win); next connect. */
@@ -172,7 +186,7 @@ export class LiveAgentElement extends HTMLElement {
   }
 
   attributeChangedCallback(name: string): void {
-    if (name === 'metrics') this.render();
+    if (name === 'metrics' || name === 'hint-after') this.render();
     else this.dirty = true;
   }
 
@@ -252,7 +266,22 @@ export class LiveAgentElement extends HTMLElement {
     const s = this.snapshot();
     const active = ACTIVE.has(s.status) && this.isConnected;
     if (s.status !== 'connected') this.holding = false;
-    const ctx = { pushToTalk: this.pushToTalk, holding: this.holding, now: Date.now() };
+    const now = Date.now();
+    const ctx = {
+      pushToTalk: this.pushToTalk,
+      holding: this.holding,
+      now,
+      wait: this.hints.check(
+        s,
+        !this.pushToTalk && this.getAttribute('microphone') !== 'off',
+        this.isConnected ? this.hintAfter * 1000 : 0, // a detached element arms no timer
+        now,
+      ),
+      endpoints: {
+        endpoint: this.getAttribute('endpoint') || 'https://generativelanguage.googleapis.com',
+        tokenUrl: this.getAttribute('token-url'),
+      },
+    };
     this.view?.render(s, ctx, this.hasAttribute('metrics'));
     // Levels animate only while a conversation is on; the countdown ticks only after goAway.
     this.loops.update(active && !!this.view, active && s.goAwayAt !== null);

@@ -7,6 +7,8 @@ import type { TranscriptTurn } from '../core/types.ts';
 interface Row {
   el: HTMLElement;
   text: Text;
+  /** The words that mark a cut-off turn, attached only while the turn is interrupted. */
+  mark: HTMLElement;
   turn: TranscriptTurn;
 }
 
@@ -59,7 +61,9 @@ export class TranscriptView {
     who.textContent = turn.role === 'user' ? 'You: ' : 'Agent: ';
     const text = doc.createTextNode('');
     el.append(who, text);
-    const row = { el, text, turn };
+    const mark = doc.createElement('span');
+    mark.className = 'int';
+    const row = { el, text, mark, turn };
     this.patch(row, turn);
     return row;
   }
@@ -69,5 +73,18 @@ export class TranscriptView {
     if (row.text.data !== turn.text) row.text.data = turn.text;
     row.el.dataset.final = String(turn.final);
     row.el.dataset.interrupted = String(turn.interrupted);
+    if (turn.interrupted) {
+      // Said in words (a dash alone read as part of the reply): who cut it off, and when.
+      const words =
+        turn.role === 'model'
+          ? turn.text.trim()
+            ? 'interrupted'
+            : 'interrupted before it said anything'
+          : 'cut off';
+      if (row.mark.textContent !== words) row.mark.textContent = words;
+      if (!row.mark.isConnected) row.el.append(row.mark);
+    } else {
+      row.mark.remove();
+    }
   }
 }

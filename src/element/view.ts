@@ -4,6 +4,7 @@
  */
 import type { MediaLevels } from '../core/media.ts';
 import type { LatencyMetrics, LiveAgentSnapshot, UsageTotals } from '../core/types.ts';
+import { errorText, HINTS, type Endpoints, type WaitKind } from './hints.ts';
 import { TranscriptView } from './transcript-view.ts';
 
 /** What the talk button shows. */
@@ -16,7 +17,16 @@ export interface ViewContext {
   /** Push-to-talk is held (button or Space). */
   holding: boolean;
   now: number;
+  /** A quiet call's wait, once it has lasted `hint-after` seconds. */
+  wait?: WaitKind | null;
+  /** Named in error messages (default: Google's endpoint, no token URL). */
+  endpoints?: Endpoints;
 }
+
+const DEFAULT_ENDPOINTS: Endpoints = {
+  endpoint: 'https://generativelanguage.googleapis.com',
+  tokenUrl: null,
+};
 
 /** Maps a snapshot to the talk button's state. */
 export function uiState(
@@ -58,7 +68,7 @@ export function buttonLabel(
 
 /** The one-line status next to the button (goAway countdown, reconnect attempt, error). */
 export function statusText(s: LiveAgentSnapshot, ctx: ViewContext): string {
-  if (s.status === 'error') return s.error?.message ?? 'Something went wrong';
+  if (s.status === 'error') return errorText(s.error, ctx.endpoints ?? DEFAULT_ENDPOINTS);
   if (s.status === 'reconnecting')
     return `Connection lost, reconnecting (attempt ${s.reconnectAttempt})`;
   if (s.status === 'connecting') return 'Connecting…';
@@ -69,6 +79,7 @@ export function statusText(s: LiveAgentSnapshot, ctx: ViewContext): string {
   }
   if (!s.micEnabled) return 'Microphone muted';
   if (s.agentSpeaking) return 'Agent speaking, interrupt any time';
+  if (ctx.wait) return HINTS[ctx.wait];
   return ctx.pushToTalk ? 'Hold the button or Space to talk' : 'Listening, just speak';
 }
 
@@ -98,6 +109,7 @@ export class LiveAgentView {
   readonly metricsButton: HTMLButtonElement;
   readonly form: HTMLFormElement;
   readonly input: HTMLInputElement;
+  private readonly bar: HTMLElement;
   private readonly label: HTMLElement;
   private readonly status: HTMLElement;
   private readonly bars: [HTMLElement, HTMLElement];
@@ -116,7 +128,12 @@ export class LiveAgentView {
       h(d, 'i'),
       this.label,
     );
-    this.end = h(d, 'button', { type: 'button', part: 'end-button', hidden: true }, 'End');
+    this.end = h(
+      d,
+      'button',
+      { type: 'button', class: 'end', part: 'end-button', hidden: true },
+      'End',
+    );
     this.mute = h(
       d,
       'button',
@@ -175,19 +192,10 @@ export class LiveAgentView {
       this.input,
       h(d, 'button', { type: 'submit', part: 'send-button' }, 'Send'),
     );
-    const bar = h(
-      d,
-      'div',
-      { class: 'bar', part: 'bar' },
-      this.talk,
-      this.end,
-      this.mute,
-      levels,
-      this.status,
-      this.gesture,
-      this.metricsButton,
-    );
-    root.append(bar, log, this.metrics, this.form);
+    // Two rows that never wrap: the call controls, then the status line with its extras.
+    this.bar = h(d, 'div', { class: 'bar', part: 'bar' }, this.talk, this.end, this.mute, levels);
+    const row = h(d, 'div', { class: 'row' }, this.status, this.gesture, this.metricsButton);
+    root.append(this.bar, row, log, this.metrics, this.form);
   }
 
   /** Updates every control from a snapshot (cheap: DOM writes only on change). */
@@ -197,6 +205,9 @@ export class LiveAgentView {
     const connected = s.status === 'connected';
     const ptt = ctx.pushToTalk && connected;
     set(this.talk.dataset, 'state', state);
+    // The in-call look hangs off the bar: tinted call controls and a red End.
+    if (on) attr(this.bar, 'data-call', state);
+    else this.bar.removeAttribute('data-call');
     setText(this.label, buttonLabel(state, ctx));
     attr(this.talk, 'aria-pressed', String(ptt ? ctx.holding : on));
     attr(
@@ -208,7 +219,7 @@ export class LiveAgentView {
           ? 'End the conversation'
           : 'Start a voice conversation',
     );
-    this.end.hidden = !(ctx.pushToTalk && on);
+    this.end.hidden = !on; // every mode: ending a call never depends on knowing the talk toggle
     this.mute.hidden = !on;
     attr(this.mute, 'aria-pressed', String(!s.micEnabled));
     this.gesture.hidden = !s.needsGesture;
@@ -216,6 +227,8 @@ export class LiveAgentView {
     setText(this.status, text);
     if (s.status === 'error') attr(this.status, 'data-error', '');
     else this.status.removeAttribute('data-error');
+    if (ctx.wait && connected && !s.agentSpeaking) attr(this.status, 'data-hint', ctx.wait);
+    else this.status.removeAttribute('data-hint');
     this.transcript.update(s.transcript);
     this.metrics.hidden = !showMetrics;
     attr(this.metricsButton, 'aria-pressed', String(showMetrics));

@@ -14,8 +14,8 @@ Usage: npm run emulator -- [options]
 
   --port N             TCP port (default 8123; 0 = any free port)
   --host H             interface to bind (default 127.0.0.1)
-  --api-key K          accepted API key (default emulator-key)
-  --any-key            accept any non-empty API key
+  --api-key K          strict: accept only this API key (default on loopback: any key)
+  --any-key            accept any non-empty API key (also off loopback)
   --text-frames        send JSON as text frames (Google sends binary)
   --lifetime S         connection lifetime in seconds (goAway, then close 1011)
   --go-away-lead S     seconds between goAway and the cut (default 50)

@@ -243,7 +243,10 @@ export function resolveSettings(options: EmulatorOptions = {}): EmulatorSettings
   const log = options.log;
   return {
     apiKey: options.apiKey ?? 'emulator-key',
-    acceptAnyKey: options.acceptAnyKey ?? false,
+    // A local stand-in has no secret to protect: on loopback any non-empty key opens it, unless
+    // the caller named a key (strict: only that one) or set acceptAnyKey itself.
+    acceptAnyKey:
+      options.acceptAnyKey ?? (options.apiKey === undefined && isLoopback(options.host)),
     binaryFrames: options.binaryFrames ?? true,
     connectionLifetimeMs: options.connectionLifetimeMs,
     goAwayLeadMs: options.goAwayLeadMs ?? 50_000,
@@ -259,6 +262,11 @@ export function resolveSettings(options: EmulatorOptions = {}): EmulatorSettings
     handleTtlMs: options.handleTtlMs ?? 2 * 3600_000,
     log: typeof log === 'function' ? log : () => undefined,
   };
+}
+
+/** True for the loopback interfaces (the default host is 127.0.0.1). */
+function isLoopback(host: string | undefined): boolean {
+  return host === undefined || /^(127\.|::1$|\[::1\]$|localhost$)/.test(host);
 }
 
 /** Starts an emulator on loopback; `await emulator.close()` when done. */

@@ -33,9 +33,12 @@ export interface EmulatorOptions {
   port?: number;
   /** Interface to bind; loopback by default. */
   host?: string;
-  /** The API key accepted in `?key=`, `x-goog-api-key` and for minting tokens. */
+  /**
+   * The API key accepted in `?key=`, `x-goog-api-key` and for minting tokens. Setting it makes
+   * the emulator strict (only this key) unless `acceptAnyKey` is also true.
+   */
   apiKey?: string;
-  /** Accept any non-empty API key. */
+  /** Accept any non-empty API key. Default: true on loopback when no `apiKey` is given. */
   acceptAnyKey?: boolean;
   /** Send JSON as binary frames like Google (default true); false sends text frames. */
   binaryFrames?: boolean;

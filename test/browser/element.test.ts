@@ -416,6 +416,9 @@ describe('<live-agent> accessibility', () => {
     expect(el.shadowRoot!.activeElement).toBe(talk(el));
     await userEvent.keyboard('{Enter}');
     await until(() => el.status === 'connected');
+    // In a call the next stop is End (visible in every mode), then Mute.
+    await userEvent.tab();
+    expect(el.shadowRoot!.activeElement).toBe(part(el, 'end-button'));
     await userEvent.tab();
     expect(el.shadowRoot!.activeElement).toBe(part(el, 'mute-button'));
   });

@@ -163,7 +163,8 @@ describe('createWorkerTransport against the emulator (control API)', () => {
   });
 
   it('a refused API key arrives as a typed ConnectionError (1008)', async () => {
-    const { emu, t } = await emulator();
+    // A named key makes the emulator strict (on loopback it would otherwise take any key).
+    const { emu, t } = await emulator({ apiKey: 'emulator-key' });
     const params = { ...base(emu.url), credential: { kind: 'apiKey' as const, value: 'wrong' } };
     const error = await t.open(params, recorder().handlers).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);

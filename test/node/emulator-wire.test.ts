@@ -132,6 +132,22 @@ describe('routes and auth', () => {
     await expectClose(await open(PATH), 1008, /unregistered callers/);
   });
 
+  it('accepts any non-empty key on loopback by default; a named apiKey makes it strict', async () => {
+    const loose = await createEmulator({ speech: 'tone' });
+    try {
+      expect(loose.settings.acceptAnyKey).toBe(true);
+      const c = await open(`${PATH}?key=whatever-you-like`, {}, loose);
+      c.ws.send(SETUP);
+      await c.next((m) => m.setupComplete);
+      c.ws.close();
+      // Still no key at all is refused, as by Google.
+      await expectClose(await open(PATH, {}, loose), 1008, /unregistered callers/);
+    } finally {
+      await loose.close();
+    }
+    expect(emu.settings.acceptAnyKey).toBe(false); // this file's emulator names 'wire-key'
+  });
+
   it('answers unknown WebSocket paths with HTTP 404, and REST with JSON 404s, health and CORS', async () => {
     await expect(open('/ws/elsewhere?key=x')).rejects.toThrow(/404/);
     const res = await fetch(`${emu.url}/v1beta/models`);

@@ -5,13 +5,14 @@
  * worklets on the first connect. Browser files must carry no @google/genai, no Node built-ins and
  * no eval-like code (strict CSP without 'unsafe-eval').
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 const KB = 1024;
 const BEFORE_CONNECT_BUDGET = 20 * KB;
 const SCRIPT_TAG_BUDGET = 45 * KB;
@@ -74,6 +75,26 @@ describe('size budget (gzip -9)', () => {
 
   test('IIFE + deps + worker + both worklets ≤ 45 KB', () => {
     expect(total).toBeLessThanOrEqual(SCRIPT_TAG_BUDGET);
+  });
+
+  test('README states these sizes (KB rounded; UPDATE_README=1 rewrites them)', () => {
+    // The figures sit between markers: <!--size:NAME-->17<!--/size-->.
+    const measured: Record<string, string> = {
+      'before-connect': String(Math.round(sizes[IIFE]! / KB)),
+      total: String(Math.round(total / KB)),
+    };
+    const marker = /<!--size:([\w-]+)-->([^<]*)<!--\/size-->/g;
+    let readme = readFileSync(README, 'utf8');
+    if (process.env.UPDATE_README) {
+      readme = readme.replace(marker, (m, name: string) =>
+        name in measured ? `<!--size:${name}-->${measured[name]}<!--/size-->` : m,
+      );
+      writeFileSync(README, readme);
+    }
+    const stated = Object.fromEntries([...readme.matchAll(marker)].map((m) => [m[1], m[2]]));
+    expect(stated, 'README size figures vs the build (npm run build; UPDATE_README=1)').toEqual(
+      measured,
+    );
   });
 
   test('the budget counts every byte: the script-tag files pull in no other file', () => {

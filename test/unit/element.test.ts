@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { LiveAgentElement } from '../../src/element/element.ts';
 import { sessionOptions, type ElementInputs } from '../../src/element/options.ts';
 import { buttonLabel, statusText, uiState } from '../../src/element/view.ts';
+import { errorText, HINTS, WaitClock } from '../../src/element/hints.ts';
 import { initialSnapshot } from '../../src/core/session-support.ts';
 import { LiveAgentError } from '../../src/core/errors.ts';
 import type { LiveAgentSnapshot } from '../../src/core/types.ts';
@@ -56,7 +57,45 @@ describe('state → UI text', () => {
     expect(statusText({ ...connected, micEnabled: false }, ctx)).toBe('Microphone muted');
     expect(statusText({ ...connected }, { ...ctx, pushToTalk: true })).toContain('Space');
     const error = new LiveAgentError('mic-denied', 'Microphone permission was denied');
-    expect(statusText(snap({ status: 'error', error }), ctx)).toBe(error.message);
+    expect(statusText(snap({ status: 'error', error }), ctx)).toBe(
+      'Microphone permission was denied. Allow the microphone for this site, or type below.',
+    );
+  });
+
+  it('names the failing endpoint in connect errors', () => {
+    const where = { endpoint: 'http://127.0.0.1:9', tokenUrl: '/api/live-token' };
+    const down = new LiveAgentError('token-fetch-failed', 'Token endpoint answered 503');
+    expect(errorText(down, where)).toBe(
+      'Could not get a token from /api/live-token: Token endpoint answered 503. ' +
+        "Check that the token endpoint is running on this page's origin.",
+    );
+    const refused = new LiveAgentError('auth-rejected', 'token revoked');
+    expect(errorText(refused, where)).toContain('The Live API at http://127.0.0.1:9 refused');
+    expect(
+      statusText(snap({ status: 'error', error: refused }), { ...ctx, endpoints: where }),
+    ).toContain('http://127.0.0.1:9');
+    expect(errorText(null, where)).toBe('Something went wrong');
+  });
+
+  it('tells which wait a quiet call is in, and since when', () => {
+    const clock = new WaitClock();
+    const call = snap({ status: 'connected' });
+    expect(clock.update(snap({}), true, 0)).toBeNull();
+    expect(clock.update(call, true, 1000)).toBe('heard');
+    expect(clock.dueAt(8000)).toBe(9000);
+    expect(clock.update(call, false, 2000)).toBeNull(); // push-to-talk or no mic: no 'heard' hint
+    expect(clock.update({ ...call, micEnabled: false }, true, 2000)).toBeNull();
+    expect(clock.update({ ...call, userSpeaking: true }, true, 3000)).toBeNull();
+    expect(clock.update(call, true, 4000)).toBe('reply');
+    expect(clock.dueAt(8000)).toBe(12_000);
+    expect(clock.update({ ...call, agentSpeaking: true }, true, 5000)).toBeNull();
+    expect(clock.update(call, true, 6000)).toBe('heard'); // the agent answered: the user's turn
+    const turn = { id: 'm1', role: 'model' as const, text: 'Hi', final: true } as const;
+    const done = { ...turn, interrupted: false, startedAt: 0, updatedAt: 0 };
+    expect(clock.update({ ...call, transcript: [done] }, true, 7000)).toBe('heard');
+    expect(clock.dueAt(8000)).toBe(15_000);
+    expect(HINTS.heard).toMatch(/^Listening — nothing heard yet/);
+    expect(HINTS.reply).toMatch(/^No reply yet/);
   });
 });
 
