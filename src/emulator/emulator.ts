@@ -4,7 +4,8 @@
  * handle stores, global scripting, and session bookkeeping for tests.
  */
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { HandleStore } from './handles.ts';
@@ -12,6 +13,7 @@ import { handleHttp, parseTarget, routesHint, validApiKey, WS_PATH } from './htt
 import { Script } from './script.ts';
 import { EmulatorSession } from './session.ts';
 import { hasEspeak } from './speech.ts';
+import { selfSignedCertificate, type TlsMaterial } from './tls.ts';
 import { TokenStore } from './tokens.ts';
 import type {
   CloseInfo,
@@ -52,14 +54,16 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 << 20 });
   private readonly server: Server;
   private address: AddressInfo | undefined;
+  private readonly tls: TlsMaterial | undefined;
 
   /** @internal Use {@link createEmulator}. */
-  constructor(settings: EmulatorSettings) {
+  constructor(settings: EmulatorSettings, tls?: TlsMaterial) {
     super();
     this.settings = settings;
+    this.tls = tls;
     this.handles = new HandleStore(() => this.settings.handleTtlMs);
     const startedAt = Date.now();
-    this.server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
       const ctx = {
         settings: this.settings,
         tokens: this.tokenStore,
@@ -71,19 +75,33 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
         this.settings.log(`[emulator] http error: ${e.message}`);
         if (!res.headersSent) res.writeHead(500).end();
       });
-    });
+    };
+    this.server = tls
+      ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler)
+      : createServer(handler);
     this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
       this.upgrade(req, socket, head),
     );
   }
 
-  /** Base URL (`http://127.0.0.1:PORT`): @google/genai `httpOptions.baseUrl`, SDK `endpoint`. */
+  /**
+   * Base URL (`http://127.0.0.1:PORT`, `https://` with `tls`): @google/genai
+   * `httpOptions.baseUrl`, SDK `endpoint`.
+   */
   get url(): string {
     const a = this.requireAddress();
     const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
-    return `http://${host}:${a.port}`;
+    return `${this.tls ? 'https' : 'http'}://${host}:${a.port}`;
   }
-  /** The same base as `ws://` for raw WebSocket clients. */
+  /** PEM certificate of a `tls` emulator (trust it as a CA in clients). */
+  get certificate(): string | undefined {
+    return this.tls?.cert;
+  }
+  /** File holding {@link certificate} when the emulator generated it (`SSL_CERT_FILE` for Python). */
+  get certificatePath(): string | undefined {
+    return this.tls?.certPath;
+  }
+  /** The same base as `ws://` (`wss://`) for raw WebSocket clients. */
   get wsUrl(): string {
     return this.url.replace(/^http/, 'ws');
   }
@@ -255,6 +273,7 @@ export function resolveSettings(options: EmulatorOptions = {}): EmulatorSettings
     dropSetupComplete: options.dropSetupComplete ?? false,
     models: options.models,
     audioOnlyModels: options.audioOnlyModels ?? /native-audio|^gemini-3\.8-live/,
+    mediaChunksModels: options.mediaChunksModels ?? /^gemini-2\.0-flash-live/,
     record: options.record ?? true,
     handleTtlMs: options.handleTtlMs ?? 2 * 3600_000,
     log: typeof log === 'function' ? log : () => undefined,
@@ -263,7 +282,8 @@ export function resolveSettings(options: EmulatorOptions = {}): EmulatorSettings
 
 /** Starts an emulator on loopback; `await emulator.close()` when done. */
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const emulator = new Emulator(resolveSettings(options));
+  const tls = options.tls === true ? await selfSignedCertificate() : options.tls || undefined;
+  const emulator = new Emulator(resolveSettings(options), tls);
   await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return emulator;
 }
