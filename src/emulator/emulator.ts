@@ -274,6 +274,7 @@ export function resolveSettings(options: EmulatorOptions = {}): EmulatorSettings
     models: options.models,
     audioOnlyModels: options.audioOnlyModels ?? /native-audio|^gemini-3\.8-live/,
     mediaChunksModels: options.mediaChunksModels ?? /^gemini-2\.0-flash-live/,
+    toolCallEndsTurnModels: options.toolCallEndsTurnModels ?? /^gemini-2\.0-flash-live/,
     record: options.record ?? true,
     handleTtlMs: options.handleTtlMs ?? 2 * 3600_000,
     log: typeof log === 'function' ? log : () => undefined,

@@ -71,6 +71,13 @@ export interface EmulatorOptions {
    * Default: `gemini-2.0-flash-live…`.
    */
   mediaChunksModels?: RegExp;
+  /**
+   * Models that end their turn (`generationComplete`, `turnComplete`) right after a blocking
+   * `toolCall` and answer the response in a new turn, as Google's older live models do (ADK 2.x
+   * waits for that `turnComplete` before running the tool); others keep one turn open until the
+   * response is in, as Gemini 3.x does. Default: `gemini-2.0-flash-live…`.
+   */
+  toolCallEndsTurnModels?: RegExp;
   /** Keep a copy of every frame in `session.received` / `session.sent` (default true). */
   record?: boolean;
   /** How long a resumption handle stays valid after issue (default 2 h, like Google). */
@@ -95,6 +102,7 @@ export interface EmulatorSettings {
   models: readonly string[] | RegExp | undefined;
   audioOnlyModels: RegExp;
   mediaChunksModels: RegExp;
+  toolCallEndsTurnModels: RegExp;
   record: boolean;
   handleTtlMs: number;
   log: (line: string) => void;

@@ -170,6 +170,9 @@ describe('protobuf-JSON field names', () => {
     };
     expect(call.functionCalls[0]?.args).toEqual({ city_name: 'Paris' });
     const id = call.functionCalls[0]?.id;
+    // gemini-2.0-flash-live ends its turn after the call and answers in a new one.
+    expect(await replyText(c, from)).toBe('');
+    from = c.messages.length;
     c.ws.send(
       JSON.stringify({
         tool_response: {
@@ -267,6 +270,32 @@ describe('protobuf-JSON field names', () => {
         },
       ],
     });
+  });
+});
+
+describe('turn end after a blocking toolCall (per model)', () => {
+  async function toolTurn(model: string): Promise<string[]> {
+    const c = await open(emu);
+    const tools = [{ functionDeclarations: [{ name: 'get_time' }] }];
+    c.ws.send(JSON.stringify({ setup: { model, tools } }));
+    await c.next((m) => m.setupComplete);
+    c.ws.send(JSON.stringify({ realtimeInput: { text: 'call get_time' } }));
+    const call = (await c.next((m) => m.toolCall)).toolCall as { functionCalls: { id: string }[] };
+    await new Promise((r) => setTimeout(r, 200));
+    const before = c.messages.map((m) => Object.keys(m.serverContent ?? m).join());
+    const id = call.functionCalls[0]?.id;
+    c.ws.send(JSON.stringify({ toolResponse: { functionResponses: [{ id, response: {} }] } }));
+    await c.next((m) => c.messages.indexOf(m) >= before.length && content(m)?.turnComplete);
+    c.ws.close();
+    return before.slice(before.indexOf('toolCall'));
+  }
+
+  it('older models end the turn after the call (ADK 2.x waits for it), newer ones keep it open', async () => {
+    expect(await toolTurn(OLD_MODEL)).toEqual(['toolCall', 'generationComplete', 'turnComplete']);
+    expect(await toolTurn(NEW_MODEL)).toEqual(['toolCall']);
+    emu.settings.toolCallEndsTurnModels = /^gemini-live-2\.5/;
+    expect(await toolTurn(NEW_MODEL)).toEqual(['toolCall', 'generationComplete', 'turnComplete']);
+    emu.settings.toolCallEndsTurnModels = /^gemini-2\.0-flash-live/;
   });
 });
 
