@@ -6,7 +6,9 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { rm } from 'node:fs/promises';
 import type { AddressInfo, Socket } from 'node:net';
+import { dirname } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { HandleStore } from './handles.ts';
 import { handleHttp, parseTarget, routesHint, validApiKey, WS_PATH } from './http.ts';
@@ -170,6 +172,8 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+    // A generated certificate lives only as long as its emulator.
+    if (this.tls?.certPath) await rm(dirname(this.tls.certPath), { recursive: true, force: true });
   }
 
   /** @internal */

@@ -371,4 +371,12 @@ describe('tls', () => {
   it('is refused by a client that does not trust the certificate', async () => {
     await expect(open(tls)).rejects.toThrow(/self-signed|certificate/);
   });
+
+  it('removes a generated certificate when closed', async () => {
+    const other = await createEmulator({ apiKey: KEY, tls: true });
+    const path = other.certificatePath ?? '';
+    expect(existsSync(path)).toBe(true);
+    await other.close();
+    expect(existsSync(path)).toBe(false);
+  });
 });
