@@ -317,3 +317,36 @@ describe('differences between ADK 1.18 and 2.x (see adk-run-live-2/README.md)', 
     expect(rest('2.x')).toMatch(/WS GET .*\[Origin: http:\/\/127\.0\.0\.1:9464\] -> 101/);
   });
 });
+
+describe('ADK 1.18 with google-genai 1.75, unpatched (adk-1.18-genai-1.75)', () => {
+  const set = loadAdkSet(ADK_SETS['1.18+genai-1.75']);
+  const events = (name: string) => {
+    const r = set.get(name);
+    if (!r) throw new Error(`no recording ${name}`);
+    return serverEvents(r) as Event[];
+  };
+
+  it('answers text, speech, a server-side tool and a barge-in', () => {
+    for (const name of ['text_turn', 'audio_turn', 'tool_call', 'barge_in']) {
+      expect(events(name).at(-1)?.turnComplete, name).toBe(true);
+    }
+    expect(events('barge_in').some((e) => e.interrupted)).toBe(true);
+    expect(events('tool_call').some((e) => e.content?.parts?.[0]?.functionResponse)).toBe(true);
+  });
+
+  it('sends transcriptions with neither partial nor finished, input ones authored by user', () => {
+    const transcripts = [...set.values()]
+      .flatMap((r) => serverEvents(r) as Event[])
+      .filter((e) => transcript(e, 'inputTranscription') ?? transcript(e, 'outputTranscription'));
+    expect(transcripts.length).toBeGreaterThan(10);
+    for (const e of transcripts) {
+      expect(e.partial).toBeUndefined();
+      const t = transcript(e, 'inputTranscription') ?? transcript(e, 'outputTranscription');
+      expect(t?.finished).toBeUndefined();
+    }
+    const authors = transcripts
+      .filter((e) => transcript(e, 'inputTranscription'))
+      .map((e) => e.author);
+    expect(new Set(authors)).toEqual(new Set(['user']));
+  });
+});

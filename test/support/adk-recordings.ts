@@ -11,6 +11,8 @@ import { resolve } from 'node:path';
 export const ADK_SETS = {
   '1.18': resolve(process.cwd(), 'test/fixtures/adk-run-live'),
   '2.x': resolve(process.cwd(), 'test/fixtures/adk-run-live-2'),
+  /** ADK 1.18 again, unpatched, with the google-genai pip resolves for it today (1.75). */
+  '1.18+genai-1.75': resolve(process.cwd(), 'test/fixtures/adk-run-live-2/adk-1.18-genai-1.75'),
 } as const;
 
 export interface AdkFrame {
