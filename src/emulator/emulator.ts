@@ -211,7 +211,9 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     }
     const apiVersion = m[1] ?? 'v1beta';
     const method = m[2] === 'BidiGenerateContentConstrained' ? m[2] : 'BidiGenerateContent';
-    const accessToken = url.searchParams.get('access_token');
+    // The Python client sends an ephemeral token as `Authorization: Token auth_tokens/…` instead.
+    const headerToken = /^Token\s+(\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const accessToken = url.searchParams.get('access_token') ?? headerToken;
     const header = req.headers['x-goog-api-key'];
     const key = url.searchParams.get('key') ?? (Array.isArray(header) ? header[0] : header);
     const credential: SessionCredential = accessToken

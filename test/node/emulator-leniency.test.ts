@@ -273,6 +273,26 @@ describe('protobuf-JSON field names', () => {
   });
 });
 
+describe('credentials in headers', () => {
+  it('takes an ephemeral token as Authorization: Token (how the Python client sends it)', async () => {
+    const token = emu.createToken({ uses: 1 });
+    const path =
+      '/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained';
+    const ws = new WebSocket(`${emu.wsUrl}${path}`, {
+      headers: { authorization: `Token ${token.name}` },
+    });
+    const first = new Promise<string>((resolve, reject) => {
+      ws.once('message', (d) => resolve((d as Buffer).toString('utf8')));
+      ws.once('close', (code, reason) => reject(new Error(`closed ${code} ${reason.toString()}`)));
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ setup: { model: OLD_MODEL } }));
+    expect(JSON.parse(await first)).toEqual({ setupComplete: {} });
+    expect((await emu.waitForSession()).credential).toEqual({ kind: 'token', value: token.name });
+    ws.close();
+  });
+});
+
 describe('turn end after a blocking toolCall (per model)', () => {
   async function toolTurn(model: string): Promise<string[]> {
     const c = await open(emu);
