@@ -4,10 +4,8 @@
  * still take it, and TLS for clients that insist on `wss://`. The frames below have the shapes the
  * Python google-genai client (2.34, under google-adk 2.13) sends: top-level `client_content`,
  * `tool_response` and `realtime_input` with `audio.mime_type`, URL-safe base64, `media_chunks` from
- * the deprecated `send()`.
+ * the deprecated `send()`. TLS and header credentials: emulator-tls.test.ts.
  */
-import { request } from 'node:https';
-import { existsSync, readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,7 +15,6 @@ import {
   silencePcm16,
 } from '../../src/emulator/index.ts';
 import type { Emulator } from '../../src/emulator/index.ts';
-import { camelizeMessage } from '../../src/emulator/casing.ts';
 
 const KEY = 'lenient-key';
 const PATH = '/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContent';
@@ -214,83 +211,6 @@ describe('protobuf-JSON field names', () => {
     expect(audioMs).toBeLessThan(1200);
     c.ws.close();
   });
-
-  it('keeps free-form values verbatim and camelizes only message fields', () => {
-    expect(
-      camelizeMessage(
-        {
-          turns: [
-            {
-              parts: [
-                { function_call: { name: 'f', args: { snake_key: { inner_key: 1 } } } },
-                {
-                  function_response: { name: 'f', response: { snake_key: 1 }, will_continue: true },
-                },
-                { inline_data: { mime_type: 'image/jpeg', data: 'AA' } },
-              ],
-            },
-          ],
-          turn_complete: true,
-        },
-        'clientContent',
-      ),
-    ).toEqual({
-      turns: [
-        {
-          parts: [
-            { functionCall: { name: 'f', args: { snake_key: { inner_key: 1 } } } },
-            { functionResponse: { name: 'f', response: { snake_key: 1 }, willContinue: true } },
-            { inlineData: { mimeType: 'image/jpeg', data: 'AA' } },
-          ],
-        },
-      ],
-      turnComplete: true,
-    });
-    const declaration = {
-      function_declarations: [
-        {
-          name: 'f',
-          parameters_json_schema: { properties: { a_b: { default_value: 1 } } },
-          response: {
-            properties: { c_d: { type: 'STRING', max_length: '3' } },
-            example: { e_f: 1 },
-          },
-        },
-      ],
-    };
-    expect(camelizeMessage(declaration, 'tools')).toEqual({
-      functionDeclarations: [
-        {
-          name: 'f',
-          parametersJsonSchema: { properties: { a_b: { default_value: 1 } } },
-          response: {
-            properties: { c_d: { type: 'STRING', maxLength: '3' } },
-            example: { e_f: 1 },
-          },
-        },
-      ],
-    });
-  });
-});
-
-describe('credentials in headers', () => {
-  it('takes an ephemeral token as Authorization: Token (how the Python client sends it)', async () => {
-    const token = emu.createToken({ uses: 1 });
-    const path =
-      '/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained';
-    const ws = new WebSocket(`${emu.wsUrl}${path}`, {
-      headers: { authorization: `Token ${token.name}` },
-    });
-    const first = new Promise<string>((resolve, reject) => {
-      ws.once('message', (d) => resolve((d as Buffer).toString('utf8')));
-      ws.once('close', (code, reason) => reject(new Error(`closed ${code} ${reason.toString()}`)));
-    });
-    await new Promise((resolve) => ws.once('open', resolve));
-    ws.send(JSON.stringify({ setup: { model: OLD_MODEL } }));
-    expect(JSON.parse(await first)).toEqual({ setupComplete: {} });
-    expect((await emu.waitForSession()).credential).toEqual({ kind: 'token', value: token.name });
-    ws.close();
-  });
 });
 
 describe('turn end after a blocking toolCall (per model)', () => {
@@ -355,48 +275,5 @@ describe('legacy realtimeInput.mediaChunks', () => {
     expect(await replyText(d, 1)).toMatch(/^I heard/);
     d.ws.close();
     emu.settings.mediaChunksModels = /^gemini-2\.0-flash-live/;
-  });
-});
-
-describe('tls', () => {
-  let tls: Emulator;
-  beforeAll(async () => {
-    tls = await createEmulator({ apiKey: KEY, tls: true, speech: 'tone', responseDelayMs: 0 });
-  });
-  afterAll(() => tls.close());
-
-  it('serves https:// and wss:// with a generated certificate for 127.0.0.1, written to a file', async () => {
-    expect(tls.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    expect(tls.wsUrl).toMatch(/^wss:\/\//);
-    const path = tls.certificatePath ?? '';
-    expect(existsSync(path)).toBe(true);
-    expect(readFileSync(path, 'utf8')).toBe(tls.certificate);
-    expect(tls.certificate).toMatch(/^-----BEGIN CERTIFICATE-----/);
-    const health = await new Promise<string>((resolve, reject) => {
-      request(`${tls.url}/health`, { ca: tls.certificate }, (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve(body));
-      })
-        .on('error', reject)
-        .end();
-    });
-    expect(JSON.parse(health)).toMatchObject({ status: 'ok' });
-    const c = await open(tls, { ca: tls.certificate });
-    c.ws.send(JSON.stringify({ setup: { model: OLD_MODEL } }));
-    expect(await c.next((m) => m.setupComplete)).toEqual({ setupComplete: {} });
-    c.ws.close();
-  });
-
-  it('is refused by a client that does not trust the certificate', async () => {
-    await expect(open(tls)).rejects.toThrow(/self-signed|certificate/);
-  });
-
-  it('removes a generated certificate when closed', async () => {
-    const other = await createEmulator({ apiKey: KEY, tls: true });
-    const path = other.certificatePath ?? '';
-    expect(existsSync(path)).toBe(true);
-    await other.close();
-    expect(existsSync(path)).toBe(false);
   });
 });

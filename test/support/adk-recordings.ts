@@ -114,3 +114,46 @@ export function serverEvents(rec: AdkRecording): Record<string, unknown>[] {
       .map((f) => JSON.parse(f.text) as Record<string, unknown>),
   );
 }
+
+/** Object keys at every depth, except inside free-form values (tool args/results, state). */
+export function keysOf(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) keysOf(v, out);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      out.push(k);
+      if (!['args', 'response', 'stateDelta', 'state'].includes(k)) keysOf(v, out);
+    }
+  }
+  return out;
+}
+
+/** An ADK event as the tests read it. */
+export type AdkEvent = Record<string, unknown> & {
+  content?: { role?: string; parts?: Record<string, unknown>[] };
+  author?: string;
+  partial?: boolean;
+};
+
+/** The input or output transcription of an event. */
+export const transcript = (e: AdkEvent, key: 'inputTranscription' | 'outputTranscription') =>
+  e[key] as { text?: string; finished?: boolean } | undefined;
+
+/** Every `inlineData` of the events. */
+export const audioData = (events: AdkEvent[]) =>
+  events.flatMap((e) =>
+    (e.content?.parts ?? [])
+      .map((p) => p.inlineData as { data: string; mimeType: string } | undefined)
+      .filter((d) => d !== undefined),
+  );
+
+/** The ADK 1.18 and 2.x sets, loaded. */
+export function loadVersions() {
+  return { '1.18': loadAdkSet(ADK_SETS['1.18']), '2.x': loadAdkSet(ADK_SETS['2.x']) };
+}
+
+/** One recording of a loaded set (throws when missing). */
+export function pick(set: Map<string, AdkRecording>, name: string): AdkRecording {
+  const r = set.get(name);
+  if (!r) throw new Error(`no recording ${name}`);
+  return r;
+}
