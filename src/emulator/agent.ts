@@ -16,6 +16,8 @@ import type { EmulatorSettings } from './types.ts';
 import { Listener } from './listener.ts';
 import { usageFor } from './usage.ts';
 
+type Blob = { data?: string; mimeType?: string };
+
 /** What a resumption handle restores. */
 export interface AgentSnapshot {
   history: Content[];
@@ -120,24 +122,34 @@ export class Agent {
       return this.host.fail(1007, 'Request contains an invalid argument.', detail);
     }
     if (input.activityStart !== undefined) this.listener.activityStart();
-    const audio = input.audio as { data?: string; mimeType?: string } | undefined;
-    if (audio) {
-      let samples: Int16Array;
-      try {
-        samples = decodePcm16(audio.data ?? '');
-      } catch {
-        return this.host.fail(1007, 'Request contains an invalid argument.', 'audio is not base64');
-      }
-      const rate = rateOf(audio.mimeType);
-      this.audioInMs += (samples.length / rate) * 1000;
-      this.listener.audio(samples, rate);
-    }
+    const audio = input.audio as Blob | undefined;
+    if (audio && !this.audio(audio)) return;
     if (input.video !== undefined) this.videoFrames += 1;
+    // Legacy `mediaChunks` (older models only, protocol.ts checks): audio and images by MIME type.
+    for (const chunk of (input.mediaChunks ?? []) as Blob[]) {
+      if (String(chunk.mimeType ?? '').startsWith('image/')) this.videoFrames += 1;
+      else if (!this.audio(chunk)) return;
+    }
     if (input.activityEnd !== undefined) this.listener.activityEnd();
     if (input.audioStreamEnd === true) this.listener.streamEnd();
     if (typeof input.text === 'string' && input.text.length > 0) {
       void this.respond({ kind: 'text', text: input.text, audioMs: 0 });
     }
+  }
+
+  /** Feeds one base64 PCM16 chunk to the listener; false (session failed) when it is not base64. */
+  private audio(blob: Blob): boolean {
+    let samples: Int16Array;
+    try {
+      samples = decodePcm16(blob.data ?? '');
+    } catch {
+      this.host.fail(1007, 'Request contains an invalid argument.', 'audio is not base64');
+      return false;
+    }
+    const rate = rateOf(blob.mimeType);
+    this.audioInMs += (samples.length / rate) * 1000;
+    this.listener.audio(samples, rate);
+    return true;
   }
 
   private vadOptions() {

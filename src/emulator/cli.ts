@@ -16,6 +16,8 @@ Usage: npm run emulator -- [options]
   --host H             interface to bind (default 127.0.0.1)
   --api-key K          strict: accept only this API key (default on loopback: any key)
   --any-key            accept any non-empty API key (also off loopback)
+  --tls                serve https:// and wss:// with a self-signed certificate made at start
+                       (its path is printed; Python clients: SSL_CERT_FILE=<path>)
   --text-frames        send JSON as text frames (Google sends binary)
   --lifetime S         connection lifetime in seconds (goAway, then close 1011)
   --go-away-lead S     seconds between goAway and the cut (default 50)
@@ -35,6 +37,7 @@ function main(): Promise<void> | void {
       port: { type: 'string' },
       host: { type: 'string' },
       'api-key': { type: 'string' },
+      tls: { type: 'boolean' },
       'any-key': { type: 'boolean' },
       'text-frames': { type: 'boolean' },
       lifetime: { type: 'string' },
@@ -67,6 +70,7 @@ function main(): Promise<void> | void {
     host: values.host,
     apiKey: values['api-key'],
     acceptAnyKey: values['any-key'],
+    tls: values.tls,
     binaryFrames: !values['text-frames'],
     connectionLifetimeMs: lifetime === undefined ? undefined : lifetime * 1000,
     goAwayLeadMs: lead === undefined ? undefined : lead * 1000,
@@ -90,6 +94,9 @@ function main(): Promise<void> | void {
     const s = emulator.settings;
     console.log(`Gemini Live emulator listening on ${emulator.url}`);
     console.log(`  API key: ${s.acceptAnyKey ? '(any)' : s.apiKey}   speech: ${s.speech}`);
+    if (emulator.certificatePath) {
+      console.log(`  TLS certificate (self-signed): ${emulator.certificatePath}`);
+    }
     console.log(`  ${routesHint()}`);
     emulator.on('session', (session) => {
       session.on('turn', (t) => session.log(`user ${t.kind}: ${t.text}`));

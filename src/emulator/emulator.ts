@@ -4,14 +4,18 @@
  * handle stores, global scripting, and session bookkeeping for tests.
  */
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { rm } from 'node:fs/promises';
 import type { AddressInfo, Socket } from 'node:net';
+import { dirname } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { HandleStore } from './handles.ts';
 import { handleHttp, parseTarget, routesHint, validApiKey, WS_PATH } from './http.ts';
 import { Script } from './script.ts';
 import { EmulatorSession } from './session.ts';
 import { hasEspeak } from './speech.ts';
+import { selfSignedCertificate, type TlsMaterial } from './tls.ts';
 import { TokenStore } from './tokens.ts';
 import type {
   CloseInfo,
@@ -52,14 +56,16 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 << 20 });
   private readonly server: Server;
   private address: AddressInfo | undefined;
+  private readonly tls: TlsMaterial | undefined;
 
   /** @internal Use {@link createEmulator}. */
-  constructor(settings: EmulatorSettings) {
+  constructor(settings: EmulatorSettings, tls?: TlsMaterial) {
     super();
     this.settings = settings;
+    this.tls = tls;
     this.handles = new HandleStore(() => this.settings.handleTtlMs);
     const startedAt = Date.now();
-    this.server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
       const ctx = {
         settings: this.settings,
         tokens: this.tokenStore,
@@ -71,19 +77,33 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
         this.settings.log(`[emulator] http error: ${e.message}`);
         if (!res.headersSent) res.writeHead(500).end();
       });
-    });
+    };
+    this.server = tls
+      ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler)
+      : createServer(handler);
     this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
       this.upgrade(req, socket, head),
     );
   }
 
-  /** Base URL (`http://127.0.0.1:PORT`): @google/genai `httpOptions.baseUrl`, SDK `endpoint`. */
+  /**
+   * Base URL (`http://127.0.0.1:PORT`, `https://` with `tls`): @google/genai
+   * `httpOptions.baseUrl`, SDK `endpoint`.
+   */
   get url(): string {
     const a = this.requireAddress();
     const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
-    return `http://${host}:${a.port}`;
+    return `${this.tls ? 'https' : 'http'}://${host}:${a.port}`;
   }
-  /** The same base as `ws://` for raw WebSocket clients. */
+  /** PEM certificate of a `tls` emulator (trust it as a CA in clients). */
+  get certificate(): string | undefined {
+    return this.tls?.cert;
+  }
+  /** File holding {@link certificate} when the emulator generated it (`SSL_CERT_FILE` for Python). */
+  get certificatePath(): string | undefined {
+    return this.tls?.certPath;
+  }
+  /** The same base as `ws://` (`wss://`) for raw WebSocket clients. */
   get wsUrl(): string {
     return this.url.replace(/^http/, 'ws');
   }
@@ -152,6 +172,8 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+    // A generated certificate lives only as long as its emulator.
+    if (this.tls?.certPath) await rm(dirname(this.tls.certPath), { recursive: true, force: true });
   }
 
   /** @internal */
@@ -189,7 +211,9 @@ export class Emulator extends EventEmitter<EmulatorEvents> {
     }
     const apiVersion = m[1] ?? 'v1beta';
     const method = m[2] === 'BidiGenerateContentConstrained' ? m[2] : 'BidiGenerateContent';
-    const accessToken = url.searchParams.get('access_token');
+    // The Python client sends an ephemeral token as `Authorization: Token auth_tokens/…` instead.
+    const headerToken = /^Token\s+(\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const accessToken = url.searchParams.get('access_token') ?? headerToken;
     const header = req.headers['x-goog-api-key'];
     const key = url.searchParams.get('key') ?? (Array.isArray(header) ? header[0] : header);
     const credential: SessionCredential = accessToken
@@ -258,6 +282,8 @@ export function resolveSettings(options: EmulatorOptions = {}): EmulatorSettings
     dropSetupComplete: options.dropSetupComplete ?? false,
     models: options.models,
     audioOnlyModels: options.audioOnlyModels ?? /native-audio|^gemini-3\.8-live/,
+    mediaChunksModels: options.mediaChunksModels ?? /^gemini-2\.0-flash-live/,
+    toolCallEndsTurnModels: options.toolCallEndsTurnModels ?? /^gemini-2\.0-flash-live/,
     record: options.record ?? true,
     handleTtlMs: options.handleTtlMs ?? 2 * 3600_000,
     log: typeof log === 'function' ? log : () => undefined,
@@ -271,7 +297,8 @@ function isLoopback(host: string | undefined): boolean {
 
 /** Starts an emulator on loopback; `await emulator.close()` when done. */
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const emulator = new Emulator(resolveSettings(options));
+  const tls = options.tls === true ? await selfSignedCertificate() : options.tls || undefined;
+  const emulator = new Emulator(resolveSettings(options), tls);
   await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return emulator;
 }

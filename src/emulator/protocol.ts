@@ -6,6 +6,7 @@
  */
 import type { SetupBody } from '../core/wire.ts';
 import type { AgentSnapshot } from './agent.ts';
+import { camel, camelizeMessage } from './casing.ts';
 import type { HandleStore } from './handles.ts';
 import type { Script } from './script.ts';
 import { applyConstraints, type TokenStore } from './tokens.ts';
@@ -45,18 +46,27 @@ const REALTIME = new Set([
   'mediaChunks',
 ]);
 
-/** Protobuf JSON accepts snake_case field names too. */
-const camel = (key: string): string => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-
 type Routed =
   | { message: Record<string, unknown>; key: string; body: unknown }
   | { error: string; reason?: string };
 
-/** Checks one parsed client frame and normalises its field names. */
+/** Per-session switches of {@link routeMessage}. */
+export interface RouteOptions {
+  /** True before the setup: the frame must be the setup. */
+  expectSetup: boolean;
+  /** True when the session's model still takes the legacy `realtimeInput.mediaChunks`. */
+  mediaChunks: boolean;
+}
+
+/**
+ * Checks one parsed client frame and normalises its field names to lowerCamel at every depth
+ * (free-form payloads stay verbatim, see casing.ts).
+ */
 export function routeMessage(
   message: Record<string, unknown> | undefined,
-  expectSetup: boolean,
+  options: RouteOptions,
 ): Routed {
+  const { expectSetup } = options;
   if (!message) return { error: 'frame is not a JSON object' };
   const keys = Object.keys(message);
   if (keys.length !== 1) {
@@ -70,11 +80,13 @@ export function routeMessage(
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     return { error: `${key} must be an object` };
   }
-  let normalized = body as Record<string, unknown>;
+  const normalized = camelizeMessage(body, key) as Record<string, unknown>;
   if (key === 'realtimeInput') {
-    normalized = Object.fromEntries(Object.entries(normalized).map(([k, v]) => [camel(k), v]));
-    if ('mediaChunks' in normalized) {
+    if ('mediaChunks' in normalized && !options.mediaChunks) {
       return { error: 'realtimeInput.mediaChunks is deprecated', reason: MEDIA_CHUNKS };
+    }
+    if ('mediaChunks' in normalized && !validBlobs(normalized.mediaChunks)) {
+      return { error: 'realtimeInput.mediaChunks needs a list of {data, mimeType}' };
     }
     const unknown = Object.keys(normalized).find((k) => !REALTIME.has(k));
     if (unknown) return { error: `unknown realtimeInput field "${unknown}"` };
@@ -102,6 +114,20 @@ export function routeMessage(
     return { error: 'toolResponse.functionResponses must be a list' };
   }
   return { message: { [key]: normalized }, key, body: normalized };
+}
+
+function validBlobs(chunks: unknown): boolean {
+  return (
+    Array.isArray(chunks) &&
+    chunks.every(
+      (c) => !!c && typeof c === 'object' && typeof (c as { data?: unknown }).data === 'string',
+    )
+  );
+}
+
+/** True when `model` (with or without `models/`) takes `realtimeInput.mediaChunks`. */
+export function acceptsMediaChunks(settings: EmulatorSettings, model: string | undefined): boolean {
+  return !!model && settings.mediaChunksModels.test(model.replace(/^.*models\//, ''));
 }
 
 type SetupCheck =

@@ -98,8 +98,19 @@ export class Reply {
     const blocking = (behavior ?? decl?.behavior ?? 'BLOCKING') !== 'NON_BLOCKING';
     const call = this.host.tools.call(name, args, blocking, this);
     this.host.remember({ role: 'model', parts: [{ functionCall: { id: call.id, name, args } }] });
+    if (blocking && toolCallEndsTurn(this.host.settings, this.host.setup)) {
+      // Older models end their turn after a blocking call; the answer comes as a new model turn
+      // once the response is in (ADK 2.x waits for this turnComplete before running the tool).
+      this.host.send({ serverContent: { generationComplete: true } });
+      this.host.send({ serverContent: { turnComplete: true } });
+    }
     return call.result;
   }
+}
+
+/** True when the setup's model ends its turn after a blocking toolCall. */
+function toolCallEndsTurn(settings: EmulatorSettings, setup: SetupBody): boolean {
+  return settings.toolCallEndsTurnModels.test(String(setup.model ?? '').replace(/^.*models\//, ''));
 }
 
 /** AUDIO unless the setup asks for TEXT only. */

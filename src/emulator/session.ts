@@ -8,7 +8,8 @@ import type { WebSocket, RawData } from 'ws';
 import type { Content, FunctionResponse, ServerMessage, SetupBody } from '../core/wire.ts';
 import { Agent, type AgentHost } from './agent.ts';
 import { Script } from './script.ts';
-import { checkSetup, routeMessage, type SessionContext, INVALID } from './protocol.ts';
+import { acceptsMediaChunks, checkSetup, routeMessage, INVALID } from './protocol.ts';
+import type { SessionContext } from './protocol.ts';
 import { record, waitForFrame } from './frames.ts';
 import { closeReason, Lifetime } from './lifetime.ts';
 import { sleep } from './speaker.ts';
@@ -208,7 +209,10 @@ export class EmulatorSession extends EventEmitter<SessionEvents> {
     );
     this.emit('message', frame);
     if (this.phase === 'closed' || this.closeInfo) return;
-    const routed = routeMessage(frame.message, this.phase === 'awaiting-setup');
+    const routed = routeMessage(frame.message, {
+      expectSetup: this.phase === 'awaiting-setup',
+      mediaChunks: acceptsMediaChunks(this.settings, this.setup?.model),
+    });
     if ('error' in routed) return this.fail(1007, routed.reason ?? INVALID, routed.error);
     if (this.phase === 'awaiting-setup') {
       this.phase = 'setting-up';

@@ -34,6 +34,12 @@ export interface EmulatorOptions {
   /** Interface to bind; loopback by default. */
   host?: string;
   /**
+   * Serve `https://`/`wss://` (for clients that insist on TLS, like the Python google-genai client
+   * whenever an API key is set): `true` generates a self-signed certificate for 127.0.0.1 with
+   * openssl (see `emulator.certificatePath`); or pass your own PEM pair.
+   */
+  tls?: boolean | { cert: string; key: string };
+  /**
    * The API key accepted in `?key=`, `x-goog-api-key` and for minting tokens. Setting it makes
    * the emulator strict (only this key) unless `acceptAnyKey` is also true.
    */
@@ -62,6 +68,19 @@ export interface EmulatorOptions {
   models?: readonly string[] | RegExp;
   /** Models that only answer in AUDIO: TEXT modality closes 1007 (native-audio realism). */
   audioOnlyModels?: RegExp;
+  /**
+   * Models (ids without `models/`) that still take the legacy `realtimeInput.mediaChunks`, as
+   * Google's older live models do (ADK 1.x sends it); others close 1007 like newer models.
+   * Default: `gemini-2.0-flash-live…`.
+   */
+  mediaChunksModels?: RegExp;
+  /**
+   * Models that end their turn (`generationComplete`, `turnComplete`) right after a blocking
+   * `toolCall` and answer the response in a new turn, as Google's older live models do (ADK 2.x
+   * waits for that `turnComplete` before running the tool); others keep one turn open until the
+   * response is in, as Gemini 3.x does. Default: `gemini-2.0-flash-live…`.
+   */
+  toolCallEndsTurnModels?: RegExp;
   /** Keep a copy of every frame in `session.received` / `session.sent` (default true). */
   record?: boolean;
   /** How long a resumption handle stays valid after issue (default 2 h, like Google). */
@@ -85,6 +104,8 @@ export interface EmulatorSettings {
   dropSetupComplete: boolean;
   models: readonly string[] | RegExp | undefined;
   audioOnlyModels: RegExp;
+  mediaChunksModels: RegExp;
+  toolCallEndsTurnModels: RegExp;
   record: boolean;
   handleTtlMs: number;
   log: (line: string) => void;

@@ -33,7 +33,7 @@ describe('the repository is self-contained', () => {
   });
 
   it('the recorded sessions and their attribution are committed', () => {
-    for (const dir of ['gemini-live-recordings', 'adk-run-live']) {
+    for (const dir of ['gemini-live-recordings', 'adk-run-live', 'adk-run-live-2']) {
       const path = join('test/fixtures', dir);
       expect(readFileSync(join(path, 'README.md'), 'utf8')).toMatch(/licen[cs]e|our own data/i);
       expect(readdirSync(path).filter((f) => f.endsWith('.log')).length).toBeGreaterThan(10);
