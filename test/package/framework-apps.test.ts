@@ -224,9 +224,9 @@ async function converse(app: App): Promise<Page> {
   await session.closed;
   const after = await until('nothing left', async () => {
     const r = await resources(page);
-    return (
-      r.liveWorkers + r.openContexts + r.liveTracks === 0 && emulator.sessions.length === 0 && r
-    );
+    return r.liveWorkers + r.openContexts + r.liveTracks === 0 && emulator.sessions.length === 0
+      ? r
+      : null;
   });
   expect(after).toMatchObject({
     workers: 1,
