@@ -3,8 +3,8 @@
  * a render-function component (no SFC compiler needed). Bundled on request by demo/server.ts;
  * the SDK itself is served from /dist/.
  */
-import { createApp, defineComponent, h, ref, watchEffect } from 'vue';
-import { useLiveAgent, useLiveAgentLevels } from '../../src/vue/index.ts';
+import { createApp, defineComponent, h, ref, watchEffect, type PropType } from 'vue';
+import { useLiveAgent, useLiveAgentLevels, type UseLiveAgentReturn } from '../../src/vue/index.ts';
 
 const mount = document.getElementById('app')!;
 const { endpoint, model } = mount.dataset;
@@ -87,7 +87,7 @@ const App = defineComponent({
 
 /** Only this small component re-renders at frame rate: the levels are read here, not in App. */
 const Levels = defineComponent({
-  props: { agent: { type: Object, required: true } },
+  props: { agent: { type: Object as PropType<UseLiveAgentReturn>, required: true } },
   setup(props) {
     const { input, output } = useLiveAgentLevels(() => props.agent);
     return () =>

@@ -41,6 +41,8 @@ export class AgentController {
   /** The disconnect of a dropped session; a new connect waits for it (never two sockets at once). */
   private settling: Promise<void> = Promise.resolve();
   private teardownPending = false;
+  /** False once the owner is gone (unmounted, scope disposed) until it mounts again. */
+  private alive = true;
 
   constructor(
     private readonly readOptions: () => CreateLiveAgentOptions,
@@ -71,7 +73,8 @@ export class AgentController {
   readonly connect = (): Promise<void> => {
     const generation = ++this.generation;
     const attempt = this.settling.then(async () => {
-      if (generation !== this.generation) return;
+      // Superseded, or called after the owner went away (nobody would ever dispose it).
+      if (generation !== this.generation || !this.alive) return;
       const session = this.ensure(true);
       try {
         await session.connect();
@@ -116,6 +119,7 @@ export class AgentController {
   /** The owner mounted (again): cancels a teardown scheduled by a StrictMode unmount. */
   mount(): void {
     this.teardownPending = false;
+    this.alive = true;
   }
 
   /**
@@ -132,6 +136,7 @@ export class AgentController {
   /** Disconnects and disposes the session now; a later connect() builds a new one. */
   teardown(): void {
     this.teardownPending = false;
+    this.alive = false;
     this.generation++;
     this.drop();
   }

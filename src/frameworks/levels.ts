@@ -21,8 +21,12 @@ export function registerLevelsSource(result: object, controller: AgentController
   controllers.set(result, controller);
 }
 
-/** A session, or what `useLiveAgent` returned (its session may not exist yet: zeros then). */
-export type LevelsSource = LiveAgentSession | object | null | undefined;
+/**
+ * A session, or what `useLiveAgent` returned (React or Vue; read without building its session:
+ * zeros until there is one).
+ */
+export type LevelsSource =
+  LiveAgentSession | { readonly session: LiveAgentSession } | null | undefined;
 
 /** Reads the levels of `source` now (zeros without a session). */
 export function readLevels(source: LevelsSource): Levels {

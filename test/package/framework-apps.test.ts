@@ -9,19 +9,9 @@
  * Templates are `*.tmpl` so the repo's own tsc/eslint skip them.
  */
 import { execFile } from 'node:child_process';
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import vue from '@vitejs/plugin-vue';
 import { build as esbuild } from 'esbuild';
@@ -30,19 +20,12 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/emulator/index.ts';
 import { launchChromium, recordConsole, until } from './support/chromium.ts';
+import { createApp, exec, pinned, REPO, tsconfig } from './support/apps.ts';
 import { resources, trackResources } from './support/resources.ts';
 import { startStaticServer, type StaticServer } from './support/static-server.ts';
 import { addTokenRoutes, type TokenRoutes } from './support/token-routes.ts';
 
 const run = promisify(execFile);
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const SUPPORT = fileURLToPath(new URL('./support/', import.meta.url));
-const pins = (
-  JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
-    devDependencies: Record<string, string>;
-  }
-).devDependencies;
-const pinned = (...names: string[]) => names.map((n) => `${n}@${pins[n]}`);
 
 interface App {
   dir: string;
@@ -56,66 +39,6 @@ let browser: Browser;
 let emulator: Emulator;
 const apps: Record<string, Promise<App>> = {};
 const checks: Record<string, Promise<{ code: number; out: string }>> = {};
-
-/** Runs a command; resolves with its exit code and output (never rejects). */
-async function exec(
-  bin: string,
-  args: string[],
-  cwd: string,
-): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(bin, args, { cwd, maxBuffer: 16 * 1024 * 1024 });
-    return { code: 0, out: stdout + stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, out: e.stdout + e.stderr };
-  }
-}
-
-/** A fresh app folder from a template, with the tarball and `deps` installed by npm. */
-async function createApp(name: string, template: string, deps: string[]): Promise<string> {
-  const dir = join(tmp, name);
-  mkdirSync(dir);
-  const source = join(SUPPORT, template);
-  for (const file of readdirSync(source))
-    cpSync(join(source, file), join(dir, file.replace(/\.tmpl$/, '')));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module' }));
-  const install = await exec(
-    'npm',
-    [
-      'install',
-      '--prefer-offline',
-      '--no-audit',
-      '--no-fund',
-      '--ignore-scripts',
-      '--save-exact',
-      tarball,
-      ...deps,
-    ],
-    dir,
-  );
-  if (install.code !== 0) throw new Error(`npm install in ${name} failed:\n${install.out}`);
-  // The declarations import LiveConnectConfig from @google/genai (an optional peer dependency a
-  // TypeScript consumer installs): link the repo's copy rather than download it again.
-  mkdirSync(join(dir, 'node_modules/@google'), { recursive: true });
-  symlinkSync(join(REPO, 'node_modules/@google/genai'), join(dir, 'node_modules/@google/genai'));
-  return dir;
-}
-
-function tsconfig(dir: string, include: string[], extra: Record<string, unknown> = {}): void {
-  const compilerOptions = {
-    target: 'ES2022',
-    module: 'ESNext',
-    moduleResolution: 'bundler',
-    lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-    types: [],
-    strict: true,
-    noEmit: true,
-    skipLibCheck: false,
-    ...extra,
-  };
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include }, null, 2));
-}
 
 async function serve(dir: string): Promise<App> {
   const server = await startStaticServer({ mounts: { '/': join(dir, 'dist') } });
@@ -137,7 +60,7 @@ beforeAll(async () => {
   // One install and one build per app, shared by its tests; the apps prepare side by side, and
   // the slow type checks run while the browser tests do.
   const react = (name: string, deps: string[]) =>
-    createApp(name, 'react-app', deps).then(async (dir) => {
+    createApp(tmp, tarball, name, 'react-app', deps).then(async (dir) => {
       tsconfig(dir, ['main.tsx', 'App.tsx', 'bad.tsx'], { jsx: 'react-jsx' });
       // A development build: StrictMode double-runs effects only there.
       await build({
@@ -153,7 +76,7 @@ beforeAll(async () => {
   apps.react = react('react-app', pinned('react', 'react-dom', '@types/react', '@types/react-dom'));
   // React 18: refs through forwardRef, custom elements as attributes only.
   apps.react18 = react('react18-app', ['react@18.3.1', 'react-dom@18.3.1']);
-  apps.vue = createApp('vue-app', 'vue-app', pinned('vue')).then(async (dir) => {
+  apps.vue = createApp(tmp, tarball, 'vue-app', 'vue-app', pinned('vue')).then(async (dir) => {
     tsconfig(dir, ['main.ts', 'App.vue', 'Bad.vue']);
     await build({
       root: dir,

@@ -1,19 +1,17 @@
 /**
  * live-agent/react over the testing fakes in happy-dom: StrictMode double mount, unmount cleanup,
  * latest-closure tool handlers, options applied on the next connect, render counts with levels
- * changing at ~60 Hz, and the `<LiveAgent>` component's props, events and ref.
+ * changing at ~60 Hz (the component is in react-component.test.ts).
  */
 import { act, createElement as h, StrictMode, useEffect, useRef, type ReactNode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as react from '../../src/react/index.ts';
 import {
-  LiveAgent,
   useLiveAgent,
   useLiveAgentLevels,
   type UseLiveAgentResult,
 } from '../../src/react/index.ts';
-import type { LiveAgentElement } from '../../src/element/index.ts';
 import type { ToolDefinition } from '../../src/core/types.ts';
 import { fakeFactory, openResources, TOKEN, wait } from './adapter-kit.ts';
 
@@ -145,6 +143,22 @@ describe('useLiveAgent', () => {
     expect(openResources(built)).toEqual({ sockets: 0, mics: 0 });
   });
 
+  it('a connect() after unmount opens nothing (no session would be left to dispose it)', async () => {
+    const { built, create } = fakeFactory();
+    let agent!: UseLiveAgentResult;
+    function App() {
+      agent = useLiveAgent({ token: TOKEN }, create);
+      return null;
+    }
+    mount(h(App));
+    act(() => root!.unmount());
+    root = null;
+    await wait(5);
+    await expect(agent.connect()).resolves.toBeUndefined();
+    await wait(20);
+    expect(built).toHaveLength(0);
+  });
+
   it('actions keep their identity across renders', async () => {
     const { create } = fakeFactory();
     const seen: UseLiveAgentResult[] = [];
@@ -272,44 +286,5 @@ describe('useLiveAgent', () => {
     } finally {
       (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
     }
-  });
-});
-
-describe('<LiveAgent>', () => {
-  it('renders <live-agent> with attributes, sets properties, calls on* with payloads, ref is the element', async () => {
-    const ref: { current: LiveAgentElement | null } = { current: null };
-    const statuses: string[] = [];
-    const tools: ToolDefinition[] = [{ name: 'lookup', handler: () => 1 }];
-    mount(
-      h(LiveAgent, {
-        ref,
-        tokenUrl: '/api/live-token',
-        model: 'm',
-        autoConnect: false,
-        metrics: true,
-        className: 'agent',
-        tools,
-        onStatus: (detail) => statuses.push(detail.status),
-      }),
-    );
-    const el = container.querySelector('live-agent')!;
-    expect(el.getAttribute('token-url')).toBe('/api/live-token');
-    expect(el.getAttribute('model')).toBe('m');
-    expect(el.hasAttribute('metrics')).toBe(true);
-    expect(el.hasAttribute('auto-connect')).toBe(false);
-    expect(el.className).toBe('agent');
-    await act(async () => {
-      await customElements.whenDefined('live-agent');
-      await wait(10);
-    });
-    expect(ref.current).toBe(el);
-    expect(ref.current!.tools.map((t) => t.name)).toEqual(['lookup']);
-    el.dispatchEvent(
-      new (await import('../../src/element/index.ts')).LiveAgentEvent('status', {
-        status: 'connecting',
-        previous: 'idle',
-      } as never),
-    );
-    expect(statuses).toEqual(['connecting']);
   });
 });

@@ -3,7 +3,16 @@
  * scope-dispose cleanup, handlers and options read at call/connect time, render counts with
  * levels at ~60 Hz, and the `LiveAgent` component's attributes, properties and emits.
  */
-import { createApp, defineComponent, effectScope, h, nextTick, ref, type App } from 'vue';
+import {
+  createApp,
+  defineComponent,
+  effectScope,
+  h,
+  nextTick,
+  ref,
+  type App,
+  type PropType,
+} from 'vue';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as vue from '../../src/vue/index.ts';
 import {
@@ -118,7 +127,7 @@ describe('useLiveAgent (Vue)', () => {
     let transcriptRenders = 0;
     let meterRenders = 0;
     const Meter = defineComponent({
-      props: { source: { type: Object, required: true } },
+      props: { source: { type: Object as PropType<UseLiveAgentReturn>, required: true } },
       setup(props) {
         const { input, output } = useLiveAgentLevels(() => props.source);
         return () => {
