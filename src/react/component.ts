@@ -19,6 +19,7 @@ import type { TokenSource, ToolDefinition } from '../core/types.ts';
 import type { LiveAgentElement } from '../element/element.ts';
 import type { LiveAgentEvent } from '../element/events.ts';
 import {
+  applyProperties,
   ATTRIBUTE_PROPS,
   defineElement,
   elementAttributes,
@@ -90,12 +91,16 @@ export const LiveAgent = forwardRef<LiveAgentElement, LiveAgentProps>(
     }, []);
     // Properties only after the upgrade: set earlier they would shadow the element's accessors.
     const { tools, token, config } = props;
+    const applied = useRef(false);
     useEffect(() => {
       const node = element.current;
       if (!defined || !node) return;
-      node.tools = tools ?? [];
-      node.token = token;
-      node.config = config;
+      applyProperties(
+        node,
+        { tools, token, config, autoConnect: latest.current.autoConnect },
+        !applied.current,
+      );
+      applied.current = true;
     }, [defined, tools, token, config]);
 
     const rest: Record<string, unknown> = {};

@@ -10,7 +10,12 @@ import type { LiveConfig } from '../core/transport.ts';
 import type { TokenSource, ToolDefinition } from '../core/types.ts';
 import type { LiveAgentElement } from '../element/element.ts';
 import type { LiveAgentEvent } from '../element/events.ts';
-import { defineElement, elementAttributes, EVENT_PROPS } from '../frameworks/element-props.ts';
+import {
+  applyProperties,
+  defineElement,
+  elementAttributes,
+  EVENT_PROPS,
+} from '../frameworks/element-props.ts';
 
 type Emits = { [K in LiveAgentEventType]: (detail: LiveAgentEventMap[K]) => true };
 
@@ -53,12 +58,12 @@ export const LiveAgent = defineComponent({
       void defineElement().then(() => {
         if (element.value !== node) return;
         // Made after setup, so it is not stopped with the component: unmount stops it.
+        let first = true;
         const stop = watch(
           () => [props.tools, props.token, props.config] as const,
           ([tools, token, config]) => {
-            node.tools = tools ?? [];
-            node.token = token;
-            node.config = config;
+            applyProperties(node, { tools, token, config, autoConnect: props.autoConnect }, first);
+            first = false;
           },
           { immediate: true },
         );

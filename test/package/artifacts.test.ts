@@ -76,7 +76,7 @@ describe('live-agent/react and live-agent/vue in Node (server rendering)', () =>
       console.log(JSON.stringify(renderToString(h(App))));
     `);
     expect(out).toBe(
-      '<main><p>idle:0:0</p><live-agent token-url="/api/live-token" auto-connect=""></live-agent></main>',
+      '<main><p>idle:0:0</p><live-agent token-url="/api/live-token"></live-agent></main>',
     );
   });
 

@@ -3,7 +3,8 @@ import { act, createElement as h } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LiveAgent } from '../../src/react/index.ts';
-import { LiveAgentEvent, type LiveAgentElement } from '../../src/element/index.ts';
+import { LiveAgentElement, LiveAgentEvent } from '../../src/element/index.ts';
+import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
 import type { ToolDefinition } from '../../src/core/types.ts';
 import { wait } from './adapter-kit.ts';
 
@@ -62,5 +63,34 @@ describe('<LiveAgent>', () => {
       } as never),
     );
     expect(statuses).toEqual(['connecting']);
+  });
+});
+
+describe('<LiveAgent autoConnect>', () => {
+  it('connects once defined, with its tools and token already set on the element', async () => {
+    const transport = new FakeTransport();
+    const previous = LiveAgentElement.depsLoader;
+    LiveAgentElement.depsLoader = () => ({ transport, media: new FakeMedia() });
+    try {
+      const statuses: string[] = [];
+      mount(
+        h(LiveAgent, {
+          autoConnect: true,
+          token: 'auth_tokens/fake-token',
+          tools: [{ name: 'lookup', description: 'Looks up', handler: () => 1 }],
+          onStatus: (detail) => statuses.push(detail.status),
+        }),
+      );
+      expect(container.querySelector('live-agent')!.hasAttribute('auto-connect')).toBe(false);
+      await act(async () => {
+        await wait(30);
+      });
+      expect(statuses).toEqual(['connecting', 'connected']);
+      // The first connection already declares the tool (set before connect, not after).
+      expect(transport.opens).toHaveLength(1);
+      expect(transport.opens[0]!.functionDeclarations.map((d) => d.name)).toEqual(['lookup']);
+    } finally {
+      LiveAgentElement.depsLoader = previous;
+    }
   });
 });

@@ -21,8 +21,8 @@ import {
   useLiveAgentLevels,
   type UseLiveAgentReturn,
 } from '../../src/vue/index.ts';
-import type { LiveAgentElement } from '../../src/element/index.ts';
-import { LiveAgentEvent } from '../../src/element/index.ts';
+import { LiveAgentElement, LiveAgentEvent } from '../../src/element/index.ts';
+import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
 import type { ToolDefinition } from '../../src/core/types.ts';
 import { fakeFactory, openResources, TOKEN, wait } from './adapter-kit.ts';
 
@@ -216,5 +216,34 @@ describe('LiveAgent (Vue component)', () => {
       new LiveAgentEvent('status', { status: 'connecting', previous: 'idle' } as never),
     );
     expect(statuses).toEqual(['connecting']);
+  });
+});
+
+describe('LiveAgent (Vue) autoConnect', () => {
+  it('connects once defined, with its tools and token already set on the element', async () => {
+    const transport = new FakeTransport();
+    const previous = LiveAgentElement.depsLoader;
+    LiveAgentElement.depsLoader = () => ({ transport, media: new FakeMedia() });
+    try {
+      const statuses: string[] = [];
+      mount(
+        defineComponent({
+          setup: () => () =>
+            h(LiveAgent, {
+              autoConnect: true,
+              token: 'auth_tokens/fake-token',
+              tools: [{ name: 'lookup', description: 'Looks up', handler: () => 1 }],
+              onStatus: (detail: { status: string }) => statuses.push(detail.status),
+            }),
+        }),
+      );
+      expect(container.querySelector('live-agent')!.hasAttribute('auto-connect')).toBe(false);
+      await wait(30);
+      expect(statuses).toEqual(['connecting', 'connected']);
+      expect(transport.opens).toHaveLength(1);
+      expect(transport.opens[0]!.functionDeclarations.map((d) => d.name)).toEqual(['lookup']);
+    } finally {
+      LiveAgentElement.depsLoader = previous;
+    }
   });
 });
