@@ -5,7 +5,7 @@
  */
 import { act, createElement as h, StrictMode, useEffect, useRef, type ReactNode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as react from '../../src/react/index.ts';
 import {
   useLiveAgent,
@@ -157,6 +157,22 @@ describe('useLiveAgent', () => {
     await expect(agent.connect()).resolves.toBeUndefined();
     await wait(20);
     expect(built).toHaveLength(0);
+  });
+
+  it('reading agent.session during render builds it without a render-phase update warning', async () => {
+    const { built, create } = fakeFactory();
+    const errors = vi.spyOn(console, 'error');
+    function App() {
+      const agent = useLiveAgent({ token: TOKEN }, create);
+      return h('p', null, `${agent.status}/${agent.session.status}`);
+    }
+    mount(h(App));
+    await settle();
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
+    expect(built).toHaveLength(1);
+    expect(openResources(built)).toEqual({ sockets: 0, mics: 0 });
+    expect(container.textContent).toBe('idle/idle');
   });
 
   it('actions keep their identity across renders', async () => {
