@@ -11,7 +11,12 @@ const esm = {
   element: 'src/element/index.ts',
   dsp: 'src/dsp/index.ts',
   testing: 'src/testing/index.ts',
+  react: 'src/react/index.ts',
+  vue: 'src/vue/index.ts',
 };
+
+/** The frameworks are the app's own copies (optional peers): never bundled. */
+const frameworks = (id) => /^(react|react-dom|vue)(\/|$)/.test(id);
 
 /** Self-contained files, found at run time beside the bundle that loads them: [input, file, format]. */
 const standalone = [
@@ -33,7 +38,18 @@ const node = {
 export default [
   {
     input: esm,
-    output: { dir: 'dist', format: 'es', chunkFileNames: '[name]-[hash].js' },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      chunkFileNames: '[name]-[hash].js',
+      // Bundling drops module-level directives: Next.js needs this one on the React entry.
+      banner: (chunk) => (chunk.isEntry && chunk.name === 'react' ? "'use client';" : ''),
+    },
+    external: frameworks,
+    onwarn(warning, warn) {
+      if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return; // re-added by the banner above
+      warn(warning);
+    },
     plugins: browser(false),
   },
   ...standalone.map(([input, file, format]) => ({

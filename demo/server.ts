@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { transform } from 'esbuild';
 import { createEmulator } from '../src/emulator/index.ts';
 import { createTokenHandler, toNodeHandler } from '../src/server/index.ts';
+import { bundleDemo } from './bundle.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
@@ -70,6 +71,11 @@ const CSP = [
 ].join('; ');
 
 let mainJs: Promise<string> | undefined;
+/** The React and Vue demo pages: their HTML and their entry, bundled once on first request. */
+const FRAMEWORK_DEMOS: Record<string, { html: string; entry: string; js?: Promise<string> }> = {
+  react: { html: 'demo/react/index.html', entry: 'demo/react/main.tsx' },
+  vue: { html: 'demo/vue/index.html', entry: 'demo/vue/main.ts' },
+};
 
 async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -77,7 +83,19 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD')
     return send(res, 405, 'text/plain', 'GET only');
   if (path === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
-  if (path === '/' || path === '/index.html') return page(res);
+  if (path === '/' || path === '/index.html') return page(res, 'demo/index.html');
+  const demo = /^\/(react|vue)\/(index\.html)?$/.exec(path)?.[1];
+  if (demo) return page(res, FRAMEWORK_DEMOS[demo]!.html);
+  const script = /^\/demo\/(react|vue)\/(main\.js|live-agent[\w.-]*\.js)$/.exec(path);
+  if (script) {
+    // The bundle loads the worker and worklets from beside itself, like an app's bundler output.
+    if (script[2] !== 'main.js') return file(res, join(DIST, script[2]!));
+    const target = FRAMEWORK_DEMOS[script[1]!]!;
+    target.js ??= bundleDemo(join(ROOT, target.entry), DIST);
+    target.js.catch(() => (target.js = undefined)); // a failed build (no dist yet) is retried
+    return send(res, 200, TYPES['.js']!, await target.js);
+  }
+  if (path === '/demo/frameworks.css') return file(res, join(ROOT, 'demo/frameworks.css'));
   if (path === '/demo/style.css') return file(res, join(ROOT, 'demo/style.css'));
   if (path === '/demo/main.js') {
     // Types only: strip them once, no bundling (the SDK is the IIFE's global).
@@ -98,17 +116,17 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
  * The page with the backend filled in, so <live-agent> knows where to connect as soon as it is
  * parsed: a Talk click (or a test) can't race a config fetch and reach Google with an emulator token.
  */
-async function page(res: ServerResponse): Promise<void> {
+async function page(res: ServerResponse, html: string): Promise<void> {
   const values: Record<string, string> = {
     endpoint,
     model: MODEL,
     emulator: String(emulator !== null),
   };
-  const html = (await readFile(join(ROOT, 'demo/index.html'), 'utf8')).replace(
+  const body = (await readFile(join(ROOT, html), 'utf8')).replace(
     /\{\{(\w+)\}\}/g,
     (_, name: string) => escapeAttribute(values[name] ?? ''),
   );
-  send(res, 200, TYPES['.html']!, html);
+  send(res, 200, TYPES['.html']!, body);
 }
 
 function escapeAttribute(value: string): string {
@@ -144,6 +162,7 @@ server.listen(Number(args.port), args.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : args.port;
   console.log(`live-agent demo: http://${args.host}:${port}/`);
+  console.log(`  React: http://${args.host}:${port}/react/  Vue: http://${args.host}:${port}/vue/`);
   console.log(
     emulator
       ? `  backend: local Live emulator ${emulator.url} (set GEMINI_API_KEY for Gemini)`

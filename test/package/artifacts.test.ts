@@ -45,3 +45,59 @@ describe('live-agent/dsp through the package name', () => {
     expect(result.rms).toBeCloseTo(Math.SQRT1_2, 2);
   });
 });
+
+describe('live-agent/react and live-agent/vue in Node (server rendering)', () => {
+  // A fresh process with no window: importing must not touch the DOM, rendering must show
+  // `idle`, fetch nothing, and leave no handle behind (execFileSync returns only once it exits).
+  const NO_FETCH = `globalThis.fetch = () => { throw new Error('fetched during render'); };`;
+
+  test('they export exactly the names the contract gives', () => {
+    const names = nodeEval(`
+      const react = await import('live-agent/react');
+      const vue = await import('live-agent/vue');
+      console.log(JSON.stringify({ react: Object.keys(react).sort(), vue: Object.keys(vue).sort(), window: typeof window }));
+    `);
+    const contract = ['LiveAgent', 'subscribeLevels', 'useLiveAgent', 'useLiveAgentLevels'];
+    expect(names).toEqual({ react: contract, vue: contract, window: 'undefined' });
+  });
+
+  test('react-dom/server renders the hook and <LiveAgent>: idle, nothing fetched', () => {
+    const out = nodeEval(`
+      ${NO_FETCH}
+      import { createElement as h } from 'react';
+      import { renderToString } from 'react-dom/server';
+      import { useLiveAgent, useLiveAgentLevels, LiveAgent } from 'live-agent/react';
+      function App() {
+        const agent = useLiveAgent({ token: { url: '/api/live-token' } });
+        const { input } = useLiveAgentLevels(agent);
+        return h('main', null, h('p', null, agent.status + ':' + agent.transcript.length + ':' + input),
+          h(LiveAgent, { tokenUrl: '/api/live-token', autoConnect: true }));
+      }
+      console.log(JSON.stringify(renderToString(h(App))));
+    `);
+    expect(out).toBe(
+      '<main><p>idle:0:0</p><live-agent token-url="/api/live-token"></live-agent></main>',
+    );
+  });
+
+  test('vue/server-renderer renders the composable and LiveAgent: idle, nothing fetched', () => {
+    const out = nodeEval(`
+      ${NO_FETCH}
+      import { createSSRApp, h } from 'vue';
+      import { renderToString } from 'vue/server-renderer';
+      import { useLiveAgent, useLiveAgentLevels, LiveAgent } from 'live-agent/vue';
+      const app = createSSRApp({
+        setup() {
+          const agent = useLiveAgent({ token: { url: '/api/live-token' } });
+          const { input } = useLiveAgentLevels(agent);
+          return () => h('main', [h('p', agent.status.value + ':' + agent.transcript.value.length + ':' + input.value),
+            h(LiveAgent, { tokenUrl: '/api/live-token' })]);
+        },
+      });
+      console.log(JSON.stringify(await renderToString(app)));
+    `);
+    expect(out).toBe(
+      '<main><p>idle:0:0</p><live-agent token-url="/api/live-token"></live-agent></main>',
+    );
+  });
+});

@@ -171,3 +171,36 @@ test('PORT picks the port too (npm start -- --port N passes --port through)', as
     child.kill();
   }
 });
+
+test.each(['react', 'vue'])(
+  'the %s demo page (linked from the element demo) talks under the same CSP',
+  async (name) => {
+    const home = await browser.newPage();
+    await home.goto(url);
+    expect(await home.locator(`a[href="/${name}/"]`).count()).toBe(1);
+    await home.close();
+    const page = await browser.newPage();
+    const consoleLines = recordConsole(page);
+    const response = await page.goto(`${url}${name}/`);
+    expect(response!.headers()['content-security-policy']).toContain("script-src 'self'");
+    const button = page.getByRole('button', { name: 'Talk' });
+    await button.click();
+    await until('connected', async () =>
+      (await page.locator('.agent-app').textContent())?.includes('Status: connected'),
+    );
+    // The fake microphone's speech: the user's turn, then the agent's spoken answer.
+    await until(
+      'both transcripts',
+      async () =>
+        (await page.locator('li[data-role=user]').count()) > 0 &&
+        /I heard/.test((await page.locator('li[data-role=model]').first().textContent()) ?? ''),
+      20_000,
+    );
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await until('closed', async () =>
+      (await page.locator('.agent-app').textContent())?.includes('Status: closed'),
+    );
+    expect(consoleLines.filter((l) => l.type === 'error' || l.type === 'pageerror')).toEqual([]);
+    await page.close();
+  },
+);

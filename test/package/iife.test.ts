@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createEmulator, type Emulator, type EmulatorSession } from '../../src/emulator/index.ts';
 import { launchChromium, recordConsole, until, type ConsoleLine } from './support/chromium.ts';
 import { iifePage, recordPage, type PageRecord } from './support/pages.ts';
+import { resources, trackResources } from './support/resources.ts';
 import { sendJson, startStaticServer, type StaticServer } from './support/static-server.ts';
 import { addTokenRoutes, FAKE_API_KEY, type TokenRoutes } from './support/token-routes.ts';
 
@@ -110,6 +111,7 @@ afterEach(async () => {
 async function open(site: Site, path: string): Promise<{ page: Page; console: ConsoleLine[] }> {
   context = await browser.newContext();
   await context.addInitScript(recordPage);
+  await context.addInitScript(trackResources);
   const page = await context.newPage();
   const lines = recordConsole(page);
   await page.goto(site.server.url + path);
@@ -178,7 +180,7 @@ describe.each(['plain page', 'strict-CSP page'])('IIFE via <script src> on a %s'
     expectNoCspViolations(site(), await record(page), lines);
   });
 
-  test('talks to the emulator: mic frames, played audio, text captions, a tool, goAway', async () => {
+  test('talks to the emulator: mic frames, played audio, text captions, a tool, goAway, disconnect leaves nothing', async () => {
     const s = site();
     const { page, console: lines } = await open(s, '/');
     const before = Date.now();
@@ -309,6 +311,19 @@ describe.each(['plain page', 'strict-CSP page'])('IIFE via <script src> on a %s'
     expect(await page.evaluate(() => document.querySelector('live-agent')!.status)).toBe(
       'connected',
     );
+
+    // Disconnect leaves nothing running: no socket, worker, microphone track or AudioContext.
+    await page.evaluate(() => document.querySelector('live-agent')!.disconnect());
+    await next.closed;
+    const left = await until('nothing left after disconnect', async () => {
+      const r = await resources(page);
+      return r.liveWorkers + r.openContexts + r.liveTracks === 0 && emulator.sessions.length === 0
+        ? r
+        : null;
+    });
+    expect(left.workers).toBeGreaterThan(0);
+    expect(left.contexts).toBeGreaterThan(0);
+    expect(left.tracks).toBeGreaterThan(0);
 
     expectNoCspViolations(s, await record(page), lines);
     expect(lines.filter((l) => l.type === 'pageerror')).toEqual([]);

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 import { describe, expect, test } from 'vitest';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
@@ -26,7 +27,10 @@ const LAZY = [
   'live-agent-playback.worklet.js',
 ];
 /** ESM entries a browser app imports (server and emulator are Node-only). */
-const BROWSER_ENTRIES = ['index.js', 'element.js', 'dsp.js', 'testing.js'];
+const BROWSER_ENTRIES = ['index.js', 'element.js', 'dsp.js', 'testing.js', 'react.js', 'vue.js'];
+/** The framework adapters: the only files that may import react or vue. */
+const ADAPTERS = ['react.js', 'vue.js'];
+const ADAPTER_BUDGET = 2 * KB;
 
 const read = (file: string) => readFileSync(join(DIST, file), 'utf8');
 const gz = (file: string) => gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length;
@@ -139,5 +143,62 @@ describe('browser files', () => {
     const code = read(file);
     for (const re of [...NODE_OR_GENAI, ...EVAL_LIKE])
       expect(code, `${file} ~ ${re}`).not.toMatch(re);
+  });
+});
+
+/** gzip -9 of a minified consumer bundle of `code` (what an app's bundler ships). */
+async function bundled(code: string): Promise<number> {
+  const result = await build({
+    stdin: { contents: code, resolveDir: DIST, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    write: false,
+    logLevel: 'error',
+    external: ['react', 'vue'],
+    plugins: [
+      {
+        // The element is loaded by <LiveAgent> on mount, as its own chunk: not part of the adapter.
+        name: 'lazy-element',
+        setup(b) {
+          b.onResolve({ filter: /element\.js$/ }, (a) =>
+            a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined,
+          );
+        },
+      },
+    ],
+  });
+  return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
+}
+
+describe('framework adapters', () => {
+  test('react and vue are imported by live-agent/react and live-agent/vue only', () => {
+    const framework =
+      /\bfrom\s*["'](?:react|react-dom|vue)(?:\/[^"']*)?["']|\bimport\s*\(?\s*["'](?:react|vue)["']/;
+    const others = [
+      ...new Set([
+        ...scriptTagFiles,
+        ...closure(BROWSER_ENTRIES.filter((f) => !ADAPTERS.includes(f))),
+      ]),
+    ];
+    for (const file of others) expect(read(file), file).not.toMatch(framework);
+    for (const file of ADAPTERS) expect(read(file), file).toMatch(framework);
+    // Next.js: the React entry is a client module.
+    expect(read('react.js')).toMatch(/^['"]use client['"];/);
+  });
+
+  test('each adapter adds ≤ 2 KB (minified, gzip -9) on top of the core', async () => {
+    const core = await bundled(
+      `import { createLiveAgent } from './index.js'; console.log(createLiveAgent);`,
+    );
+    const names = 'useLiveAgent, useLiveAgentLevels, LiveAgent, subscribeLevels';
+    for (const adapter of ADAPTERS) {
+      const added =
+        (await bundled(`import { ${names} } from './${adapter}'; console.log(${names});`)) - core;
+      console.log(
+        `${adapter} on top of the core (${(core / KB).toFixed(2)} KB): ${(added / KB).toFixed(2)} KB gzip`,
+      );
+      expect(added, adapter).toBeLessThanOrEqual(ADAPTER_BUDGET);
+    }
   });
 });

@@ -1,0 +1,43 @@
+/** Shared by the React and Vue adapter tests: a session factory over live-agent/testing's fakes. */
+import { LiveAgentSession } from '../../src/core/session.ts';
+import type { CreateLiveAgentOptions } from '../../src/index.ts';
+import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
+
+/** One session the factory built, with its fakes and the options it got. */
+export interface Built {
+  session: LiveAgentSession;
+  transport: FakeTransport;
+  media: FakeMedia;
+  options: CreateLiveAgentOptions;
+}
+
+/** A `create` for useLiveAgent that records every session it builds. */
+export function fakeFactory(): {
+  built: Built[];
+  create: (o: CreateLiveAgentOptions) => LiveAgentSession;
+} {
+  const built: Built[] = [];
+  return {
+    built,
+    create(options) {
+      const transport = new FakeTransport();
+      const media = new FakeMedia();
+      const { audio: _audio, workerUrl: _workerUrl, ...rest } = options;
+      const session = new LiveAgentSession(rest, { transport, media });
+      built.push({ session, transport, media, options });
+      return session;
+    },
+  };
+}
+
+/** Sockets still open and microphones still capturing, over every session built. */
+export function openResources(built: Built[]): { sockets: number; mics: number } {
+  return {
+    sockets: built.flatMap((b) => b.transport.connections).filter((c) => !c.closed).length,
+    mics: built.filter((b) => b.media.running).length,
+  };
+}
+
+export const TOKEN = 'auth_tokens/fake-token';
+
+export const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
