@@ -5,10 +5,13 @@
 import { LiveAgentError } from './errors.ts';
 import type { MetricsTracker } from './metrics.ts';
 import type { SnapshotStore } from './snapshot.ts';
-import type { ClientMessage } from './wire.ts';
+import type { LiveConnection } from './transport.ts';
 
 export interface ActivityDeps {
-  send(message: ClientMessage): void;
+  /** Runs `send` with the active connection. */
+  send(send: (connection: LiveConnection) => void): void;
+  /** False when the transport cannot mark activity (`capabilities.pushToTalk`). */
+  supported: boolean;
   store: SnapshotStore;
   metrics: MetricsTracker;
   /** True when the session's config disables automatic activity detection. */
@@ -21,23 +24,25 @@ export interface ActivityDeps {
 export class PushToTalk {
   constructor(private readonly d: ActivityDeps) {}
 
-  /** The user starts speaking (`realtimeInput.activityStart`). */
+  /** The user starts speaking. */
   start(): void {
     this.check();
-    this.d.send({ realtimeInput: { activityStart: {} } });
+    this.d.send((c) => c.activityStart());
     this.d.store.update({ userSpeaking: true });
   }
 
-  /** The user stopped speaking (`realtimeInput.activityEnd`); latency metrics count from here. */
+  /** The user stopped speaking; latency metrics count from here. */
   end(): void {
     this.check();
-    this.d.send({ realtimeInput: { activityEnd: {} } });
+    this.d.send((c) => c.activityEnd());
     // The clock of the transport's metric events (`receivedAt`, `audibleAt`), not Date.now().
     this.d.metrics.handleSpeechEnd(performance.timeOrigin + performance.now());
     this.d.store.update({ userSpeaking: false });
   }
 
   private check(): void {
+    if (!this.d.supported)
+      throw new LiveAgentError('unsupported', 'This transport has no push-to-talk');
     this.d.requireConnected();
     if (!this.d.isPushToTalk())
       throw new LiveAgentError(

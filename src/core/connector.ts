@@ -14,13 +14,13 @@ import type {
   CloseInfo,
   ConnectionHandlers,
   Credential,
+  InboundFrame,
   LiveConnection,
   LiveTransport,
   MessageMeta,
   OpenParams,
 } from './transport.ts';
 import type { LiveAgentStatus } from './types.ts';
-import type { ClientMessage, ServerMessage } from './wire.ts';
 
 /** A hand-off waiting for the model to finish switches at the latest this long before the cut. */
 const SWITCH_MARGIN_MS = 1000;
@@ -36,7 +36,7 @@ export interface ConnectorDeps {
   startMedia(): Promise<void>;
   /** The session closed or failed: stop media and free the transport's worker. */
   shutdown(): Promise<void>;
-  onMessage(message: ServerMessage, meta: MessageMeta): void;
+  onFrame(frame: InboundFrame, meta: MessageMeta): void;
   onMalformed(error: LiveAgentError): void;
   /** Status changed; `error` is set when the new status is `error`. */
   onStatus(status: LiveAgentStatus, previous: LiveAgentStatus, error?: LiveAgentError): void;
@@ -62,7 +62,7 @@ export class Connector {
   private readonly quiet = new Interruptible();
   /** connect() calls made while reconnecting, settled by the reconnect's outcome. */
   private waiters: { resolve(): void; reject(error: LiveAgentError): void }[] = [];
-  /** Last resumable handle from `sessionResumptionUpdate`. */
+  /** Last resumable handle the server handed out. */
   resumeHandle: string | undefined;
 
   constructor(private readonly deps: ConnectorDeps) {}
@@ -93,20 +93,18 @@ export class Connector {
     return attempt;
   }
 
-  /** Sends on the active connection; false when there is none. */
-  send(message: ClientMessage): boolean {
+  /** Calls `send` with the active connection; false when there is none. */
+  send(send: (connection: LiveConnection) => void): boolean {
     const conn = this.state === 'connected' ? this.connection : null;
     if (!conn) return false;
-    conn.send(message);
+    send(conn);
     return true;
   }
 
   /** Stores a resumable handle; returns true when it changed. */
-  handleResumptionUpdate(update: ServerMessage['sessionResumptionUpdate']): boolean {
-    if (!update?.resumable || typeof update.newHandle !== 'string' || !update.newHandle)
-      return false;
-    const changed = update.newHandle !== this.resumeHandle;
-    this.resumeHandle = update.newHandle;
+  handleResumptionUpdate(handle: string): boolean {
+    const changed = handle !== this.resumeHandle;
+    this.resumeHandle = handle;
     return changed;
   }
 
@@ -227,7 +225,7 @@ export class Connector {
 
   private handlers(slot: Slot): ConnectionHandlers {
     return {
-      message: (message, meta) => slot.route(() => this.deps.onMessage(message, meta)),
+      message: (frame, meta) => slot.route(() => this.deps.onFrame(frame, meta)),
       malformed: (error: SerializedError) =>
         slot.route(() => this.deps.onMalformed(reviveError(error))),
       close: (info) => this.handleClose(slot, info),

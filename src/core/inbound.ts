@@ -4,7 +4,6 @@
  */
 import { MediaError, ProtocolError, reviveError, type LiveAgentError } from './errors.ts';
 import type { Connector } from './connector.ts';
-import { dispatchServerMessage, type MessageTargets } from './dispatch.ts';
 import type { Emit, LiveAgentEventMap } from './events.ts';
 import type { MediaEvent } from './media.ts';
 import type { MetricsTracker } from './metrics.ts';
@@ -13,10 +12,10 @@ import type { SessionStats } from './session-support.ts';
 import type { SnapshotStore } from './snapshot.ts';
 import type { ToolManager } from './tools.ts';
 import type { TranscriptStore } from './transcript.ts';
-import type { MessageMeta, TransportEvent } from './transport.ts';
+import type { InboundEvent, InboundFrame, MessageMeta, TransportEvent } from './transport.ts';
 import type { LiveAgentSnapshot, LiveAgentStatus, TranscriptTurn } from './types.ts';
 import type { UsageTracker } from './usage.ts';
-import type { ServerMessage } from './wire.ts';
+import type { UsageMetadata } from './wire.ts';
 
 /** The session state the inbound handler writes to. */
 export interface InboundDeps {
@@ -37,14 +36,14 @@ export class InboundHandler {
 
   constructor(private readonly d: InboundDeps) {}
 
-  /** One server message: raw `message` event first, then every field in dispatch order. */
-  handleMessage(message: ServerMessage, meta: MessageMeta): void {
+  /** One server frame: raw `message` event first, then its events in the codec's order. */
+  handleFrame(frame: InboundFrame, meta: MessageMeta): void {
     this.d.stats.messages++;
     this.meta = meta;
     this.d.store.batch(() => {
       try {
-        this.d.emit('message', { message });
-        dispatchServerMessage(message, this.targets);
+        this.d.emit('message', { message: frame.raw });
+        for (const event of frame.events) this.route(event);
       } catch (cause) {
         // A shape we did not foresee must not take the session down.
         const error = ProtocolError.malformed('unexpected message shape', cause);
@@ -130,56 +129,90 @@ export class InboundHandler {
     this.d.emit('gesture', { needsGesture });
   }
 
-  private readonly targets: MessageTargets = {
-    resumption: (update) => {
-      this.d.connector.handleResumptionUpdate(update);
-      this.d.store.update({ sessionResumable: this.d.connector.resumeHandle !== undefined });
-    },
-    usage: (last) => {
-      const total = this.d.usage.handleUsage(last);
-      this.d.store.update({ usage: total });
-      this.d.emit('usage', { total, last });
-    },
-    inputTranscription: (text, finished) => {
-      this.d.transcript.handleInput(text, finished);
-      if (text) this.d.store.update({ userSpeaking: true });
-      if (finished) this.d.store.update({ userSpeaking: false });
-    },
-    modelAudio: (parts) => {
-      this.d.stats.audioChunks += parts;
-      this.d.stats.audioBytes += this.meta?.audioBytes ?? 0;
-      this.d.playback.handleAudio(this.meta?.audioTurnId);
-      this.d.playback.handleModelTurn(this.d.transcript.openModelTurnId);
-      this.d.transcript.handleModelStart();
-      this.d.store.update({ agentSpeaking: true, userSpeaking: false });
-    },
-    modelText: (text) => this.d.playback.handleModelTurn(this.d.transcript.handleModelText(text)),
-    outputTranscription: (text, finished) => {
-      this.d.playback.handleModelTurn(this.d.transcript.handleModelText(text, finished));
-      if (text) this.d.store.update({ agentSpeaking: true, userSpeaking: false });
-    },
-    interrupted: () => {
-      this.d.transcript.handleInterrupted();
-      this.d.playback.endReply();
-      this.d.store.update({ agentSpeaking: false });
-      this.d.emit('interrupted', {});
-      this.d.connector.handleIdle();
-    },
-    // Passed on through `message`; audio already queued keeps playing until turnComplete.
-    generationComplete: () => undefined,
-    turnComplete: (reason) => {
-      this.d.transcript.handleTurnComplete();
-      this.d.playback.endReply();
-      this.d.store.update({ agentSpeaking: false, userSpeaking: false });
-      this.d.emit('turncomplete', reason === undefined ? {} : { reason });
-      this.d.connector.handleIdle();
-    },
-    toolCall: (calls) => this.d.tools.handleToolCall(calls),
-    toolCancellation: (ids) => this.d.tools.handleCancellation(ids),
-    goAway: (timeLeftMs) => {
-      this.d.store.update({ goAwayAt: Date.now() + timeLeftMs });
-      this.d.emit('goaway', { timeLeftMs });
-      this.d.connector.handleGoAway(timeLeftMs);
-    },
-  };
+  /** The routing table: one normalised inbound event to its handler. */
+  private route(event: InboundEvent): void {
+    switch (event.type) {
+      case 'resumption':
+        return this.handleResumption(event.handle);
+      case 'usage':
+        return this.handleUsage(event.usage);
+      case 'transcription':
+        return event.speaker === 'user'
+          ? this.handleInputTranscription(event.text, event.finished)
+          : this.handleOutputTranscription(event.text, event.finished);
+      case 'content':
+        for (const text of event.text) this.handleModelText(text);
+        if (event.audioParts > 0) this.handleModelAudio(event.audioParts);
+        return;
+      case 'interrupted':
+        return this.handleInterrupted();
+      case 'turnComplete':
+        return this.handleTurnComplete(event.reason);
+      case 'toolCall':
+        return this.d.tools.handleToolCall(event.calls);
+      case 'toolCallCancellation':
+        return this.d.tools.handleCancellation(event.ids);
+      case 'goAway':
+        return this.handleGoAway(event.timeLeftMs);
+      case 'error':
+        return this.d.emit('error', { error: reviveError(event.error), fatal: false });
+    }
+  }
+
+  private handleResumption(handle: string): void {
+    this.d.connector.handleResumptionUpdate(handle);
+    this.d.store.update({ sessionResumable: this.d.connector.resumeHandle !== undefined });
+  }
+
+  private handleUsage(last: UsageMetadata): void {
+    const total = this.d.usage.handleUsage(last);
+    this.d.store.update({ usage: total });
+    this.d.emit('usage', { total, last });
+  }
+
+  private handleInputTranscription(text: string | undefined, finished: boolean): void {
+    this.d.transcript.handleInput(text, finished);
+    if (text) this.d.store.update({ userSpeaking: true });
+    if (finished) this.d.store.update({ userSpeaking: false });
+  }
+
+  private handleModelAudio(parts: number): void {
+    this.d.stats.audioChunks += parts;
+    this.d.stats.audioBytes += this.meta?.audioBytes ?? 0;
+    this.d.playback.handleAudio(this.meta?.audioTurnId);
+    this.d.playback.handleModelTurn(this.d.transcript.openModelTurnId);
+    this.d.transcript.handleModelStart();
+    this.d.store.update({ agentSpeaking: true, userSpeaking: false });
+  }
+
+  private handleModelText(text: string): void {
+    this.d.playback.handleModelTurn(this.d.transcript.handleModelText(text));
+  }
+
+  private handleOutputTranscription(text: string | undefined, finished: boolean): void {
+    this.d.playback.handleModelTurn(this.d.transcript.handleModelText(text, finished));
+    if (text) this.d.store.update({ agentSpeaking: true, userSpeaking: false });
+  }
+
+  private handleInterrupted(): void {
+    this.d.transcript.handleInterrupted();
+    this.d.playback.endReply();
+    this.d.store.update({ agentSpeaking: false });
+    this.d.emit('interrupted', {});
+    this.d.connector.handleIdle();
+  }
+
+  private handleTurnComplete(reason: string | undefined): void {
+    this.d.transcript.handleTurnComplete();
+    this.d.playback.endReply();
+    this.d.store.update({ agentSpeaking: false, userSpeaking: false });
+    this.d.emit('turncomplete', reason === undefined ? {} : { reason });
+    this.d.connector.handleIdle();
+  }
+
+  private handleGoAway(timeLeftMs: number): void {
+    this.d.store.update({ goAwayAt: Date.now() + timeLeftMs });
+    this.d.emit('goaway', { timeLeftMs });
+    this.d.connector.handleGoAway(timeLeftMs);
+  }
 }

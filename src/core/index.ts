@@ -44,11 +44,20 @@ export type {
   ServerMessage,
   UsageMetadata,
 } from './wire.ts';
+export { intentMethods } from './transport.ts';
 export type {
-  LiveConfig,
-  LiveTransport,
-  LiveConnection,
-  OpenParams,
+  ClientIntent,
+  CloseInfo,
+  ConnectionHandlers,
   Credential,
+  InboundEvent,
+  InboundFrame,
+  LiveConfig,
+  LiveConnection,
+  LiveTransport,
+  MessageMeta,
+  OpenParams,
+  TransportCapabilities,
+  TransportEvent,
 } from './transport.ts';
 export type { LiveMedia, MediaEvent, MediaLevels, MediaPlayback, MediaPorts } from './media.ts';

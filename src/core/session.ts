@@ -24,7 +24,7 @@ import {
   type SessionStats,
 } from './session-support.ts';
 import type { LiveMedia, MediaLevels } from './media.ts';
-import type { LiveTransport } from './transport.ts';
+import type { LiveTransport, TransportCapabilities } from './transport.ts';
 import type {
   LiveAgentOptions,
   LiveAgentSnapshot,
@@ -61,7 +61,9 @@ export class LiveAgentSession {
     bufferedMs: 0,
   };
   /** Tool responses produced while no connection is up; sent once one is. */
-  private readonly outbox = new Outbox((message) => this.connector.send(message));
+  private readonly outbox = new Outbox<FunctionResponse[]>((responses) =>
+    this.connector.send((c) => c.sendToolResponses(responses)),
+  );
   private readonly inbound: InboundHandler;
   private readonly activity: PushToTalk;
   private disposed = false;
@@ -81,7 +83,7 @@ export class LiveAgentSession {
     });
     this.tools = new ToolManager(
       {
-        send: (functionResponses) => this.outbox.deliver({ toolResponse: { functionResponses } }),
+        send: (responses) => this.outbox.deliver(responses),
         toolcall: (call) => this.emitter.emit('toolcall', { call }),
         toolresult: (call, response) => this.emitter.emit('toolresult', { call, response }),
         toolcancel: (ids) => this.emitter.emit('toolcancel', { ids }),
@@ -104,13 +106,18 @@ export class LiveAgentSession {
       }),
       policy: new ReconnectPolicy(options.reconnect),
       openParams: (credential, handle) =>
-        buildOpenParams(this.options, credential, handle, this.tools.declarations()),
+        buildOpenParams(
+          this.options,
+          credential,
+          handle,
+          this.capabilities.tools ? this.tools.declarations() : [],
+        ),
       startMedia: () => this.media.start(),
       shutdown: async () => {
         await this.media.stop();
         this.transport.release?.();
       },
-      onMessage: (message, meta) => this.inbound.handleMessage(message, meta),
+      onFrame: (frame, meta) => this.inbound.handleFrame(frame, meta),
       onMalformed: (error) => this.emitter.emit('error', { error, fatal: false }),
       onStatus: (status, previous, error) => {
         if (status === 'closed' || status === 'error') this.outbox.clear();
@@ -146,7 +153,8 @@ export class LiveAgentSession {
       stats: this.stats,
     });
     this.activity = new PushToTalk({
-      send: (message) => this.connector.send(message),
+      send: (send) => this.connector.send(send),
+      supported: this.capabilities.pushToTalk,
       store: this.store,
       metrics: this.metrics,
       isPushToTalk: () => pushToTalkEnabled(this.options),
@@ -155,6 +163,11 @@ export class LiveAgentSession {
     const off = this.transport.onEvent?.((event) => this.inbound.handleTransportEvent(event));
     if (off) this.cleanups.push(off);
     if (media) this.cleanups.push(media.on((event) => this.inbound.handleMediaEvent(event)));
+  }
+
+  /** What the transport can do: faces hide what it cannot (no push-to-talk, no client tools…). */
+  get capabilities(): TransportCapabilities {
+    return this.transport.capabilities;
   }
 
   /** Current lifecycle status. */
@@ -178,40 +191,40 @@ export class LiveAgentSession {
     await this.connector.disconnect();
   }
 
-  /** Sends a user text turn (`clientContent` + `turnComplete`) and adds it to the transcript. */
+  /** Sends a complete user text turn and adds it to the transcript. */
   sendText(text: string): void {
     this.requireConnected();
     this.store.batch(() => {
-      this.connector.send({
-        clientContent: { turns: [{ role: 'user', parts: [{ text }] }], turnComplete: true },
-      });
+      this.connector.send((c) => c.sendText(text, false));
       this.transcript.addUserText(text);
     });
   }
 
-  /** Sends `realtimeInput.text` (interleaves with live audio; not added to the transcript). */
+  /** Sends text interleaved with live audio (like speech; not added to the transcript). */
   sendRealtimeText(text: string): void {
     this.requireConnected();
-    this.connector.send({ realtimeInput: { text } });
+    this.connector.send((c) => c.sendText(text, true));
   }
 
   /** Answers calls of tools without a handler. Each response needs its call's `id`. */
   sendToolResponse(responses: FunctionResponse[]): void {
+    if (!this.capabilities.tools)
+      throw new LiveAgentError('unsupported', 'This transport runs tools on the server');
     if (this.status !== 'connected' && this.status !== 'reconnecting') this.requireConnected();
     this.tools.handleManualResponses(responses);
   }
 
-  /** Mic on/off. Off: the transport stops streaming and sends `audioStreamEnd` once. */
+  /** Mic on/off. Off: the transport stops streaming and ends the audio stream once. */
   setMicEnabled(enabled: boolean): void {
     this.media.setMicEnabled(enabled);
   }
 
-  /** Push-to-talk: the user starts speaking (`realtimeInput.activityStart`). */
+  /** Push-to-talk: the user starts speaking (`capabilities.pushToTalk`). */
   startActivity(): void {
     this.activity.start();
   }
 
-  /** Push-to-talk: the user stopped speaking (`realtimeInput.activityEnd`). */
+  /** Push-to-talk: the user stopped speaking. */
   endActivity(): void {
     this.activity.end();
   }

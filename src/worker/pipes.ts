@@ -5,6 +5,9 @@
  */
 import type { TransportEvent } from '../core/transport.ts';
 
+/** The microphone rate on the wire (docs/protocol.md): the capture pipe resamples to it. */
+export const CAPTURE_RATE = 16000;
+
 export interface CaptureFrame {
   /** base64 of 16 kHz mono PCM16 LE, ready for `realtimeInput.audio.data` */
   data: string;
