@@ -178,7 +178,16 @@ export function encodeIntent(intent: ClientIntent): ClientMessage {
     case 'video':
       return realtimeVideo(intent.data, intent.mimeType);
     case 'text':
-      return intent.realtime ? realtimeText(intent.text) : clientContent({ turns: intent.text });
+      // What clientContent({ turns: text }) builds, spelled out: the worker ships without the
+      // Content converters (content.ts, schema.ts) that only setup and app-built turns need.
+      return intent.realtime
+        ? realtimeText(intent.text)
+        : {
+            clientContent: {
+              turns: [{ parts: [{ text: intent.text }], role: 'user' }],
+              turnComplete: true,
+            },
+          };
     case 'toolResponses':
       return toolResponse(intent.responses);
     case 'activityStart':
