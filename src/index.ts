@@ -71,6 +71,7 @@ export type {
   MediaPorts,
   OpenParams,
   PlaybackPosition,
+  PlaybackStats,
   ReconnectOptions,
   ServerMessage,
   TokenSource,

@@ -8,7 +8,12 @@ import { LiveAgentError, reviveError, type SerializedError } from './errors.ts';
 import { Interruptible, sleep, whenAborted } from './async.ts';
 import type { Slot } from './slot.ts';
 import { Slots } from './slots.ts';
-import { classifyClose, toLiveAgentError, type ReconnectPolicy } from './reconnect.ts';
+import {
+  classifyClose,
+  toLiveAgentError,
+  type ReconnectPolicy,
+  type SessionAge,
+} from './reconnect.ts';
 import type { TokenProvider } from './token.ts';
 import type {
   CloseInfo,
@@ -47,6 +52,8 @@ export interface ConnectorDeps {
   onError(error: LiveAgentError): void;
   /** True while switching connections would cut the model off (speaking, tool calls pending). */
   isBusy(): boolean;
+  /** What the session's server-side limit depends on (video sent, context compression). */
+  limits(): Omit<SessionAge, 'elapsedMs'>;
   now(): number;
 }
 
@@ -59,6 +66,8 @@ export class Connector {
   private handoff: Promise<void> | null = null;
   private connecting: Promise<void> | null = null;
   private droppedAt = 0;
+  /** When the server-side session began (resumed connections continue it). */
+  private sessionStartedAt = 0;
   private readonly quiet = new Interruptible();
   /** connect() calls made while reconnecting, settled by the reconnect's outcome. */
   private waiters: { resolve(): void; reject(error: LiveAgentError): void }[] = [];
@@ -163,6 +172,7 @@ export class Connector {
       throw error;
     }
     this.slots.makeCurrent(o.value);
+    this.sessionStartedAt = this.deps.now();
     this.setStatus('connected');
     this.deps.onSetupComplete(o.value.conn?.setupComplete ?? {});
     o.value.flush();
@@ -178,9 +188,12 @@ export class Connector {
       this.deps.onReconnecting(attempt, delayMs, last);
       if (!(await sleep(delayMs, this.controller.signal)) || epoch !== this.epoch) return;
       try {
-        const slot = await this.open(epoch, this.resumeHandle);
+        const handle = this.resumeHandle;
+        const slot = await this.open(epoch, handle);
         if (epoch !== this.epoch) return slot.retire('cancelled');
         this.slots.makeCurrent(slot);
+        // Without a handle the server started a new session: its limit counts afresh.
+        if (handle === undefined) this.sessionStartedAt = this.deps.now();
         this.setStatus('connected');
         this.deps.onResumed(false, this.deps.now() - this.droppedAt);
         slot.flush();
@@ -240,7 +253,8 @@ export class Connector {
     }
     this.slots.dropCurrent(slot);
     this.droppedAt = this.deps.now();
-    const cause = classifyClose(info);
+    const elapsedMs = this.droppedAt - this.sessionStartedAt;
+    const cause = classifyClose(info, { elapsedMs, ...this.deps.limits() });
     this.quiet.interrupt();
     // A hand-off already opening the successor finishes the job (or falls back to reconnect).
     if (this.handoff) return this.setStatus('reconnecting');

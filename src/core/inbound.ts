@@ -33,6 +33,8 @@ export interface InboundDeps {
 /** Routes server messages and transport events into the session's managers. */
 export class InboundHandler {
   private meta: MessageMeta | null = null;
+  /** `autoplay-blocked` was reported for the current gesture wait (once per wait). */
+  private blockedReported = false;
 
   constructor(private readonly d: InboundDeps) {}
 
@@ -124,6 +126,7 @@ export class InboundHandler {
 
   /** Updates `needsGesture` and emits `gesture` only when it changed. */
   setNeedsGesture(needsGesture: boolean): void {
+    if (!needsGesture) this.blockedReported = false;
     if (this.d.store.get().needsGesture === needsGesture) return;
     this.d.store.update({ needsGesture });
     this.d.emit('gesture', { needsGesture });
@@ -183,6 +186,15 @@ export class InboundHandler {
     this.d.playback.handleModelTurn(this.d.transcript.openModelTurnId);
     this.d.transcript.handleModelStart();
     this.d.store.update({ agentSpeaking: true, userSpeaking: false });
+    if (this.d.store.get().needsGesture && !this.blockedReported) {
+      // The model is talking and nobody hears it: the app should ask for a tap (resumeAudio).
+      this.blockedReported = true;
+      const error = new MediaError(
+        'autoplay-blocked',
+        'Model audio arrives but the browser blocks playback until a user gesture (resumeAudio)',
+      );
+      this.d.emit('error', { error, fatal: false });
+    }
   }
 
   private handleModelText(text: string): void {

@@ -57,6 +57,7 @@ export type {
   LiveTransport,
   MessageMeta,
   OpenParams,
+  PlaybackStats,
   TransportCapabilities,
   TransportEvent,
 } from './transport.ts';

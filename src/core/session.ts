@@ -87,6 +87,7 @@ export class LiveAgentSession {
         toolcall: (call) => this.emitter.emit('toolcall', { call }),
         toolresult: (call, response) => this.emitter.emit('toolresult', { call, response }),
         toolcancel: (ids) => this.emitter.emit('toolcancel', { ids }),
+        failed: (_call, error) => this.emitter.emit('error', { error, fatal: false }),
         pendingChanged: (pendingToolCalls) => {
           this.store.update({ pendingToolCalls });
           if (pendingToolCalls.length === 0) this.connector.handleIdle();
@@ -139,6 +140,11 @@ export class LiveAgentSession {
           snapshot.pendingToolCalls.length > 0
         );
       },
+      limits: () => ({
+        // The session sends no video itself yet; a video source will report it here.
+        video: false,
+        compressed: this.options.config?.contextWindowCompression?.slidingWindow != null,
+      }),
       now: () => Date.now(),
     });
     this.inbound = new InboundHandler({

@@ -14,6 +14,11 @@ export interface ToolSink {
   toolcall(call: FunctionCall): void;
   toolresult(call: FunctionCall, response: FunctionResponse): void;
   toolcancel(ids: string[]): void;
+  /**
+   * A call could not be answered with a result: its handler threw or timed out, or the tool is
+   * unknown. The model gets `{ error }` as the response; the app gets a `tool-failed` error.
+   */
+  failed(call: FunctionCall, error: LiveAgentError): void;
   /** The pending call list changed (snapshot). */
   pendingChanged(pending: readonly { id: string; name: string }[]): void;
 }
@@ -75,7 +80,7 @@ export class ToolManager {
       const tool = this.lookup(call.name);
       this.sink.toolcall(call);
       if (!tool) {
-        this.respond(call, { error: `Unknown tool "${call.name}"` });
+        this.fail(call, `Unknown tool "${call.name}"`);
         continue;
       }
       if (!tool.handler) {
@@ -131,7 +136,7 @@ export class ToolManager {
     entry.timer = setTimeout(() => {
       if (this.pending.get(call.id) !== entry) return;
       this.drop(call.id, 'timed out');
-      this.respond(call, { error: `Tool "${call.name}" timed out after ${timeoutMs} ms` }, tool);
+      this.fail(call, `Tool "${call.name}" timed out after ${timeoutMs} ms`, tool);
     }, timeoutMs);
     this.track(entry);
     let result: Promise<unknown>;
@@ -144,15 +149,28 @@ export class ToolManager {
     }
     result.then(
       (value) => this.settle(entry, tool, { output: value === undefined ? null : value }),
-      (error: unknown) => this.settle(entry, tool, { error: errorMessage(error) }),
+      (error: unknown) => this.settle(entry, tool, null, error),
     );
   }
 
-  private settle(entry: Pending, tool: ToolDefinition, response: Record<string, unknown>): void {
+  private settle(
+    entry: Pending,
+    tool: ToolDefinition,
+    response: Record<string, unknown> | null,
+    error?: unknown,
+  ): void {
     // Cancelled, timed out or disconnected meanwhile: the model no longer waits for this one.
     if (this.pending.get(entry.call.id) !== entry) return;
     this.drop(entry.call.id, null);
-    this.respond(entry.call, response, tool);
+    if (response) this.respond(entry.call, response, tool);
+    else this.fail(entry.call, errorMessage(error), tool, error);
+  }
+
+  /** Answers the model with `{ error }` and reports `tool-failed` to the app. */
+  private fail(call: FunctionCall, message: string, tool?: ToolDefinition, cause?: unknown): void {
+    this.respond(call, { error: message }, tool);
+    const options = cause === undefined ? {} : { cause };
+    this.sink.failed(call, new LiveAgentError('tool-failed', message, options));
   }
 
   private respond(call: FunctionCall, body: Record<string, unknown>, tool?: ToolDefinition): void {

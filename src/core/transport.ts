@@ -164,9 +164,19 @@ export function intentMethods(
   };
 }
 
+/** Playback health as the transport's playback pipe reports it (the one shape of these stats). */
+export interface PlaybackStats {
+  /** Times the jitter buffer ran dry since the pipe started. */
+  underruns: number;
+  /** Audio queued ahead of the speaker. */
+  bufferedMs: number;
+  /** Chunks of an interrupted turn that arrived after the flush and were dropped. */
+  lateChunks: number;
+}
+
 /** Events about media handled inside the transport (worker side). */
 export type TransportEvent =
-  | { type: 'playback'; underruns: number; bufferedMs: number; lateChunks: number }
+  | ({ type: 'playback' } & PlaybackStats)
   | { type: 'first-audio'; turnId: number; receivedAt: number; audibleAt: number }
   | {
       type: 'interrupt-silence';

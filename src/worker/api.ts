@@ -116,7 +116,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
         playback?.close();
         playback = deps.createPlaybackPipe(
           { port: media.playback.port, outputRate: media.playback.sampleRate },
-          (event) => emit(event.type === 'stats' ? { ...event, type: 'playback' } : event),
+          emit,
         );
       }
     },

@@ -105,7 +105,7 @@ describe('worker transport over a MessageChannel', () => {
       mimeType: 'audio/pcm;rate=24000',
     });
     await expect.poll(() => ctx.malformed.length).toBe(1);
-    ctx.pipes.playback.emitEvent({ type: 'stats', underruns: 1, bufferedMs: 80, lateChunks: 0 });
+    ctx.pipes.playback.emitEvent({ type: 'playback', underruns: 1, bufferedMs: 80, lateChunks: 0 });
     await expect
       .poll(() => ctx.events)
       .toContainEqual({ type: 'playback', underruns: 1, bufferedMs: 80, lateChunks: 0 });
