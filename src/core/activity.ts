@@ -4,7 +4,7 @@
  */
 import { LiveAgentError } from './errors.ts';
 import type { MetricsTracker } from './metrics.ts';
-import type { SnapshotStore } from './snapshot.ts';
+import type { SpeakingState } from './speaking.ts';
 import type { LiveConnection } from './transport.ts';
 
 export interface ActivityDeps {
@@ -12,15 +12,17 @@ export interface ActivityDeps {
   send(send: (connection: LiveConnection) => void): void;
   /** False when the transport cannot mark activity (`capabilities.pushToTalk`). */
   supported: boolean;
-  store: SnapshotStore;
+  speaking: SpeakingState;
   metrics: MetricsTracker;
+  /** The speaking slice changed. */
+  publish(): void;
   /** True when the session's config disables automatic activity detection. */
   isPushToTalk(): boolean;
   /** Throws `not-connected` unless connected. */
   requireConnected(): void;
 }
 
-/** Sends the activity markers and keeps `userSpeaking` and the end-of-speech time. */
+/** Sends the activity markers; marks the user speaking and the end-of-speech time. */
 export class PushToTalk {
   constructor(private readonly d: ActivityDeps) {}
 
@@ -28,7 +30,8 @@ export class PushToTalk {
   start(): void {
     this.check();
     this.d.send((c) => c.activityStart());
-    this.d.store.update({ userSpeaking: true });
+    this.d.speaking.handleUserActivity(true);
+    this.d.publish();
   }
 
   /** The user stopped speaking; latency metrics count from here. */
@@ -37,7 +40,8 @@ export class PushToTalk {
     this.d.send((c) => c.activityEnd());
     // The clock of the transport's metric events (`receivedAt`, `audibleAt`), not Date.now().
     this.d.metrics.handleSpeechEnd(performance.timeOrigin + performance.now());
-    this.d.store.update({ userSpeaking: false });
+    this.d.speaking.handleUserActivity(false);
+    this.d.publish();
   }
 
   private check(): void {
