@@ -1,4 +1,4 @@
-// Lint: typescript-eslint strict, plus the layering of STYLE.md enforced per folder.
+// Lint: typescript-eslint strict, plus the layering of docs/architecture.md enforced per folder.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -23,6 +23,8 @@ const ABOVE_CORE = [
 ];
 const ADAPTERS = ['**/react/**', '**/vue/**', 'react', 'react-dom', 'vue'];
 const NODE_ONLY = ['**/server/**', '**/emulator/**', 'node:*', 'ws', '@google/genai'];
+/** Test fakes and test code never ship inside another layer. */
+const NOT_SHIPPED = ['**/testing/**', '**/test/**'];
 
 export default tseslint.config(
   {
@@ -56,10 +58,11 @@ export default tseslint.config(
       ],
     },
   },
+  // The layers (docs/architecture.md): each folder lists what it must not import at runtime.
   layer(
     ['src/core/**'],
     [...ABOVE_CORE, ...ADAPTERS, ...NODE_ONLY, '**/dsp/**', '**/testing/**', 'comlink'],
-    'core depends on nothing above it (STYLE.md)',
+    'core depends on nothing above it (docs/architecture.md)',
   ),
   layer(
     ['src/dsp/**'],
@@ -67,9 +70,37 @@ export default tseslint.config(
     'dsp is pure: it runs in workers and worklets',
   ),
   layer(
-    ['src/transport/**', 'src/worker/**', 'src/audio/**', 'src/video/**'],
-    [...ADAPTERS, ...NODE_ONLY, '**/element/**'],
-    'media/transport layers stay below the faces',
+    ['src/transport/**'],
+    [...ADAPTERS, ...NODE_ONLY, '**/element/**', '**/audio/**', '**/video/**', ...NOT_SHIPPED],
+    'a transport is wire and codec only: no media, faces or test code',
+  ),
+  layer(
+    ['src/worker/**'],
+    [
+      ...ADAPTERS,
+      ...NODE_ONLY,
+      '**/element/**',
+      '**/audio/**',
+      '**/video/**',
+      ...NOT_SHIPPED,
+      // The worker runs the wire and the pipes, never the session: only errors cross at runtime.
+      '**/core/*',
+      '!**/core/errors.ts',
+    ],
+    'the worker holds sockets and pipes: no session, main-thread media or faces',
+  ),
+  layer(
+    ['src/audio/**', 'src/video/**'],
+    [
+      ...ADAPTERS,
+      ...NODE_ONLY,
+      '**/element/**',
+      '**/worker/**',
+      '**/transport/*',
+      '!**/transport/assets.ts',
+      ...NOT_SHIPPED,
+    ],
+    'media graphs talk to the transport through ports, not imports',
   ),
   layer(
     ['worklets/**'],
@@ -85,26 +116,47 @@ export default tseslint.config(
     'worklets are standalone (dsp only)',
   ),
   layer(
-    ['src/element/**', 'src/react/**', 'src/vue/**'],
-    NODE_ONLY,
-    'browser faces never import Node-only code',
+    ['src/index.ts'],
+    [...ADAPTERS, ...NODE_ONLY, '**/element/**', '**/worker/**', ...NOT_SHIPPED],
+    'the root entry runs in Node (SSR): no element, no worker internals, no test code',
   ),
-  {
-    files: ['src/server/**', 'src/emulator/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/element/**', '**/audio/**', '**/worker/**', '**/react/**', '**/vue/**'],
-              message: 'server code never imports browser code',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  layer(
+    ['src/element/**'],
+    [...ADAPTERS, ...NODE_ONLY, '**/worker/**', ...NOT_SHIPPED],
+    'the element builds on the session, media and transport, never on test code',
+  ),
+  layer(
+    ['src/react/**', 'src/vue/**'],
+    [
+      ...NODE_ONLY,
+      '**/core/**',
+      '**/transport/**',
+      '**/worker/**',
+      '**/audio/**',
+      '**/video/**',
+      '**/dsp/**',
+      ...NOT_SHIPPED,
+    ],
+    'adapters use the root entry and the element only (types from anywhere)',
+  ),
+  layer(
+    ['src/testing/**'],
+    [...ADAPTERS, ...NODE_ONLY, '**/element/**', '**/worker/**', '**/audio/**'],
+    'the fakes stand in for the transport and media: they import core and the codec only',
+  ),
+  layer(
+    ['src/server/**', 'src/emulator/**'],
+    [
+      '**/element/**',
+      '**/audio/**',
+      '**/worker/**',
+      '**/video/**',
+      '**/react/**',
+      '**/vue/**',
+      ...NOT_SHIPPED,
+    ],
+    'server code never imports browser code',
+  ),
   {
     files: ['test/**', 'bench/**', 'scripts/**', 'demo/**', '*.config.*'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

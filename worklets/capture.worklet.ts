@@ -43,7 +43,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
 
   process(inputs: Float32Array[][]): boolean {
     if (this.stopped) return false;
-    // No channels for the first quanta, before the source is connected (TESTING.md §9.6).
+    // No channels for the first quanta, before the source is connected (docs/testing.md, Worklets).
     const channels = inputs[0];
     const first = channels?.[0];
     // Firefox also stops the channels of a disabled track: levels then fall to zero, not freeze.

@@ -62,7 +62,7 @@ export function referencePcm(): Int16Array {
   return out;
 }
 
-/** Writes `pcm` as a 16 kHz mono s16 WAV (Chromium accepts 16 kHz files: TESTING.md §5). */
+/** Writes `pcm` as a 16 kHz mono s16 WAV (Chromium accepts 16 kHz files: docs/testing.md). */
 export function writeWav(path: string, pcm: Int16Array): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, wavBytes(pcm, SIGNAL_RATE));

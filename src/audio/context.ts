@@ -27,7 +27,7 @@ export function newContext(sampleRate?: number): AudioContext {
 /**
  * Creates (or adopts) the context and connects `stream` to it. Firefox before 141 throws
  * NotSupportedError ("different sample-rate") from createMediaStreamSource when the context's
- * rate differs from the mic's graph (TESTING-ENGINES.md §3.3): then we close that context and
+ * rate differs from the mic's graph (docs/testing.md, Firefox): then we close that context and
  * retry at the track's rate, the default rate and the common hardware rates.
  */
 export async function contextForStream(

@@ -28,7 +28,7 @@ export class AudioOutput {
   }
 
   private routeToElement(onPlayState: () => void): HTMLAudioElement {
-    // Chrome's echo canceller hears media elements, not raw Web Audio output (DESIGN.md).
+    // Chrome's echo canceller hears media elements, not raw Web Audio output.
     const dest = this.ctx.createMediaStreamDestination();
     this.gain.connect(dest);
     const el = document.createElement('audio');

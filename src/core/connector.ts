@@ -1,31 +1,52 @@
 /**
  * Connection lifecycle: first connect, reconnect after drops (backoff, fresh token, resumption
- * handle), proactive hand-off after goAway, and disconnect. Owns the status; the session turns its
- * callbacks into snapshot changes and events. Every async step checks an epoch so a disconnect()
+ * handle), proactive hand-off after goAway, and disconnect. Owns the status and reports through
+ * typed events, which the session routes into snapshot changes and its own events. Every async step checks an epoch so a disconnect()
  * or a newer attempt makes late results harmless (no late status flips, late sockets closed).
  */
 import { LiveAgentError, reviveError, type SerializedError } from './errors.ts';
+import { TypedEmitter } from './events.ts';
 import { Interruptible, sleep, whenAborted } from './async.ts';
 import type { Slot } from './slot.ts';
 import { Slots } from './slots.ts';
-import { classifyClose, toLiveAgentError, type ReconnectPolicy } from './reconnect.ts';
+import {
+  classifyClose,
+  toLiveAgentError,
+  type ReconnectPolicy,
+  type SessionAge,
+} from './reconnect.ts';
 import type { TokenProvider } from './token.ts';
 import type {
   CloseInfo,
   ConnectionHandlers,
   Credential,
+  InboundFrame,
   LiveConnection,
   LiveTransport,
   MessageMeta,
   OpenParams,
 } from './transport.ts';
 import type { LiveAgentStatus } from './types.ts';
-import type { ClientMessage, ServerMessage } from './wire.ts';
 
 /** A hand-off waiting for the model to finish switches at the latest this long before the cut. */
 const SWITCH_MARGIN_MS = 1000;
 
-/** What the connector needs from the session. */
+/** What the connector reports. */
+export interface ConnectorEvents {
+  /** An inbound frame of the current connection, in order. */
+  frame: { frame: InboundFrame; meta: MessageMeta };
+  malformed: LiveAgentError;
+  /** Status changed; `error` is set when the new status is `error`. */
+  status: { status: LiveAgentStatus; previous: LiveAgentStatus; error?: LiveAgentError };
+  /** The first connection is ready (its handshake payload). */
+  setupcomplete: Record<string, unknown>;
+  reconnecting: { attempt: number; delayMs: number; cause: LiveAgentError };
+  resumed: { handoff: boolean; gapMs: number };
+  /** A non-fatal failure (e.g. a hand-off attempt failed while the old connection still works). */
+  error: LiveAgentError;
+}
+
+/** What the connector needs from the session (all of it exists before the connector). */
 export interface ConnectorDeps {
   transport: LiveTransport;
   token: TokenProvider;
@@ -36,17 +57,10 @@ export interface ConnectorDeps {
   startMedia(): Promise<void>;
   /** The session closed or failed: stop media and free the transport's worker. */
   shutdown(): Promise<void>;
-  onMessage(message: ServerMessage, meta: MessageMeta): void;
-  onMalformed(error: LiveAgentError): void;
-  /** Status changed; `error` is set when the new status is `error`. */
-  onStatus(status: LiveAgentStatus, previous: LiveAgentStatus, error?: LiveAgentError): void;
-  onSetupComplete(setupComplete: Record<string, unknown>): void;
-  onReconnecting(attempt: number, delayMs: number, cause: LiveAgentError): void;
-  onResumed(handoff: boolean, gapMs: number): void;
-  /** A non-fatal failure (e.g. a hand-off attempt failed while the old connection still works). */
-  onError(error: LiveAgentError): void;
   /** True while switching connections would cut the model off (speaking, tool calls pending). */
   isBusy(): boolean;
+  /** What the session's server-side limit depends on (video sent, context compression). */
+  limits(): Omit<SessionAge, 'elapsedMs'>;
   now(): number;
 }
 
@@ -59,10 +73,14 @@ export class Connector {
   private handoff: Promise<void> | null = null;
   private connecting: Promise<void> | null = null;
   private droppedAt = 0;
+  /** When the server-side session began (resumed connections continue it). */
+  private sessionStartedAt = 0;
   private readonly quiet = new Interruptible();
   /** connect() calls made while reconnecting, settled by the reconnect's outcome. */
   private waiters: { resolve(): void; reject(error: LiveAgentError): void }[] = [];
-  /** Last resumable handle from `sessionResumptionUpdate`. */
+  /** Typed output; the session subscribes once everything is built. */
+  readonly events = new TypedEmitter<ConnectorEvents>();
+  /** Last resumable handle the server handed out. */
   resumeHandle: string | undefined;
 
   constructor(private readonly deps: ConnectorDeps) {}
@@ -93,21 +111,17 @@ export class Connector {
     return attempt;
   }
 
-  /** Sends on the active connection; false when there is none. */
-  send(message: ClientMessage): boolean {
+  /** Calls `send` with the active connection; false when there is none. */
+  send(send: (connection: LiveConnection) => void): boolean {
     const conn = this.state === 'connected' ? this.connection : null;
     if (!conn) return false;
-    conn.send(message);
+    send(conn);
     return true;
   }
 
-  /** Stores a resumable handle; returns true when it changed. */
-  handleResumptionUpdate(update: ServerMessage['sessionResumptionUpdate']): boolean {
-    if (!update?.resumable || typeof update.newHandle !== 'string' || !update.newHandle)
-      return false;
-    const changed = update.newHandle !== this.resumeHandle;
-    this.resumeHandle = update.newHandle;
-    return changed;
+  /** Keeps the latest resumable handle for the next reconnect or hand-off. */
+  handleResumptionUpdate(handle: string): void {
+    this.resumeHandle = handle;
   }
 
   /**
@@ -165,8 +179,9 @@ export class Connector {
       throw error;
     }
     this.slots.makeCurrent(o.value);
+    this.sessionStartedAt = this.deps.now();
     this.setStatus('connected');
-    this.deps.onSetupComplete(o.value.conn?.setupComplete ?? {});
+    this.events.emit('setupcomplete', o.value.conn?.setupComplete ?? {});
     o.value.flush();
   }
 
@@ -177,14 +192,17 @@ export class Connector {
     for (let attempt = 1; ; attempt++) {
       if (!this.deps.policy.shouldRetry(last, attempt)) return this.fail(last);
       const delayMs = this.deps.policy.delayFor(attempt);
-      this.deps.onReconnecting(attempt, delayMs, last);
+      this.events.emit('reconnecting', { attempt, delayMs, cause: last });
       if (!(await sleep(delayMs, this.controller.signal)) || epoch !== this.epoch) return;
       try {
-        const slot = await this.open(epoch, this.resumeHandle);
+        const handle = this.resumeHandle;
+        const slot = await this.open(epoch, handle);
         if (epoch !== this.epoch) return slot.retire('cancelled');
         this.slots.makeCurrent(slot);
+        // Without a handle the server started a new session: its limit counts afresh.
+        if (handle === undefined) this.sessionStartedAt = this.deps.now();
         this.setStatus('connected');
-        this.deps.onResumed(false, this.deps.now() - this.droppedAt);
+        this.events.emit('resumed', { handoff: false, gapMs: this.deps.now() - this.droppedAt });
         slot.flush();
         return;
       } catch (error) {
@@ -205,7 +223,8 @@ export class Connector {
       const wasDown = this.state === 'reconnecting';
       this.slots.makeCurrent(slot);
       if (wasDown) this.setStatus('connected');
-      this.deps.onResumed(true, wasDown ? this.deps.now() - this.droppedAt : 0);
+      const gapMs = wasDown ? this.deps.now() - this.droppedAt : 0;
+      this.events.emit('resumed', { handoff: true, gapMs });
       slot.flush();
     } catch (error) {
       if (epoch !== this.epoch) return;
@@ -213,7 +232,7 @@ export class Connector {
       this.handoff = null;
       // The old connection died while we were opening its successor: recover the usual way.
       if (this.state === 'reconnecting') this.afterDrop(err);
-      else this.deps.onError(err);
+      else this.events.emit('error', err);
     }
   }
 
@@ -227,9 +246,9 @@ export class Connector {
 
   private handlers(slot: Slot): ConnectionHandlers {
     return {
-      message: (message, meta) => slot.route(() => this.deps.onMessage(message, meta)),
+      message: (frame, meta) => slot.route(() => this.events.emit('frame', { frame, meta })),
       malformed: (error: SerializedError) =>
-        slot.route(() => this.deps.onMalformed(reviveError(error))),
+        slot.route(() => this.events.emit('malformed', reviveError(error))),
       close: (info) => this.handleClose(slot, info),
     };
   }
@@ -242,7 +261,8 @@ export class Connector {
     }
     this.slots.dropCurrent(slot);
     this.droppedAt = this.deps.now();
-    const cause = classifyClose(info);
+    const elapsedMs = this.droppedAt - this.sessionStartedAt;
+    const cause = classifyClose(info, { elapsedMs, ...this.deps.limits() });
     this.quiet.interrupt();
     // A hand-off already opening the successor finishes the job (or falls back to reconnect).
     if (this.handoff) return this.setStatus('reconnecting');
@@ -273,7 +293,10 @@ export class Connector {
     const previous = this.state;
     if (previous === next) return;
     this.state = next;
-    this.deps.onStatus(next, previous, error);
+    this.events.emit(
+      'status',
+      error ? { status: next, previous, error } : { status: next, previous },
+    );
     if (next === 'reconnecting' || next === 'connecting') return;
     const waiters = this.waiters.splice(0);
     const failure = error ?? new LiveAgentError('aborted', 'The session was closed');

@@ -121,7 +121,7 @@ export class ConnectionError extends LiveAgentError {
     );
   }
 
-  /** Maps a close code from the Live service to a typed error (PROTOCOL.md, "Close codes"). */
+  /** Maps a close code from the Live service to a typed error (docs/protocol.md, "Closing"). */
   static fromClose(closeCode: number, reason: string): ConnectionError {
     const said = reason ? `: ${reason}` : '';
     if (closeCode === 1007)

@@ -53,26 +53,34 @@ export interface LiveAgentEventMap {
 /** Name of an event in {@link LiveAgentEventMap}. */
 export type LiveAgentEventType = keyof LiveAgentEventMap;
 
+/**
+ * One entry per key of {@link LiveAgentEventMap}: the compiler rejects a missing or an extra key,
+ * so the list below cannot drift from the interface.
+ */
+const EVENT_KEYS: { readonly [K in LiveAgentEventType]: true } = {
+  status: true,
+  transcript: true,
+  toolcall: true,
+  toolresult: true,
+  toolcancel: true,
+  turncomplete: true,
+  interrupted: true,
+  usage: true,
+  goaway: true,
+  reconnecting: true,
+  resumed: true,
+  error: true,
+  message: true,
+  metrics: true,
+  gesture: true,
+  device: true,
+  setupcomplete: true,
+};
+
 /** Every event key, for code that re-dispatches them all (the element). */
-export const LIVE_AGENT_EVENT_TYPES: readonly LiveAgentEventType[] = [
-  'status',
-  'transcript',
-  'toolcall',
-  'toolresult',
-  'toolcancel',
-  'turncomplete',
-  'interrupted',
-  'usage',
-  'goaway',
-  'reconnecting',
-  'resumed',
-  'error',
-  'message',
-  'metrics',
-  'gesture',
-  'device',
-  'setupcomplete',
-];
+export const LIVE_AGENT_EVENT_TYPES: readonly LiveAgentEventType[] = Object.freeze(
+  Object.keys(EVENT_KEYS) as LiveAgentEventType[],
+);
 
 type Listener<T> = (event: T) => void;
 

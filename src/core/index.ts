@@ -44,11 +44,21 @@ export type {
   ServerMessage,
   UsageMetadata,
 } from './wire.ts';
+export { intentMethods } from './transport.ts';
 export type {
-  LiveConfig,
-  LiveTransport,
-  LiveConnection,
-  OpenParams,
+  ClientIntent,
+  CloseInfo,
+  ConnectionHandlers,
   Credential,
+  InboundEvent,
+  InboundFrame,
+  LiveConfig,
+  LiveConnection,
+  LiveTransport,
+  MessageMeta,
+  OpenParams,
+  PlaybackStats,
+  TransportCapabilities,
+  TransportEvent,
 } from './transport.ts';
 export type { LiveMedia, MediaEvent, MediaLevels, MediaPlayback, MediaPorts } from './media.ts';

@@ -2,17 +2,16 @@
  * Messages that must not be lost to a dropped connection: tool responses produced while the
  * session is reconnecting are queued and sent, in order, once a connection is up again.
  */
-import type { ClientMessage } from './wire.ts';
 
 /** Sends through `send` when it can, queues otherwise. */
-export class Outbox {
-  private queue: ClientMessage[] = [];
+export class Outbox<T> {
+  private queue: T[] = [];
 
   /** `send` returns false while no connection is up. */
-  constructor(private readonly send: (message: ClientMessage) => boolean) {}
+  constructor(private readonly send: (message: T) => boolean) {}
 
   /** Sends now, or queues until flush() when there is no connection. */
-  deliver(message: ClientMessage): void {
+  deliver(message: T): void {
     if (!this.send(message)) this.queue.push(message);
   }
 

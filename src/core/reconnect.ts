@@ -2,7 +2,7 @@
  * Reconnect policy: which failures are worth a retry, and how long to wait (exponential backoff
  * with full jitter, so a fleet of tabs dropped together does not reconnect in lockstep).
  */
-import { ConnectionError, LiveAgentError } from './errors.ts';
+import { ConnectionError, LiveAgentError, SessionLimitError } from './errors.ts';
 import type { CloseInfo } from './transport.ts';
 import type { ReconnectOptions } from './types.ts';
 
@@ -47,9 +47,40 @@ export class ReconnectPolicy {
   }
 }
 
-/** Maps a server close to a typed error: 1007/1008 fatal, 1011/1006/1001/others retryable. */
-export function classifyClose(info: CloseInfo): ConnectionError {
-  return ConnectionError.fromClose(info.code, info.reason);
+/**
+ * The service's session limits without context window compression (docs/protocol.md): about
+ * 15 minutes audio-only, about 2 minutes with video. Resuming does not extend them.
+ */
+export const SESSION_LIMIT_MS = Object.freeze({ audio: 15 * 60_000, video: 2 * 60_000 });
+/** The limits are approximate: a close after this share of one is taken as that limit. */
+const LIMIT_SHARE = 0.9;
+
+/** How long the server-side session has run, and what its limit depends on. */
+export interface SessionAge {
+  elapsedMs: number;
+  /** Video frames were sent (the shorter audio+video limit applies). */
+  video: boolean;
+  /** `contextWindowCompression.slidingWindow` is set: the session has no limit. */
+  compressed: boolean;
+}
+
+/**
+ * Maps a server close to a typed error: 1007/1008 fatal, 1011/1006/1001/others retryable. A
+ * retryable close of a session that has reached its limit is a SessionLimitError instead: resuming
+ * cannot continue it (the app may start a new session, losing the context).
+ */
+export function classifyClose(info: CloseInfo, age?: SessionAge): LiveAgentError {
+  const error = ConnectionError.fromClose(info.code, info.reason);
+  if (!age || age.compressed || !error.retryable) return error;
+  const limitMs = age.video ? SESSION_LIMIT_MS.video : SESSION_LIMIT_MS.audio;
+  if (age.elapsedMs < limitMs * LIMIT_SHARE) return error;
+  const which = age.video ? 'audio+video' : 'audio-only';
+  return new SessionLimitError(
+    'session-limit',
+    `The service ended the session at its ${which} limit (${Math.round(limitMs / 60_000)} min); ` +
+      'set contextWindowCompression.slidingWindow for longer sessions',
+    { cause: error, retryable: false },
+  );
 }
 
 /** Normalises anything thrown by a transport or provider into a LiveAgentError. */

@@ -1,12 +1,12 @@
 /**
  * The session's side of its optional media graph: opening it for a connection and handing its
- * ports to the transport, closing it, and the mic, gesture and level calls. Without media every
- * call is a harmless no-op, so the session never has to branch on whether it has any.
+ * ports to the transport, closing it, and the mic, gesture and level calls. It owns the snapshot's
+ * `micEnabled` and `needsGesture`. Without media every call is a harmless no-op, so the session
+ * never has to branch on whether it has any.
  */
 import { LiveAgentError } from './errors.ts';
 import { IDLE_PLAYBACK, type LiveMedia, type MediaLevels } from './media.ts';
 import { PlaybackTurns } from './playback.ts';
-import type { SnapshotStore } from './snapshot.ts';
 import type { LiveTransport } from './transport.ts';
 import type { PlaybackPosition } from './types.ts';
 
@@ -16,13 +16,16 @@ export const ZERO_LEVELS: MediaLevels = Object.freeze({
   output: Object.freeze({ rms: 0, peak: 0 }),
 });
 
-/** What the media side reads and writes on the session. */
+/** What the media side needs, and how it reports. */
 export interface SessionMediaDeps {
   media: LiveMedia | null;
   transport: LiveTransport;
-  store: SnapshotStore;
-  /** Records the graph's autoplay state (the session emits `gesture` when it changed). */
-  setNeedsGesture(needsGesture: boolean): void;
+  /** The slice changed (mic, gesture). */
+  changed(): void;
+  /** `needsGesture` changed (after `changed`). */
+  gesture(needsGesture: boolean): void;
+  /** The graph closed: nobody is speaking any more. */
+  stopped(): void;
 }
 
 /** Starts, stops and relays calls to the session's media graph (if any). */
@@ -31,12 +34,39 @@ export class SessionMedia {
   private generation = 0;
   /** Which transcript turn each audio turn is (fed by the inbound handler). */
   readonly turns = new PlaybackTurns();
+  private micEnabled = true;
+  private needsGesture: boolean;
+  /** `autoplay-blocked` was reported during the current wait for a gesture. */
+  private blockedReported = false;
 
-  constructor(private readonly deps: SessionMediaDeps) {}
+  constructor(private readonly deps: SessionMediaDeps) {
+    this.needsGesture = deps.media?.needsGesture ?? false;
+  }
+
+  /** This manager's part of the snapshot. */
+  get slice(): { micEnabled: boolean; needsGesture: boolean } {
+    return { micEnabled: this.micEnabled, needsGesture: this.needsGesture };
+  }
+
+  /** Records the graph's autoplay state; reports `gesture` only when it changed. */
+  handleNeedsGesture(needsGesture: boolean): void {
+    if (!needsGesture) this.blockedReported = false;
+    if (this.needsGesture === needsGesture) return;
+    this.needsGesture = needsGesture;
+    this.deps.changed();
+    this.deps.gesture(needsGesture);
+  }
+
+  /** True once per gesture wait when model audio arrives that nobody can hear. */
+  takeBlocked(): boolean {
+    if (!this.needsGesture || this.blockedReported) return false;
+    this.blockedReported = true;
+    return true;
+  }
 
   /** Opens the graph with the snapshot's mic state and attaches its ports to the transport. */
   async start(): Promise<void> {
-    const { media, store, transport } = this.deps;
+    const { media, transport } = this.deps;
     if (!media) return;
     const generation = this.generation;
     const ports = await media.start();
@@ -45,16 +75,16 @@ export class SessionMedia {
       await this.stop();
       throw new LiveAgentError('aborted', 'Media start cancelled');
     }
-    media.setMicEnabled(store.get().micEnabled);
+    media.setMicEnabled(this.micEnabled);
     await transport.attachMedia?.(ports);
-    this.deps.setNeedsGesture(media.needsGesture);
+    this.handleNeedsGesture(media.needsGesture);
   }
 
   /** Closes the graph; nobody is speaking any more. Also cancels a start() in flight. */
   async stop(): Promise<void> {
     this.generation++;
     this.turns.reset(); // the next run's worker numbers audio turns from 1
-    this.deps.store.update({ agentSpeaking: false, userSpeaking: false });
+    this.deps.stopped();
     try {
       await this.deps.media?.close();
     } catch {
@@ -64,7 +94,8 @@ export class SessionMedia {
 
   /** Mic on/off in the snapshot, the graph and the transport (which sends `audioStreamEnd`). */
   setMicEnabled(enabled: boolean): void {
-    this.deps.store.update({ micEnabled: enabled });
+    this.micEnabled = enabled;
+    this.deps.changed();
     this.deps.media?.setMicEnabled(enabled);
     this.deps.transport.setMicEnabled?.(enabled);
   }
@@ -74,7 +105,7 @@ export class SessionMedia {
     const { media } = this.deps;
     if (!media) return;
     await media.resume();
-    this.deps.setNeedsGesture(media.needsGesture);
+    this.handleNeedsGesture(media.needsGesture);
   }
 
   /** Input/output levels from the graph (zeros without media). */

@@ -1,15 +1,16 @@
 /**
- * LiveAgentSession: the framework-free heart of the SDK. It wires the managers (token, connector,
- * tools, transcript, usage, metrics) to a LiveTransport and an optional LiveMedia, and exposes an
- * immutable snapshot plus one typed event map. Handlers run here; audio never passes through.
+ * LiveAgentSession: the framework-free heart of the SDK. It builds the managers (connector, tools,
+ * transcript, speaking, link, media, usage, metrics) over a LiveTransport and an optional
+ * LiveMedia, merges their slices into one immutable snapshot and exposes one typed event map.
+ * Tool handlers run here; audio never passes through.
  */
 import { LiveAgentError } from './errors.ts';
-import { TypedEmitter, type LiveAgentEventMap } from './events.ts';
-import { Connector } from './connector.ts';
+import { TypedEmitter, type Emit, type LiveAgentEventMap } from './events.ts';
+import type { Connector } from './connector.ts';
+import { LinkState } from './link.ts';
+import { SpeakingState } from './speaking.ts';
 import { InboundHandler } from './inbound.ts';
-import { ReconnectPolicy } from './reconnect.ts';
 import { SnapshotStore } from './snapshot.ts';
-import { TokenProvider } from './token.ts';
 import { ToolManager } from './tools.ts';
 import { TranscriptStore } from './transcript.ts';
 import { UsageTracker } from './usage.ts';
@@ -17,14 +18,10 @@ import { MetricsTracker } from './metrics.ts';
 import { PushToTalk } from './activity.ts';
 import { Outbox } from './outbox.ts';
 import { SessionMedia } from './session-media.ts';
-import {
-  buildOpenParams,
-  initialSnapshot,
-  pushToTalkEnabled,
-  type SessionStats,
-} from './session-support.ts';
+import { initialSnapshot, pushToTalkEnabled, type SessionStats } from './session-support.ts';
+import { createConnector, wireSession } from './session-wire.ts';
 import type { LiveMedia, MediaLevels } from './media.ts';
-import type { LiveTransport } from './transport.ts';
+import type { LiveTransport, TransportCapabilities } from './transport.ts';
 import type {
   LiveAgentOptions,
   LiveAgentSnapshot,
@@ -45,25 +42,28 @@ export interface LiveAgentDeps {
 export class LiveAgentSession {
   private readonly options: LiveAgentOptions;
   private readonly transport: LiveTransport;
-  private readonly media: SessionMedia;
   private readonly emitter = new TypedEmitter<LiveAgentEventMap>();
   private readonly store: SnapshotStore;
-  private readonly connector: Connector;
-  private readonly tools: ToolManager;
-  private readonly transcript: TranscriptStore;
+  // The managers, each owning its slice of the snapshot (merged by publish()).
+  private readonly link = new LinkState();
+  private readonly speaking = new SpeakingState();
   private readonly usage = new UsageTracker();
   private readonly metrics = new MetricsTracker();
-  private readonly cleanups: (() => void)[] = [];
+  private readonly transcript: TranscriptStore;
+  private readonly media: SessionMedia;
+  private readonly tools: ToolManager;
+  private readonly connector: Connector;
+  /** Tool responses produced while no connection is up; sent once one is. */
+  private readonly outbox: Outbox<FunctionResponse[]>;
+  private readonly inbound: InboundHandler;
+  private readonly activity: PushToTalk;
   private readonly stats: SessionStats = {
     messages: 0,
     audioChunks: 0,
     audioBytes: 0,
     bufferedMs: 0,
   };
-  /** Tool responses produced while no connection is up; sent once one is. */
-  private readonly outbox = new Outbox((message) => this.connector.send(message));
-  private readonly inbound: InboundHandler;
-  private readonly activity: PushToTalk;
+  private readonly cleanups: (() => void)[] = [];
   private disposed = false;
 
   constructor(options: LiveAgentOptions, deps: LiveAgentDeps) {
@@ -72,89 +72,88 @@ export class LiveAgentSession {
     this.options = { ...options };
     this.transport = deps.transport;
     const media = deps.media ?? null;
+    const emit: Emit<LiveAgentEventMap> = (type, event) => this.emitter.emit(type, event);
+    const publish = (): void => this.publish();
     this.store = new SnapshotStore(initialSnapshot(media?.needsGesture ?? false));
+    // Build: every manager gets only what already exists.
+    this.transcript = new TranscriptStore((turn, transcript) => {
+      publish();
+      emit('transcript', { turn, transcript });
+    });
     this.media = new SessionMedia({
       media,
       transport: this.transport,
-      store: this.store,
-      setNeedsGesture: (needsGesture) => this.inbound.setNeedsGesture(needsGesture),
+      changed: publish,
+      gesture: (needsGesture) => emit('gesture', { needsGesture }),
+      stopped: () => {
+        this.speaking.handleQuiet();
+        publish();
+      },
     });
-    this.tools = new ToolManager(
-      {
-        send: (functionResponses) => this.outbox.deliver({ toolResponse: { functionResponses } }),
-        toolcall: (call) => this.emitter.emit('toolcall', { call }),
-        toolresult: (call, response) => this.emitter.emit('toolresult', { call, response }),
-        toolcancel: (ids) => this.emitter.emit('toolcancel', { ids }),
-        pendingChanged: (pendingToolCalls) => {
-          this.store.update({ pendingToolCalls });
-          if (pendingToolCalls.length === 0) this.connector.handleIdle();
-        },
-      },
-      options.toolTimeoutMs ?? 30_000,
-      options.tools,
-    );
-    this.transcript = new TranscriptStore((turn, transcript) =>
-      this.inbound.handleTranscript(turn, transcript),
-    );
-    this.connector = new Connector({
-      transport: this.transport,
-      token: new TokenProvider(options.token, {
-        allowApiKey: options.allowApiKey,
-        fetch: deps.fetch,
-      }),
-      policy: new ReconnectPolicy(options.reconnect),
-      openParams: (credential, handle) =>
-        buildOpenParams(this.options, credential, handle, this.tools.declarations()),
-      startMedia: () => this.media.start(),
-      shutdown: async () => {
-        await this.media.stop();
-        this.transport.release?.();
-      },
-      onMessage: (message, meta) => this.inbound.handleMessage(message, meta),
-      onMalformed: (error) => this.emitter.emit('error', { error, fatal: false }),
-      onStatus: (status, previous, error) => {
-        if (status === 'closed' || status === 'error') this.outbox.clear();
-        this.inbound.handleStatus(status, previous, error);
-      },
-      onSetupComplete: (setup) => this.inbound.handleSetupComplete(setup),
-      onReconnecting: (attempt, delayMs, cause) =>
-        this.inbound.handleReconnecting(attempt, delayMs, cause),
-      onResumed: (handoff, gapMs) => {
-        this.outbox.flush();
-        this.inbound.handleResumed(handoff, gapMs);
-      },
-      onError: (error) => this.emitter.emit('error', { error, fatal: false }),
-      isBusy: () => {
-        const snapshot = this.store.get();
-        return (
-          this.transcript.modelTurnOpen ||
-          snapshot.agentSpeaking ||
-          snapshot.pendingToolCalls.length > 0
-        );
-      },
-      now: () => Date.now(),
+    this.tools = new ToolManager(options.toolTimeoutMs ?? 30_000, options.tools);
+    this.connector = createConnector(this.options, deps, {
+      media: this.media,
+      tools: this.tools,
+      transcript: this.transcript,
+      speaking: this.speaking,
+      capabilities: this.transport.capabilities,
     });
+    const connector = this.connector;
+    this.outbox = new Outbox((responses) => connector.send((c) => c.sendToolResponses(responses)));
     this.inbound = new InboundHandler({
-      store: this.store,
-      emit: (type, event) => this.emitter.emit(type, event),
-      connector: this.connector,
+      emit,
+      publish,
+      batch: (fn) => this.store.batch(fn),
+      connector,
+      link: this.link,
+      speaking: this.speaking,
       transcript: this.transcript,
       tools: this.tools,
       usage: this.usage,
       metrics: this.metrics,
-      playback: this.media.turns,
+      media: this.media,
       stats: this.stats,
     });
     this.activity = new PushToTalk({
-      send: (message) => this.connector.send(message),
-      store: this.store,
+      send: (send) => connector.send(send),
+      supported: this.capabilities.pushToTalk,
+      speaking: this.speaking,
       metrics: this.metrics,
+      publish,
       isPushToTalk: () => pushToTalkEnabled(this.options),
       requireConnected: () => this.requireConnected(),
     });
-    const off = this.transport.onEvent?.((event) => this.inbound.handleTransportEvent(event));
-    if (off) this.cleanups.push(off);
-    if (media) this.cleanups.push(media.on((event) => this.inbound.handleMediaEvent(event)));
+    // Wire: subscribe to the managers' and the transport's events, now that all exist.
+    this.cleanups.push(
+      ...wireSession({
+        emitter: this.emitter,
+        transport: this.transport,
+        media,
+        tools: this.tools,
+        connector,
+        outbox: this.outbox,
+        inbound: this.inbound,
+        publish,
+      }),
+    );
+  }
+
+  /** The one place the snapshot is written: every manager's slice, merged. */
+  private publish(): void {
+    this.store.update({
+      ...this.link.slice,
+      ...this.speaking.slice,
+      ...this.media.slice,
+      transcript: this.transcript.turns,
+      pendingToolCalls: this.tools.pendingCalls,
+      usage: this.usage.total,
+      metrics: this.metrics.current,
+    });
+  }
+
+  /** What the transport can do: faces hide what it cannot (no push-to-talk, no client tools…). */
+  get capabilities(): TransportCapabilities {
+    return this.transport.capabilities;
   }
 
   /** Current lifecycle status. */
@@ -178,40 +177,40 @@ export class LiveAgentSession {
     await this.connector.disconnect();
   }
 
-  /** Sends a user text turn (`clientContent` + `turnComplete`) and adds it to the transcript. */
+  /** Sends a complete user text turn and adds it to the transcript. */
   sendText(text: string): void {
     this.requireConnected();
     this.store.batch(() => {
-      this.connector.send({
-        clientContent: { turns: [{ role: 'user', parts: [{ text }] }], turnComplete: true },
-      });
+      this.connector.send((c) => c.sendText(text, false));
       this.transcript.addUserText(text);
     });
   }
 
-  /** Sends `realtimeInput.text` (interleaves with live audio; not added to the transcript). */
+  /** Sends text interleaved with live audio (like speech; not added to the transcript). */
   sendRealtimeText(text: string): void {
     this.requireConnected();
-    this.connector.send({ realtimeInput: { text } });
+    this.connector.send((c) => c.sendText(text, true));
   }
 
   /** Answers calls of tools without a handler. Each response needs its call's `id`. */
   sendToolResponse(responses: FunctionResponse[]): void {
+    if (!this.capabilities.tools)
+      throw new LiveAgentError('unsupported', 'This transport runs tools on the server');
     if (this.status !== 'connected' && this.status !== 'reconnecting') this.requireConnected();
     this.tools.handleManualResponses(responses);
   }
 
-  /** Mic on/off. Off: the transport stops streaming and sends `audioStreamEnd` once. */
+  /** Mic on/off. Off: the transport stops streaming and ends the audio stream once. */
   setMicEnabled(enabled: boolean): void {
     this.media.setMicEnabled(enabled);
   }
 
-  /** Push-to-talk: the user starts speaking (`realtimeInput.activityStart`). */
+  /** Push-to-talk: the user starts speaking (`capabilities.pushToTalk`). */
   startActivity(): void {
     this.activity.start();
   }
 
-  /** Push-to-talk: the user stopped speaking (`realtimeInput.activityEnd`). */
+  /** Push-to-talk: the user stopped speaking. */
   endActivity(): void {
     this.activity.end();
   }

@@ -4,18 +4,24 @@
  * with the call's id. Tools without a handler are left to the app (sendToolResponse).
  */
 import { LiveAgentError } from './errors.ts';
+import { TypedEmitter } from './events.ts';
 import type { ToolDefinition } from './types.ts';
 import type { FunctionCall, FunctionDeclaration, FunctionResponse } from './wire.ts';
 
-/** What the tool manager needs from the session. */
-export interface ToolSink {
-  /** Sends one toolResponse (the session queues it while no connection is up). */
-  send(responses: FunctionResponse[]): void;
-  toolcall(call: FunctionCall): void;
-  toolresult(call: FunctionCall, response: FunctionResponse): void;
-  toolcancel(ids: string[]): void;
-  /** The pending call list changed (snapshot). */
-  pendingChanged(pending: readonly { id: string; name: string }[]): void;
+/** What the tool manager reports. */
+export interface ToolEvents {
+  /** Responses to send (the session queues them while no connection is up). */
+  send: FunctionResponse[];
+  toolcall: { call: FunctionCall };
+  toolresult: { call: FunctionCall; response: FunctionResponse };
+  toolcancel: { ids: string[] };
+  /**
+   * A call could not be answered with a result: its handler threw or timed out, or the tool is
+   * unknown. The model gets `{ error }` as the response; the app gets a `tool-failed` error.
+   */
+  failed: { call: FunctionCall; error: LiveAgentError };
+  /** The pending call list (`pendingCalls`, this manager's slice) changed. */
+  pending: readonly { id: string; name: string }[];
 }
 
 interface Pending {
@@ -31,9 +37,10 @@ export class ToolManager {
   private declared = new Map<string, ToolDefinition>();
   private readonly pending = new Map<string, Pending>();
   private pendingList: readonly { id: string; name: string }[] = Object.freeze([]);
+  /** Typed output; the session subscribes once everything is built. */
+  readonly events = new TypedEmitter<ToolEvents>();
 
   constructor(
-    private readonly sink: ToolSink,
     private readonly defaultTimeoutMs: number,
     tools: readonly ToolDefinition[] = [],
   ) {
@@ -73,9 +80,9 @@ export class ToolManager {
     for (const call of calls) {
       if (!call || typeof call.name !== 'string') continue;
       const tool = this.lookup(call.name);
-      this.sink.toolcall(call);
+      this.events.emit('toolcall', { call });
       if (!tool) {
-        this.respond(call, { error: `Unknown tool "${call.name}"` });
+        this.fail(call, `Unknown tool "${call.name}"`);
         continue;
       }
       if (!tool.handler) {
@@ -90,7 +97,7 @@ export class ToolManager {
   handleCancellation(ids: readonly string[]): void {
     const cancelled = ids.filter((id) => this.pending.has(id));
     for (const id of cancelled) this.drop(id, 'cancelled by the server');
-    this.sink.toolcancel([...ids]);
+    this.events.emit('toolcancel', { ids: [...ids] });
   }
 
   /** The app's answers for handler-less tools. Every response needs the call's id. */
@@ -104,14 +111,23 @@ export class ToolManager {
     }
     const out = responses.map((r) => {
       const entry = this.pending.get(r.id);
-      const tool = this.lookup(r.name ?? entry?.call.name);
-      const withScheduling = this.withScheduling(tool, { ...r });
+      const name = r.name ?? entry?.call.name;
+      const tool = this.lookup(name);
+      // An app may leave out the name of a pending call: the wire needs it.
+      const filled = name === undefined ? { ...r } : { ...r, name };
+      const withScheduling = this.withScheduling(tool, filled);
       this.drop(r.id, null);
       return { entry, response: withScheduling };
     });
-    this.sink.send(out.map((o) => o.response));
+    this.events.emit(
+      'send',
+      out.map((o) => o.response),
+    );
     for (const { entry, response } of out)
-      this.sink.toolresult(entry?.call ?? { id: response.id, name: response.name }, response);
+      this.events.emit('toolresult', {
+        call: entry?.call ?? { id: response.id, name: response.name },
+        response,
+      });
     return out.map((o) => o.response);
   }
 
@@ -131,7 +147,7 @@ export class ToolManager {
     entry.timer = setTimeout(() => {
       if (this.pending.get(call.id) !== entry) return;
       this.drop(call.id, 'timed out');
-      this.respond(call, { error: `Tool "${call.name}" timed out after ${timeoutMs} ms` }, tool);
+      this.fail(call, `Tool "${call.name}" timed out after ${timeoutMs} ms`, tool);
     }, timeoutMs);
     this.track(entry);
     let result: Promise<unknown>;
@@ -144,21 +160,37 @@ export class ToolManager {
     }
     result.then(
       (value) => this.settle(entry, tool, { output: value === undefined ? null : value }),
-      (error: unknown) => this.settle(entry, tool, { error: errorMessage(error) }),
+      (error: unknown) => this.settle(entry, tool, null, error),
     );
   }
 
-  private settle(entry: Pending, tool: ToolDefinition, response: Record<string, unknown>): void {
+  private settle(
+    entry: Pending,
+    tool: ToolDefinition,
+    response: Record<string, unknown> | null,
+    error?: unknown,
+  ): void {
     // Cancelled, timed out or disconnected meanwhile: the model no longer waits for this one.
     if (this.pending.get(entry.call.id) !== entry) return;
     this.drop(entry.call.id, null);
-    this.respond(entry.call, response, tool);
+    if (response) this.respond(entry.call, response, tool);
+    else this.fail(entry.call, errorMessage(error), tool, error);
+  }
+
+  /** Answers the model with `{ error }` and reports `tool-failed` to the app. */
+  private fail(call: FunctionCall, message: string, tool?: ToolDefinition, cause?: unknown): void {
+    this.respond(call, { error: message }, tool);
+    const options = cause === undefined ? {} : { cause };
+    this.events.emit('failed', {
+      call,
+      error: new LiveAgentError('tool-failed', message, options),
+    });
   }
 
   private respond(call: FunctionCall, body: Record<string, unknown>, tool?: ToolDefinition): void {
     const response = this.withScheduling(tool, { id: call.id, name: call.name, response: body });
-    this.sink.send([response]);
-    this.sink.toolresult(call, response);
+    this.events.emit('send', [response]);
+    this.events.emit('toolresult', { call, response });
   }
 
   private withScheduling(tool: ToolDefinition | undefined, r: FunctionResponse): FunctionResponse {
@@ -186,7 +218,7 @@ export class ToolManager {
     this.pendingList = Object.freeze(
       [...this.pending.values()].map((p) => Object.freeze({ id: p.call.id, name: p.call.name })),
     );
-    this.sink.pendingChanged(this.pendingList);
+    this.events.emit('pending', this.pendingList);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * The Gemini Live wire protocol as plain data types (see shared PROTOCOL.md). These are the JSON
- * shapes on the socket (lowerCamelCase), not @google/genai's classes. Unknown fields are allowed
- * everywhere: the service adds fields over time and we must pass them on, not choke on them.
+ * The Gemini Live wire protocol as plain data types (docs/protocol.md): types only, the codec in
+ * src/transport reads and writes them. These are the JSON shapes on the socket (lowerCamelCase),
+ * not @google/genai's classes. Unknown fields are allowed everywhere: the service adds fields
+ * over time and we must pass them on, not choke on them.
  */
 
 export interface Blob {
@@ -128,11 +129,4 @@ export interface ServerMessage {
   sessionResumptionUpdate?: { newHandle?: string; resumable?: boolean; [extra: string]: unknown };
   usageMetadata?: UsageMetadata;
   [extra: string]: unknown;
-}
-
-/** Parses a protobuf duration string ("50s", "1.5s", "0.250s") into milliseconds. */
-export function durationToMs(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const m = /^(-?\d+(?:\.\d+)?)s$/.exec(value.trim());
-  return m ? Math.round(Number(m[1]) * 1000) : undefined;
 }

@@ -1,20 +1,25 @@
 /**
  * FakeTransport: an in-memory LiveTransport for tests (ours and app developers'). It records every
  * open() and every client frame per connection, and lets a test play the server: serverSend(),
- * close(code, reason), malformed frames, setup delays and open failures.
+ * close(code, reason), malformed frames, setup delays and open failures. It speaks Gemini Live
+ * through the real codec: the session's intents are recorded as the frames the socket would carry,
+ * and played server frames are decoded exactly as the worker decodes them.
  */
 import { ConnectionError, ProtocolError, serializeError } from '../core/errors.ts';
 import type { MediaPorts } from '../core/media.ts';
-import type {
-  CloseInfo,
-  ConnectionHandlers,
-  LiveConnection,
-  LiveTransport,
-  MessageMeta,
-  OpenParams,
-  TransportEvent,
+import {
+  intentMethods,
+  type CloseInfo,
+  type ConnectionHandlers,
+  type LiveConnection,
+  type LiveTransport,
+  type MessageMeta,
+  type OpenParams,
+  type TransportCapabilities,
+  type TransportEvent,
 } from '../core/transport.ts';
 import type { ClientMessage, ServerMessage } from '../core/wire.ts';
+import { decodeServerMessage, encodeIntent, GEMINI_CAPABILITIES } from '../transport/codec.ts';
 
 /** One fake connection: what the client sent, whether it was activated, how it closed. */
 export class FakeConnection implements LiveConnection {
@@ -27,6 +32,13 @@ export class FakeConnection implements LiveConnection {
   closedSeq: number | null = null;
   /** Set when the connection closed: who closed it, with which code and reason. */
   closed: (CloseInfo & { by: 'client' | 'server' }) | null = null;
+  readonly sendAudio;
+  readonly sendText;
+  readonly sendToolResponses;
+  readonly activityStart;
+  readonly activityEnd;
+  readonly audioStreamEnd;
+  readonly sendVideoFrame;
 
   constructor(
     readonly id: number,
@@ -34,11 +46,19 @@ export class FakeConnection implements LiveConnection {
     readonly setupComplete: Record<string, unknown>,
     private readonly handlers: ConnectionHandlers,
     private readonly seq: () => number,
-  ) {}
-
-  send(message: ClientMessage): void {
-    if (this.closed) throw new Error(`FakeConnection ${this.id}: send() after close`);
-    this.sent.push(structuredClone(message));
+  ) {
+    ({
+      sendAudio: this.sendAudio,
+      sendText: this.sendText,
+      sendToolResponses: this.sendToolResponses,
+      activityStart: this.activityStart,
+      activityEnd: this.activityEnd,
+      audioStreamEnd: this.audioStreamEnd,
+      sendVideoFrame: this.sendVideoFrame,
+    } = intentMethods((intent) => {
+      if (this.closed) throw new Error(`FakeConnection ${this.id}: send after close`);
+      this.sent.push(structuredClone(encodeIntent(intent)));
+    }));
   }
 
   activate(): void {
@@ -57,11 +77,15 @@ export class FakeConnection implements LiveConnection {
   /** Plays one server frame (after setupComplete). `meta` defaults to counted audio bytes. */
   serverSend(message: ServerMessage, meta?: Partial<MessageMeta>): void {
     if (this.closed) throw new Error(`FakeConnection ${this.id}: serverSend() after close`);
-    this.handlers.message(message, {
-      ...meta,
-      audioBytes: meta?.audioBytes ?? audioBytesOf(message),
-      receivedAt: meta?.receivedAt ?? Date.now(),
-    });
+    const raw = structuredClone(message);
+    this.handlers.message(
+      { raw, events: decodeServerMessage(raw) },
+      {
+        ...meta,
+        audioBytes: meta?.audioBytes ?? audioBytesOf(message),
+        receivedAt: meta?.receivedAt ?? Date.now(),
+      },
+    );
   }
 
   /** Plays a frame that could not be parsed (the transport reports it, the socket stays up). */
@@ -92,6 +116,8 @@ interface PendingOpen {
 
 /** An in-memory LiveTransport that records everything and lets tests play the server. */
 export class FakeTransport implements LiveTransport {
+  /** What the fake claims to support (Gemini Live's flags); set another to test faces. */
+  capabilities: TransportCapabilities = GEMINI_CAPABILITIES;
   /** Params of every open() call, including failed ones. */
   readonly opens: OpenParams[] = [];
   /** Every connection that completed setup. */

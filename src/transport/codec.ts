@@ -1,13 +1,21 @@
 /**
- * Our own Gemini Live codec (PROTOCOL.md): the setup frame built from @google/genai's flat
- * `LiveConnectConfig` exactly as genai's `liveConnectParametersToMldev` builds it (checked by
- * test/node/conformance.test.ts), client frame builders, and server frame parsing.
+ * The Gemini Live codec (docs/protocol.md), the only place Live JSON is written or read: the
+ * setup frame built from @google/genai's flat `LiveConnectConfig` exactly as genai's
+ * `liveConnectParametersToMldev` builds it, the client frame of each session intent, and server
+ * frames parsed and normalised into inbound events. test/node/conformance.test.ts compares what a
+ * running session sends with what genai sends.
  */
 import { LiveAgentError, ProtocolError } from '../core/errors.ts';
-import type { OpenParams } from '../core/transport.ts';
+import type {
+  ClientIntent,
+  InboundEvent,
+  OpenParams,
+  TransportCapabilities,
+} from '../core/transport.ts';
 import type {
   ClientMessage,
   Content,
+  FunctionCall,
   FunctionResponse,
   Part,
   ServerMessage,
@@ -18,6 +26,16 @@ import { buildUrl } from './url.ts';
 import { contentsToWire, contentToWire, pick, refuse, toolToWire, vertexOnly } from './content.ts';
 
 type Json = Record<string, unknown>;
+
+/** Gemini Live can do everything the session offers. */
+export const GEMINI_CAPABILITIES: TransportCapabilities = Object.freeze({
+  tools: true,
+  pushToTalk: true,
+  audioStreamEnd: true,
+  resumption: true,
+  voice: true,
+  video: true,
+});
 
 /** Flat `LiveConnectConfig` fields that genai moves under `setup.generationConfig`. */
 const GENERATION_FIELDS = [
@@ -94,7 +112,7 @@ export function buildSetup(params: OpenParams): { setup: SetupBody } {
 }
 
 /** `realtimeInput.audio`: base64 PCM16 LE mono at `sampleRate` (16 kHz for the microphone). */
-export function realtimeAudio(data: string, sampleRate = 16000): ClientMessage {
+export function realtimeAudio(data: string, sampleRate: number): ClientMessage {
   return { realtimeInput: { audio: { data, mimeType: `audio/pcm;rate=${sampleRate}` } } };
 }
 
@@ -152,6 +170,35 @@ export function toolResponse(responses: FunctionResponse | FunctionResponse[]): 
   return { toolResponse: { functionResponses: list } };
 }
 
+/** The client frame of one session intent. */
+export function encodeIntent(intent: ClientIntent): ClientMessage {
+  switch (intent.type) {
+    case 'audio':
+      return realtimeAudio(intent.data, intent.sampleRate);
+    case 'video':
+      return realtimeVideo(intent.data, intent.mimeType);
+    case 'text':
+      // What clientContent({ turns: text }) builds, spelled out: the worker ships without the
+      // Content converters (content.ts, schema.ts) that only setup and app-built turns need.
+      return intent.realtime
+        ? realtimeText(intent.text)
+        : {
+            clientContent: {
+              turns: [{ parts: [{ text: intent.text }], role: 'user' }],
+              turnComplete: true,
+            },
+          };
+    case 'toolResponses':
+      return toolResponse(intent.responses);
+    case 'activityStart':
+      return activityStart();
+    case 'activityEnd':
+      return activityEnd();
+    case 'audioStreamEnd':
+      return audioStreamEnd();
+  }
+}
+
 /** JSON text of a client frame. Refuses legacy `mediaChunks` (servers close with 1007). */
 export function encodeClientMessage(message: ClientMessage): string {
   const realtime = (message as { realtimeInput?: Json }).realtimeInput;
@@ -192,4 +239,83 @@ export function toWireParams(params: OpenParams): {
     setup: buildSetup(params),
     connectTimeoutMs: params.connectTimeoutMs,
   };
+}
+
+/** Parses a protobuf duration string ("50s", "1.5s", "0.250s") into milliseconds. */
+export function durationToMs(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const m = /^(-?\d+(?:\.\d+)?)s$/.exec(value.trim());
+  return m ? Math.round(Number(m[1]) * 1000) : undefined;
+}
+
+/**
+ * The inbound events of one server frame. Several top-level keys and serverContent fields may
+ * arrive together; they are listed in the order the session handles them: resumption handle,
+ * usage, user transcription, model content, model transcription, interrupted, turnComplete, tool
+ * calls, cancellations, goAway. Unknown fields are ignored (they still reach `message`).
+ */
+export function decodeServerMessage(message: ServerMessage): InboundEvent[] {
+  const events: InboundEvent[] = [];
+  const resumption = message.sessionResumptionUpdate;
+  if (isObject(resumption) && resumption.resumable && str(resumption.newHandle))
+    events.push({ type: 'resumption', handle: resumption.newHandle as string });
+  if (isObject(message.usageMetadata)) events.push({ type: 'usage', usage: message.usageMetadata });
+  const content = message.serverContent;
+  if (isObject(content)) {
+    const input = content.inputTranscription;
+    if (isObject(input))
+      events.push(transcription('user', str(input.text), input.finished === true));
+    const parts = Array.isArray(content.modelTurn?.parts) ? content.modelTurn.parts : [];
+    const text: string[] = [];
+    let audioParts = 0;
+    for (const part of parts as Part[]) {
+      if (!isObject(part)) continue;
+      if (isObject(part.inlineData) && str(part.inlineData.mimeType)?.startsWith('audio/'))
+        audioParts++;
+      // Thought parts are the model's reasoning, not something it said.
+      if (typeof part.text === 'string' && part.thought !== true) text.push(part.text);
+    }
+    if (text.length > 0 || audioParts > 0) events.push({ type: 'content', text, audioParts });
+    const output = content.outputTranscription;
+    if (isObject(output))
+      events.push(transcription('model', str(output.text), output.finished === true));
+    if (content.interrupted === true) events.push({ type: 'interrupted' });
+    // generationComplete only reaches `message`: queued audio keeps playing until turnComplete.
+    if (content.turnComplete === true) {
+      const reason = str(content.turnCompleteReason);
+      events.push(
+        reason === undefined ? { type: 'turnComplete' } : { type: 'turnComplete', reason },
+      );
+    }
+  }
+  const calls = message.toolCall?.functionCalls;
+  if (Array.isArray(calls) && calls.length > 0)
+    events.push({ type: 'toolCall', calls: calls.filter(isObject) as FunctionCall[] });
+  const ids = message.toolCallCancellation?.ids;
+  if (Array.isArray(ids))
+    events.push({
+      type: 'toolCallCancellation',
+      ids: ids.filter((id): id is string => typeof id === 'string'),
+    });
+  if (isObject(message.goAway))
+    events.push({ type: 'goAway', timeLeftMs: durationToMs(str(message.goAway.timeLeft)) ?? 0 });
+  return events;
+}
+
+function transcription(
+  speaker: 'user' | 'model',
+  text: string | undefined,
+  finished: boolean,
+): InboundEvent {
+  return text === undefined
+    ? { type: 'transcription', speaker, finished }
+    : { type: 'transcription', speaker, text, finished };
+}
+
+function isObject<T>(value: T | null | undefined): value is T & object {
+  return typeof value === 'object' && value !== null;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

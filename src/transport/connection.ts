@@ -1,13 +1,20 @@
 /**
  * One Gemini Live WebSocket: open → setup → setupComplete (with a timeout), typed close mapping,
- * frames before setupComplete queued (never lost), malformed frames reported without closing.
- * Runs in the worker (with a playback sink that takes the audio out of messages) or on any
- * thread with an injected WebSocket constructor (direct transport, tests).
+ * intents encoded and frames decoded by the codec, malformed frames reported without closing.
+ * Frames are handed on as they arrive, also before setupComplete: the session's connection slot
+ * is the one place that holds them until the connection is in use. Runs in the worker (with a
+ * playback sink that takes the audio out of messages) or on any thread with an injected
+ * WebSocket constructor (direct transport, tests).
  */
 import { ConnectionError, serializeError, type LiveAgentError } from '../core/errors.ts';
-import type { ConnectionHandlers, MessageMeta } from '../core/transport.ts';
-import type { ClientMessage, ServerMessage, SetupBody } from '../core/wire.ts';
-import { encodeClientMessage, parseServerFrame } from './codec.ts';
+import type { ClientIntent, ConnectionHandlers, MessageMeta } from '../core/transport.ts';
+import type { ServerMessage, SetupBody } from '../core/wire.ts';
+import {
+  decodeServerMessage,
+  encodeClientMessage,
+  encodeIntent,
+  parseServerFrame,
+} from './codec.ts';
 import { stripAudio, type AudioSink } from './audio-sink.ts';
 
 /** The subset of the WebSocket API we use (browsers, workers, `ws` in Node, fakes). */
@@ -45,8 +52,8 @@ export interface WireConnection {
   readonly setupComplete: Record<string, unknown>;
   /** True until close() is called or the socket closes. */
   readonly isOpen: boolean;
-  /** Sends one frame; throws ConnectionError 'not-connected' once closed. */
-  send(message: ClientMessage): void;
+  /** Encodes and sends one intent; throws ConnectionError 'not-connected' once closed. */
+  send(intent: ClientIntent): void;
   /** Closes with a code (1000 or 3000–4999; others become 1000) and a reason. */
   close(code?: number, reason?: string): void;
 }
@@ -72,10 +79,6 @@ function notConnected(): ConnectionError {
   return new ConnectionError('not-connected', 'The connection is closed', undefined, '');
 }
 
-type Early =
-  | { kind: 'message'; message: ServerMessage; meta: MessageMeta }
-  | { kind: 'malformed'; error: unknown };
-
 /** Opens one connection and resolves after setupComplete; rejects with a ConnectionError. */
 export function openConnection(
   params: WireOpenParams,
@@ -98,7 +101,6 @@ export function openConnection(
     }
     socket.binaryType = 'arraybuffer';
     let state: 'connecting' | 'open' | 'closing' | 'closed' = 'connecting';
-    let early: Early[] = [];
     let chain: Promise<void> | null = null;
 
     const timer = setTimeout(() => {
@@ -109,7 +111,6 @@ export function openConnection(
       if (state !== 'connecting') return;
       state = 'closed';
       clearTimeout(timer);
-      early = [];
       reject(error);
       try {
         socket.close(1000, 'setup failed');
@@ -124,9 +125,9 @@ export function openConnection(
       get isOpen() {
         return state === 'open';
       },
-      send(message) {
+      send(intent) {
         if (state !== 'open' || socket.readyState !== OPEN) throw notConnected();
-        socket.send(encodeClientMessage(message));
+        socket.send(encodeClientMessage(encodeIntent(intent)));
       },
       close(code, reason = 'client closed') {
         if (state !== 'open') return;
@@ -135,19 +136,13 @@ export function openConnection(
       },
     };
 
-    function deliver(item: Early): void {
-      if (item.kind === 'malformed') handlers.malformed(serializeError(item.error));
-      else handlers.message(item.message, item.meta);
-    }
-
     function handle(data: string | ArrayBuffer | ArrayBufferView): void {
       const receivedAt = now();
       let message: ServerMessage;
       try {
         message = parseServerFrame(data);
       } catch (error) {
-        if (state === 'connecting') early.push({ kind: 'malformed', error });
-        else if (state !== 'closed') deliver({ kind: 'malformed', error });
+        if (state !== 'closed') handlers.malformed(serializeError(error));
         return;
       }
       if (state === 'connecting' && message.setupComplete !== undefined) {
@@ -157,18 +152,14 @@ export function openConnection(
           message.setupComplete ?? {};
         const rest = { ...message };
         delete rest.setupComplete;
-        const queued = early;
-        early = [];
         resolve(connection);
-        for (const item of queued) deliver(item);
         if (Object.keys(rest).length > 0) handle(JSON.stringify(rest));
         return;
       }
       const { audioBytes, audioTurnId } = stripAudio(message, receivedAt, options.playback);
       const meta: MessageMeta = { audioBytes, receivedAt, ...(audioTurnId > 0 && { audioTurnId }) };
-      const item: Early = { kind: 'message', message, meta };
-      if (state === 'connecting') early.push(item);
-      else if (state !== 'closed') deliver(item);
+      if (state !== 'closed')
+        handlers.message({ raw: message, events: decodeServerMessage(message) }, meta);
     }
 
     socket.onopen = () => {

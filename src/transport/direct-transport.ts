@@ -4,8 +4,8 @@
  * logic as the worker; audio parts are delivered in the messages (not played).
  */
 import { LiveAgentError } from '../core/errors.ts';
-import type { LiveConnection, LiveTransport } from '../core/transport.ts';
-import { toWireParams } from './codec.ts';
+import { intentMethods, type LiveConnection, type LiveTransport } from '../core/transport.ts';
+import { GEMINI_CAPABILITIES, toWireParams } from './codec.ts';
 import { openConnection, type SocketConstructor, type WireConnection } from './connection.ts';
 
 export interface DirectTransportOptions {
@@ -19,6 +19,8 @@ export function createDirectTransport(options: DirectTransportOptions = {}): Liv
   let nextId = 1;
 
   return {
+    capabilities: GEMINI_CAPABILITIES,
+
     async open(params, handlers): Promise<LiveConnection> {
       const WS = (options.WebSocket ?? globalThis.WebSocket) as SocketConstructor | undefined;
       if (!WS) throw new LiveAgentError('unsupported', 'No WebSocket implementation available');
@@ -39,7 +41,7 @@ export function createDirectTransport(options: DirectTransportOptions = {}): Liv
       return {
         id,
         setupComplete: wire.setupComplete,
-        send: (message) => wire.send(message),
+        ...intentMethods((intent) => wire.send(intent)),
         // No media on this thread: nothing to route.
         activate: () => {},
         close: (code, reason) => wire.close(code, reason),

@@ -1,5 +1,5 @@
 /**
- * The Live endpoint URL for one credential (PROTOCOL.md, "Endpoint"). Browsers cannot set
+ * The Live endpoint URL for one credential (docs/protocol.md, "Endpoint"). Browsers cannot set
  * WebSocket headers, so the credential travels in the query string — never log the result.
  */
 import type { Credential } from '../core/transport.ts';

@@ -1,16 +1,21 @@
 /**
- * Main-thread side of the default transport: the WebSocket and the audio pipes live in a module
- * Worker (live.worker.ts); this file wraps it with comlink, revives errors into typed
- * LiveAgentErrors on arrival, delivers server messages in order and frees the worker when the
- * session closes.
+ * Main-thread side of the default transport: the WebSocket, the Gemini codec and the audio pipes
+ * live in a module Worker (live.worker.ts); this file wraps it with comlink, passes intents in and
+ * decoded frames out (in order, as they come: the session's slot holds them until it is ready),
+ * revives errors into typed LiveAgentErrors on arrival and frees the worker when the session
+ * closes.
  */
 import { transfer, wrap, type Remote } from 'comlink';
 import { ConnectionError, LiveAgentError, reviveError, serializeError } from '../core/errors.ts';
-import type { LiveConnection, LiveTransport, TransportEvent } from '../core/transport.ts';
-import type { ClientMessage } from '../core/wire.ts';
+import {
+  intentMethods,
+  type LiveConnection,
+  type LiveTransport,
+  type TransportEvent,
+} from '../core/transport.ts';
 import type { ConnectionPortMessage, EventPortMessage, WorkerApi } from '../worker/protocol.ts';
 import { trustedScriptUrl } from './assets.ts';
-import { toWireParams } from './codec.ts';
+import { GEMINI_CAPABILITIES, toWireParams } from './codec.ts';
 
 export interface WorkerTransportOptions {
   /** Where `live-agent.worker.js` is served; default: beside this bundle. */
@@ -125,12 +130,12 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Liv
     return {
       id,
       setupComplete,
-      send(message: ClientMessage) {
+      ...intentMethods((intent) => {
         if (isClosed()) throw notConnected();
-        h.api.send(id, message).then((result) => {
+        h.api.send(id, intent).then((result) => {
           if (!result.ok) reportError(reviveError(result.error));
         }, reportError);
-      },
+      }),
       activate() {
         h.api.activate(id).catch(reportError);
       },
@@ -143,6 +148,8 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Liv
   }
 
   return {
+    capabilities: GEMINI_CAPABILITIES,
+
     async open(params, handlers) {
       const h = ensure();
       if (h.broken) throw h.broken;
@@ -154,10 +161,9 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Liv
       const done = new Promise<void>((resolve) => (settle = resolve));
       h.live.add(done);
       void done.then(() => h.live.delete(done));
-      // Port messages may overtake the RPC answer: hold them until open() has resolved.
-      let held: ConnectionPortMessage[] | null = [];
+      // Port messages may overtake the RPC answer; the session's slot holds them until it is ready.
       const deliver = (msg: ConnectionPortMessage): void => {
-        if (msg.type === 'message') handlers.message(msg.message, msg.meta);
+        if (msg.type === 'message') handlers.message(msg.frame, msg.meta);
         else if (msg.type === 'malformed') handlers.malformed(msg.error);
         else {
           closed = true;
@@ -166,10 +172,7 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Liv
           handlers.close(msg.info);
         }
       };
-      channel.port1.onmessage = (e: MessageEvent<ConnectionPortMessage>) => {
-        if (held) held.push(e.data);
-        else deliver(e.data);
-      };
+      channel.port1.onmessage = (e: MessageEvent<ConnectionPortMessage>) => deliver(e.data);
       let fail: (error: LiveAgentError) => void = () => {};
       const failed = new Promise<never>((_, reject) => (fail = reject));
       h.pending.add(fail);
@@ -179,20 +182,13 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Liv
           failed,
         ]);
         if (!result.ok) throw reviveError(result.error);
-        const connection = makeConnection(
+        return makeConnection(
           h,
           id,
           result.setupComplete,
           () => closed,
           () => (closed = true),
         );
-        // Flush after the caller has the connection; later frames keep queueing until then.
-        setTimeout(() => {
-          const queue = held ?? [];
-          held = null;
-          queue.forEach(deliver);
-        }, 0);
-        return connection;
       } catch (error) {
         channel.port1.close();
         settle();

@@ -58,7 +58,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
         const wire = await openConnection(
           params,
           {
-            message: (message, meta) => post({ type: 'message', message, meta }),
+            message: (frame, meta) => post({ type: 'message', frame, meta }),
             malformed: (error) => post({ type: 'malformed', error }),
             close: (info) => {
               const entry = connections.get(id);
@@ -78,11 +78,11 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
       }
     },
 
-    send(id, message) {
+    send(id, intent) {
       const entry = connections.get(id);
       try {
         if (!entry) throw unknownConnection(id);
-        entry.wire.send(message);
+        entry.wire.send(intent);
         return { ok: true };
       } catch (error) {
         return { ok: false, error: serializeError(error) };
@@ -116,7 +116,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
         playback?.close();
         playback = deps.createPlaybackPipe(
           { port: media.playback.port, outputRate: media.playback.sampleRate },
-          (event) => emit(event.type === 'stats' ? { ...event, type: 'playback' } : event),
+          emit,
         );
       }
     },

@@ -8,10 +8,12 @@ import type { CaptureAudioMessage } from '../../worklets/messages.ts';
 import { AudioClock } from './audio-clock.ts';
 import { Framer } from './audio-framer.ts';
 import { EnergyVad } from './audio-vad.ts';
-import type { CaptureFrame, CapturePipe, CreateCapturePipe } from './pipes.ts';
-
-/** Gemini Live's input rate (PROTOCOL.md: `audio/pcm;rate=16000`). */
-export const CAPTURE_RATE = 16000;
+import {
+  CAPTURE_RATE,
+  type CaptureFrame,
+  type CapturePipe,
+  type CreateCapturePipe,
+} from './pipes.ts';
 
 const now = () => performance.timeOrigin + performance.now();
 

@@ -1,5 +1,5 @@
 /**
- * The module Worker that owns the Live WebSocket and the audio pipes (DESIGN.md, Architecture).
+ * The module Worker that owns the Live WebSocket and the audio pipes (docs/architecture.md, Threads).
  * Built to dist/live-agent.worker.js; the main thread talks to it through worker-transport.ts.
  */
 import { expose } from 'comlink';

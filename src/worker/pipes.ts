@@ -5,6 +5,9 @@
  */
 import type { TransportEvent } from '../core/transport.ts';
 
+/** The microphone rate on the wire (docs/protocol.md): the capture pipe resamples to it. */
+export const CAPTURE_RATE = 16000;
+
 export interface CaptureFrame {
   /** base64 of 16 kHz mono PCM16 LE, ready for `realtimeInput.audio.data` */
   data: string;
@@ -47,10 +50,11 @@ export interface PlaybackPipeOptions {
   outputRate: number;
 }
 
-/** Playback stats, and the events the session's metrics read (same shapes as on the transport). */
-export type PlaybackEvent =
-  | { type: 'stats'; underruns: number; bufferedMs: number; lateChunks: number }
-  | Extract<TransportEvent, { type: 'first-audio' | 'interrupt-silence' }>;
+/** What the playback pipe reports: transport events as they cross to the main thread. */
+export type PlaybackEvent = Extract<
+  TransportEvent,
+  { type: 'playback' | 'first-audio' | 'interrupt-silence' }
+>;
 
 export interface PlaybackPipe {
   /**

@@ -78,7 +78,7 @@ export function createPlaybackPipe(
       const changed = r.underruns !== lastStats.underruns || lateChunks !== lastStats.lateChunks;
       if (!changed && at - lastStats.sentAt < 1000) return;
       lastStats = { underruns: r.underruns, lateChunks, sentAt: at };
-      onEvent({ type: 'stats', underruns: r.underruns, bufferedMs: r.bufferedMs, lateChunks });
+      onEvent({ type: 'playback', underruns: r.underruns, bufferedMs: r.bufferedMs, lateChunks });
     }
   };
 

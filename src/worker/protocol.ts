@@ -4,8 +4,13 @@
  * dedicated MessagePorts (one postMessage each, no RPC round trip per frame).
  */
 import type { SerializedError } from '../core/errors.ts';
-import type { CloseInfo, MessageMeta, TransportEvent } from '../core/transport.ts';
-import type { ClientMessage, ServerMessage } from '../core/wire.ts';
+import type {
+  ClientIntent,
+  CloseInfo,
+  InboundFrame,
+  MessageMeta,
+  TransportEvent,
+} from '../core/transport.ts';
 import type { WireOpenParams } from '../transport/connection.ts';
 
 /** Result of `open`: errors travel as data so they arrive typed (comlink would flatten them). */
@@ -17,7 +22,7 @@ export type CallResult = { ok: true } | { ok: false; error: SerializedError };
 
 /** Worker → main, on the port given to `open`. Ends with exactly one `close` (after setup). */
 export type ConnectionPortMessage =
-  | { type: 'message'; message: ServerMessage; meta: MessageMeta }
+  | { type: 'message'; frame: InboundFrame; meta: MessageMeta }
   | { type: 'malformed'; error: SerializedError }
   | { type: 'close'; info: CloseInfo };
 
@@ -34,7 +39,8 @@ export interface WorkerMedia {
 export interface WorkerApi {
   /** Opens connection `id` (setup frame and URL built on the main thread). */
   open(id: number, params: WireOpenParams, port: MessagePort): Promise<OpenResult>;
-  send(id: number, message: ClientMessage): CallResult;
+  /** Encodes one session intent (the codec runs here) and sends it on `id`. */
+  send(id: number, intent: ClientIntent): CallResult;
   /** Routes microphone audio to `id`, flushing what was buffered meanwhile. */
   activate(id: number): void;
   close(id: number, code?: number, reason?: string): void;

@@ -5,10 +5,7 @@
  */
 import type { TransportEvent } from '../core/transport.ts';
 import type { WireConnection } from '../transport/connection.ts';
-import { audioStreamEnd, realtimeAudio } from '../transport/codec.ts';
-import type { CaptureFrame } from './pipes.ts';
-
-const CAPTURE_RATE = 16000;
+import { CAPTURE_RATE, type CaptureFrame } from './pipes.ts';
 
 export interface RouterOptions {
   /** Longest audio kept while no connection is active (default 5000 ms). */
@@ -89,7 +86,7 @@ export class CaptureRouter {
   private trySend(connection: WireConnection, frame: CaptureFrame): boolean {
     if (!connection.isOpen) return false;
     try {
-      connection.send(realtimeAudio(frame.data, CAPTURE_RATE));
+      connection.send({ type: 'audio', data: frame.data, sampleRate: CAPTURE_RATE });
       return true;
     } catch {
       return false;
@@ -98,7 +95,7 @@ export class CaptureRouter {
 
   private trySendEnd(connection: WireConnection): void {
     try {
-      connection.send(audioStreamEnd());
+      connection.send({ type: 'audioStreamEnd' });
     } catch {
       // Closed meanwhile: the server ends the turn anyway.
     }

@@ -1,7 +1,7 @@
 /**
  * Safari-style autoplay gating, in WebKitGTK WITHOUT `--autoplay-policy=allow` (its own Vitest
  * project, WebKit only: Chromium and Firefox do not gate audio under automation, see
- * TESTING-ENGINES.md §3.5/§4.4). WebKit, like Safari, lets audio play while the microphone is
+ * docs/testing.md, WebKit). WebKit, like Safari, lets audio play while the microphone is
  * capturing, so the gate shows on a listen-and-type element (`microphone="off"`): a programmatic
  * connect leaves audio suspended; the SDK must say so, stay silent, and play after a click on the
  * element's own control.

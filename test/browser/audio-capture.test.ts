@@ -1,7 +1,7 @@
 /**
  * Microphone path in a real engine: createWebAudioMedia → capture worklet → MessagePort →
  * capture pipe (run here in the page over the real channel) → 16 kHz, 20 ms base64 frames.
- * The fake mics differ per engine (TESTING-ENGINES.md): Chromium plays the speech WAV, Firefox a
+ * The fake mics differ per engine (docs/testing.md): Chromium plays the speech WAV, Firefox a
  * 1 kHz sine at 0.1, WebKit a 150 Hz hum at 0.1 with beeps.
  */
 import { afterEach, describe, expect, test } from 'vitest';

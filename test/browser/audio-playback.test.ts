@@ -136,9 +136,9 @@ describe(`playback (${engine})`, () => {
     expect(first1).toMatchObject({ type: 'first-audio', turnId: 1 });
     // Times are the benchmark's business (bench/audio.bench.ts); here only their order.
     if (first1?.type === 'first-audio') expect(first1.audibleAt).toBeGreaterThan(first1.receivedAt);
-    const stats = events.filter((e) => e.type === 'stats');
+    const stats = events.filter((e) => e.type === 'playback');
     expect(stats.length).toBeGreaterThan(0);
-    expect(stats.every((s) => s.type === 'stats' && s.underruns === 0)).toBe(true);
+    expect(stats.every((s) => s.type === 'playback' && s.underruns === 0)).toBe(true);
   });
 
   test('interrupt: silent within a quantum + fade, late chunks never play, the next turn does', async () => {
@@ -202,7 +202,7 @@ describe(`playback (${engine})`, () => {
     expect(toneAmplitude(second, 440, rate)).toBeLessThan(0.01);
     const starts = events.filter((e) => e.type === 'first-audio').map((e) => e.turnId);
     expect(starts).toEqual([1, 2]);
-    const late = events.filter((e) => e.type === 'stats').map((e) => e.lateChunks);
+    const late = events.filter((e) => e.type === 'playback').map((e) => e.lateChunks);
     expect(Math.max(...late)).toBe(5);
   });
 });

@@ -409,7 +409,7 @@ describe('<live-agent> accessibility', () => {
   });
 
   it.skipIf(isFirefox)('is operable from the keyboard (Tab to Talk, Enter connects)', async () => {
-    // userEvent is unreliable in the Firefox BiDi lane (TESTING-ENGINES.md §3.6).
+    // userEvent is unreliable in the Firefox BiDi lane (docs/testing.md, Firefox).
     const { userEvent } = await import('vitest/browser');
     const el = mount();
     talk(el).focus();

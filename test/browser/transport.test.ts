@@ -6,7 +6,6 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { transfer, wrap } from 'comlink';
 import { ConnectionError, LiveAgentError } from '../../src/core/errors.ts';
 import type { LiveTransport, OpenParams } from '../../src/core/transport.ts';
-import { clientContent } from '../../src/transport/codec.ts';
 import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
 import type { ConnectionPortMessage, WorkerApi } from '../../src/worker/protocol.ts';
 import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';
@@ -25,7 +24,7 @@ afterEach(() => {
 describe('live.worker.ts RPC against a loopback echo server', () => {
   // The echo server returns what we send: a "setup" frame that is a setupComplete completes
   // setup, and every later frame comes back as a server message.
-  async function openEcho() {
+  async function openEcho(setup: Record<string, unknown> = { setupComplete: {} }) {
     const worker = newWorker();
     workers.push(worker);
     const api = wrap<WorkerApi>(worker);
@@ -34,44 +33,45 @@ describe('live.worker.ts RPC against a loopback echo server', () => {
     channel.port1.onmessage = (e: MessageEvent<ConnectionPortMessage>) => received.push(e.data);
     const result = await api.open(
       1,
-      { url: inject('echoUrl'), setup: { setupComplete: {} } as never, connectTimeoutMs: 5000 },
+      { url: inject('echoUrl'), setup: setup as never, connectTimeoutMs: 5000 },
       transfer(channel.port2, [channel.port2]),
     );
     return { api, result, received };
   }
 
-  it('completes setup and round-trips text frames in order', async () => {
+  it('completes setup and round-trips intents, encoded in the worker, in order', async () => {
     const { api, result, received } = await openEcho();
     expect(result).toEqual({ ok: true, setupComplete: {} });
-    for (let i = 0; i < 5; i++)
-      await api.send(1, { serverContent: { outputTranscription: { text: `t${i}` } } } as never);
+    for (let i = 0; i < 5; i++) await api.send(1, { type: 'text', text: `t${i}`, realtime: true });
     await expect.poll(() => received.length).toBe(5);
     expect(
       received.map((m) =>
-        m.type === 'message' ? m.message.serverContent?.outputTranscription?.text : m.type,
+        m.type === 'message' ? (m.frame.raw['realtimeInput'] as { text: string }).text : m.type,
       ),
     ).toEqual(['t0', 't1', 't2', 't3', 't4']);
   });
 
-  it('strips model audio in the worker and reports its size', async () => {
-    const { api, received } = await openEcho();
+  it('strips model audio in the worker, reports its size and decodes the frame', async () => {
     const data = btoa(String.fromCharCode(...new Uint8Array(960)));
-    await api.send(1, {
+    // The echoed "setup" completes setup; its other keys arrive as the first server frame.
+    const { received } = await openEcho({
+      setupComplete: {},
       serverContent: {
         modelTurn: {
           parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data } }, { text: 'x' }],
         },
       },
-    } as never);
+    });
     await expect.poll(() => received.length).toBe(1);
     const msg = received[0]!;
     expect(msg.type).toBe('message');
     if (msg.type !== 'message') return;
     expect(msg.meta.audioBytes).toBe(960);
-    expect(msg.message.serverContent?.modelTurn?.parts).toEqual([
+    expect(msg.frame.raw.serverContent?.modelTurn?.parts).toEqual([
       { inlineData: { mimeType: 'audio/pcm;rate=24000' } },
       { text: 'x' },
     ]);
+    expect(msg.frame.events).toEqual([{ type: 'content', text: ['x'], audioParts: 1 }]);
   });
 
   it('closes with our code and reason, then refuses sends with a typed error', async () => {
@@ -79,7 +79,7 @@ describe('live.worker.ts RPC against a loopback echo server', () => {
     await api.close(1, 4001, 'test done');
     await expect.poll(() => received.at(-1)?.type).toBe('close');
     expect(received.at(-1)).toEqual({ type: 'close', info: { code: 4001, reason: 'test done' } });
-    const sent = await api.send(1, { realtimeInput: { text: 'late' } });
+    const sent = await api.send(1, { type: 'text', text: 'late', realtime: true });
     expect(sent.ok).toBe(false);
     if (!sent.ok)
       expect(sent.error).toMatchObject({ name: 'ConnectionError', code: 'not-connected' });
@@ -144,7 +144,7 @@ describe('createWorkerTransport against the emulator (control API)', () => {
     expect(info.route.apiVersion).toBe('v1alpha');
     expect(info.credentialKind).toBe('token');
     expect(info.clientSetup ?? info.setup).toMatchObject({ model: 'models/gemini-3.8-live' });
-    conn.send(clientContent({ turns: 'Hello there' }));
+    conn.sendText('Hello there', false);
     await expect
       .poll(() => rec.messages.some((m) => m.message.serverContent?.turnComplete), {
         timeout: 15_000,

@@ -1,6 +1,8 @@
 /**
- * Conformance: the frames our codec builds must equal, as parsed JSON, the frames @google/genai's
- * Node `live.connect` sends for the same call. genai is only the oracle here, never a runtime dep.
+ * Conformance of the codec, call by call: the frames it builds for each shape genai accepts must
+ * equal, as parsed JSON, the frames @google/genai's Node `live.connect` sends for the same call.
+ * conformance-session.test.ts checks the frames a running session actually sends. genai is only
+ * the oracle here, never a runtime dep.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -260,7 +262,7 @@ const clientCases: [string, (s: Session) => void, ClientMessage][] = [
   [
     'realtime audio',
     (s) => s.sendRealtimeInput({ audio: { data: b64, mimeType: 'audio/pcm;rate=16000' } }),
-    realtimeAudio(b64),
+    realtimeAudio(b64, 16000),
   ],
   [
     'realtime audio 24 kHz',

@@ -1,8 +1,8 @@
 /**
  * The script-tag face, tested as users get it: Chromium loads `dist/live-agent.iife.js` through a
  * plain `<script src>` on a plain page and on a page whose every response carries a strict CSP,
- * talks to the Live emulator with the fake microphone, and the element does what DESIGN.md's
- * user-facing contract says: mic frames, agent audio played, captions as text, tools, reconnect
+ * talks to the Live emulator with the fake microphone, and the element does what the README's
+ * `<live-agent>` reference says: mic frames, agent audio played, captions as text, tools, reconnect
  * after goAway with a fresh token, clear errors, and nothing but the IIFE before the first connect.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';

@@ -1,7 +1,7 @@
 /**
  * Which browser engines the browser project runs, and how each is launched. Shared by
  * vitest.config.ts and scripts/test.mjs (the machine set-up step), so both agree.
- * Recipe and pins: shared TESTING.md and TESTING-ENGINES.md.
+ * Recipe and quirks: docs/testing.md.
  */
 import { existsSync } from 'node:fs';
 

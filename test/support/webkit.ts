@@ -1,7 +1,7 @@
 /**
  * Starts WebKitWebDriver for the WebKit lane. Vitest's webdriverio provider sends
  * browserName 'safari', and WebKitWebDriver matches it against the binary's file name, hence the
- * bin/safari symlink to MiniBrowser (TESTING-ENGINES.md §5).
+ * bin/safari symlink to MiniBrowser (docs/testing.md, WebKit).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionError, ProtocolError } from '../../src/core/errors.ts';
-import { encodeClientMessage, parseServerFrame, realtimeText } from '../../src/transport/codec.ts';
+import { encodeClientMessage, parseServerFrame } from '../../src/transport/codec.ts';
 import { openConnection, type WireOpenParams } from '../../src/transport/connection.ts';
 import type { AudioSink } from '../../src/transport/audio-sink.ts';
 import { fakeSocketClass } from './transport-fakes.ts';
@@ -58,7 +58,7 @@ describe('openConnection', () => {
     expect(sockets[0]!.closedWith?.code).toBe(1000);
   });
 
-  it('queues frames that arrive before setupComplete and delivers them after, in order', async () => {
+  it('hands on frames that arrive before setupComplete at once, in order, decoded', async () => {
     const { WebSocket, sockets } = fakeSocketClass();
     const rec = recorder();
     const p = openConnection(PARAMS, rec.handlers, { id: 1, WebSocket });
@@ -66,14 +66,18 @@ describe('openConnection', () => {
     s.serverOpen();
     s.serverSend({ sessionResumptionUpdate: { newHandle: 'a', resumable: true } });
     s.serverSend('garbage');
-    expect(rec.messages).toHaveLength(0);
+    expect(rec.messages).toHaveLength(1);
+    expect(rec.malformed).toHaveLength(1);
     s.serverSend({ setupComplete: {}, usageMetadata: { totalTokenCount: 3 } });
     await p;
     expect(rec.messages.map((m) => Object.keys(m.message)[0])).toEqual([
       'sessionResumptionUpdate',
       'usageMetadata',
     ]);
-    expect(rec.malformed).toHaveLength(1);
+    expect(rec.messages.map((m) => m.events)).toEqual([
+      [{ type: 'resumption', handle: 'a' }],
+      [{ type: 'usage', usage: { totalTokenCount: 3 } }],
+    ]);
   });
 
   it('parses ArrayBuffer, typed-array and Blob frames, keeping order behind a Blob', async () => {
@@ -137,9 +141,11 @@ describe('openConnection', () => {
     const { conn, socket, rec } = await opened();
     conn.close(1011, 'bye');
     expect(socket.closedWith).toEqual({ code: 1000, reason: 'bye' });
-    expect(() => conn.send(realtimeText('late'))).toThrow(ConnectionError);
+    expect(() => conn.send({ type: 'text', text: 'late', realtime: true })).toThrow(
+      ConnectionError,
+    );
     try {
-      conn.send(realtimeText('late'));
+      conn.send({ type: 'text', text: 'late', realtime: true });
     } catch (e) {
       expect((e as ConnectionError).code).toBe('not-connected');
     }

@@ -82,7 +82,7 @@ describe('worker transport release', () => {
     const again = await connect(t, w.sockets);
     expect(w.started).toHaveLength(2);
     expect(w.started[1]!.terminated).toBe(false);
-    again.conn.send({ realtimeInput: { text: 'hi' } });
+    again.conn.sendText('hi', true);
     await expect.poll(() => again.socket.frames.length).toBe(2);
   });
 

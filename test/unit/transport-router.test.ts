@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TransportEvent } from '../../src/core/transport.ts';
+import type { ClientIntent, TransportEvent } from '../../src/core/transport.ts';
 import type { ClientMessage } from '../../src/core/wire.ts';
 import type { WireConnection } from '../../src/transport/connection.ts';
+import { encodeIntent } from '../../src/transport/codec.ts';
 import { CaptureRouter } from '../../src/worker/router.ts';
 import { frame } from './transport-fakes.ts';
 
@@ -11,9 +12,9 @@ function fakeConnection(id = 1) {
     id,
     setupComplete: {},
     isOpen: true,
-    send(message: ClientMessage) {
+    send(intent: ClientIntent) {
       if (!conn.isOpen) throw new Error('closed');
-      sent.push(message);
+      sent.push(encodeIntent(intent));
     },
     close() {
       conn.isOpen = false;

@@ -4,20 +4,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { expose } from 'comlink';
-import { ConnectionError, type SerializedError } from '../../src/core/errors.ts';
-import type {
-  CloseInfo,
-  LiveTransport,
-  MessageMeta,
-  OpenParams,
-  TransportEvent,
-} from '../../src/core/transport.ts';
-import type { ServerMessage } from '../../src/core/wire.ts';
-import { buildSetup, realtimeText } from '../../src/transport/codec.ts';
+import { ConnectionError } from '../../src/core/errors.ts';
+import type { LiveTransport, OpenParams, TransportEvent } from '../../src/core/transport.ts';
+import { buildSetup } from '../../src/transport/codec.ts';
 import { buildUrl } from '../../src/transport/url.ts';
 import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
 import { createWorkerApi } from '../../src/worker/api.ts';
 import { fakePipes, fakeSocketClass, frame } from './transport-fakes.ts';
+import { recorder } from '../support/connection-recorder.ts';
 
 const PARAMS: OpenParams = {
   endpoint: 'http://127.0.0.1:9',
@@ -41,14 +35,7 @@ function setup() {
   expose(createWorkerApi({ WebSocket, ...pipes }), channel.port1);
   const worker = Object.assign(channel.port2, { terminate: () => channel.port2.close() });
   transport = createWorkerTransport({ worker: worker as unknown as Worker });
-  const messages: { message: ServerMessage; meta: MessageMeta }[] = [];
-  const malformed: SerializedError[] = [];
-  const closes: CloseInfo[] = [];
-  const handlers = {
-    message: (message: ServerMessage, meta: MessageMeta) => messages.push({ message, meta }),
-    malformed: (e: SerializedError) => malformed.push(e),
-    close: (info: CloseInfo) => closes.push(info),
-  };
+  const { messages, malformed, closes, handlers } = recorder();
   const events: TransportEvent[] = [];
   transport.onEvent!((e) => events.push(e));
   return { t: transport, sockets, pipes, handlers, messages, malformed, closes, events };
@@ -70,7 +57,7 @@ describe('worker transport over a MessageChannel', () => {
     expect(socket.url).toBe(buildUrl(PARAMS.endpoint, PARAMS.credential));
     expect(socket.frames[0]).toEqual(JSON.parse(JSON.stringify(buildSetup(PARAMS))));
     expect(conn.setupComplete).toEqual({});
-    conn.send(realtimeText('hello'));
+    conn.sendText('hello', true);
     await expect.poll(() => socket.frames.length).toBe(2);
     expect(socket.frames[1]).toEqual({ realtimeInput: { text: 'hello' } });
   });
@@ -118,7 +105,7 @@ describe('worker transport over a MessageChannel', () => {
       mimeType: 'audio/pcm;rate=24000',
     });
     await expect.poll(() => ctx.malformed.length).toBe(1);
-    ctx.pipes.playback.emitEvent({ type: 'stats', underruns: 1, bufferedMs: 80, lateChunks: 0 });
+    ctx.pipes.playback.emitEvent({ type: 'playback', underruns: 1, bufferedMs: 80, lateChunks: 0 });
     await expect
       .poll(() => ctx.events)
       .toContainEqual({ type: 'playback', underruns: 1, bufferedMs: 80, lateChunks: 0 });
@@ -153,12 +140,12 @@ describe('worker transport over a MessageChannel', () => {
     const ctx = setup();
     const { conn, socket } = await connect(ctx);
     conn.close(1000, 'user hung up');
-    expect(() => conn.send(realtimeText('late'))).toThrow(ConnectionError);
+    expect(() => conn.sendText('late', true)).toThrow(ConnectionError);
     await expect.poll(() => ctx.closes).toEqual([{ code: 1000, reason: 'user hung up' }]);
     expect(socket.closedWith).toEqual({ code: 1000, reason: 'user hung up' });
   });
 
-  it('delivers frames that raced the open answer after open resolves, in order', async () => {
+  it('delivers frames that raced the open answer in order (the session slot holds them)', async () => {
     const ctx = setup();
     const pending = ctx.t.open(PARAMS, ctx.handlers);
     await expect.poll(() => ctx.sockets.length).toBe(1);
@@ -169,9 +156,7 @@ describe('worker transport over a MessageChannel', () => {
       sessionResumptionUpdate: { newHandle: 'h1', resumable: true },
     });
     socket.serverSend({ goAway: { timeLeft: '50s' } });
-    let seenBeforeOpen = -1;
-    await pending.then(() => (seenBeforeOpen = ctx.messages.length));
-    expect(seenBeforeOpen).toBe(0);
+    await pending;
     await expect.poll(() => ctx.messages.length).toBe(2);
     expect(ctx.messages.map((m) => Object.keys(m.message)[0])).toEqual([
       'sessionResumptionUpdate',

@@ -1,6 +1,6 @@
 /**
  * Launches Debian's Chromium through playwright-core with the fake microphone playing the speech
- * fixture (TESTING.md §3–5). One browser per test file; each test opens its own context.
+ * fixture (docs/testing.md, Chromium). One browser per test file; each test opens its own context.
  */
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, enginePath } from '../../support/engines.ts';
