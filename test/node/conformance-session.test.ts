@@ -6,8 +6,9 @@
  */
 import WebSocket from 'ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { fastEmulator } from '../support/raw-client.ts';
 import { GoogleGenAI, type LiveConnectConfig } from '@google/genai';
-import { createEmulator, type Emulator } from '../../src/emulator/index.ts';
+import type { Emulator } from '../../src/emulator/index.ts';
 import type { EmulatorSession } from '../../src/emulator/index.ts';
 import { LiveAgentSession } from '../../src/core/session.ts';
 import type { LiveConnection, LiveTransport } from '../../src/core/transport.ts';
@@ -31,12 +32,7 @@ const responses = [{ id: 'fc-1', name: 'lookup', response: { output: { found: 3 
 
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await createEmulator({
-    apiKey: KEY,
-    speech: 'tone',
-    responseDelayMs: 0,
-    audio: { speed: Infinity },
-  });
+  emu = await fastEmulator(KEY);
 });
 afterAll(() => emu.close());
 

@@ -6,9 +6,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fastEmulator } from '../support/raw-client.ts';
 import {
   chunkPcm16,
-  createEmulator,
   decodePcm16,
   encodePcm16,
   silencePcm16,
@@ -21,12 +21,7 @@ const PATH = '/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGene
 let emu: Emulator;
 
 beforeAll(async () => {
-  emu = await createEmulator({
-    apiKey: KEY,
-    speech: 'tone',
-    responseDelayMs: 0,
-    audio: { speed: Infinity },
-  });
+  emu = await fastEmulator(KEY);
 });
 afterEach(() => {
   emu.reset();

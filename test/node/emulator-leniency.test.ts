@@ -6,15 +6,11 @@
  * `tool_response` and `realtime_input` with `audio.mime_type`, URL-safe base64, `media_chunks` from
  * the deprecated `send()`. TLS and header credentials: emulator-tls.test.ts.
  */
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createEmulator,
-  encodePcm16,
-  speechLikePcm16,
-  silencePcm16,
-} from '../../src/emulator/index.ts';
+import { encodePcm16, speechLikePcm16, silencePcm16 } from '../../src/emulator/index.ts';
 import type { Emulator } from '../../src/emulator/index.ts';
+import { fastEmulator, openRaw, type RawClient } from '../support/raw-client.ts';
 
 const KEY = 'lenient-key';
 const PATH = '/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContent';
@@ -23,55 +19,15 @@ const NEW_MODEL = 'models/gemini-live-2.5-flash-preview';
 let emu: Emulator;
 
 beforeAll(async () => {
-  emu = await createEmulator({
-    apiKey: KEY,
-    speech: 'tone',
-    responseDelayMs: 0,
-    audio: { speed: Infinity },
-  });
+  emu = await fastEmulator(KEY);
 });
 afterEach(() => emu.reset());
 afterAll(() => emu.close());
 
-interface Client {
-  ws: WebSocket;
-  messages: Record<string, unknown>[];
-  closed: Promise<{ code: number; reason: string }>;
-  next(test: (m: Record<string, unknown>) => unknown): Promise<Record<string, unknown>>;
-}
+type Client = RawClient;
 
-function open(on: Emulator, options: WebSocket.ClientOptions = {}): Promise<Client> {
-  const ws = new WebSocket(`${on.wsUrl}${PATH}`, {
-    headers: { 'x-goog-api-key': KEY },
-    ...options,
-  });
-  const messages: Record<string, unknown>[] = [];
-  const waiters = new Set<() => void>();
-  ws.on('message', (data) => {
-    messages.push(JSON.parse((data as Buffer).toString('utf8')) as Record<string, unknown>);
-    for (const w of waiters) w();
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
-  const next: Client['next'] = (test) =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no matching frame')), 4000);
-      const check = (): void => {
-        const found = messages.find((m) => test(m));
-        if (!found) return;
-        clearTimeout(timer);
-        waiters.delete(check);
-        resolve(found);
-      };
-      waiters.add(check);
-      check();
-    });
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve({ ws, messages, closed, next }));
-    ws.once('error', reject);
-  });
-}
+const open = (on: Emulator, options: WebSocket.ClientOptions = {}): Promise<Client> =>
+  openRaw(`${on.wsUrl}${PATH}`, { headers: { 'x-goog-api-key': KEY }, ...options });
 
 const content = (m: Record<string, unknown>) =>
   m.serverContent as

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../src/emulator/index.ts';
 import { RECORDINGS_DIR } from '../support/recordings.ts';
+import { fastEmulator, openRaw, type RawClient } from '../support/raw-client.ts';
 
 const KEY = 'wire-key';
 const PATH = '/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent';
@@ -14,67 +15,18 @@ const SETUP = JSON.stringify({ setup: { model: 'models/gemini-live-2.5-flash-pre
 let emu: Emulator;
 
 beforeAll(async () => {
-  emu = await createEmulator({
-    apiKey: KEY,
-    speech: 'tone',
-    responseDelayMs: 0,
-    audio: { speed: Infinity },
-  });
+  emu = await fastEmulator(KEY);
 });
 afterEach(() => emu.reset());
 afterAll(() => emu.close());
 
-interface Client {
-  ws: WebSocket;
-  frames: { text: string; binary: boolean }[];
-  closed: Promise<{ code: number; reason: string }>;
-  next(
-    test: (msg: Record<string, unknown>) => unknown,
-    timeoutMs?: number,
-  ): Promise<Record<string, unknown>>;
-}
+type Client = RawClient;
 
-function open(
+const open = (
   path = `${PATH}?key=${KEY}`,
   headers: Record<string, string> = {},
   on = emu,
-): Promise<Client> {
-  const ws = new WebSocket(on.wsUrl + path, { headers });
-  const frames: Client['frames'] = [];
-  const waiters = new Set<() => void>();
-  ws.on('message', (data, binary) => {
-    frames.push({ text: (data as Buffer).toString('utf8'), binary });
-    for (const w of waiters) w();
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
-  const next: Client['next'] = (test, timeoutMs = 3000) =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no matching frame')), timeoutMs);
-      const check = (): void => {
-        for (const f of frames) {
-          let msg: Record<string, unknown>;
-          try {
-            msg = JSON.parse(f.text) as Record<string, unknown>;
-          } catch {
-            continue; // scripted malformed frames
-          }
-          if (test(msg)) {
-            clearTimeout(timer);
-            waiters.delete(check);
-            return resolve(msg);
-          }
-        }
-      };
-      waiters.add(check);
-      check();
-    });
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve({ ws, frames, closed, next }));
-    ws.once('error', reject);
-  });
-}
+): Promise<Client> => openRaw(on.wsUrl + path, { headers });
 
 async function expectClose(c: Client, code: number, reason?: RegExp | string) {
   const closed = await Promise.race([
