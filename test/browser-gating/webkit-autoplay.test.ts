@@ -74,7 +74,10 @@ test('audio waits for a gesture on the element, then plays', async () => {
   expect(loudest).toBe(0);
   expect(session.getSnapshot().needsGesture).toBe(true);
 
-  // A real click on the element's own control unlocks audio.
+  // A real click on the element's own control unlocks audio. The id is for the WebDriver lane:
+  // it clicks a CSS path that Vitest builds from ids, else nth-child steps, and inside the shadow
+  // root "a row's 2nd button" also names End, which comes first (the click would end the call).
+  gesture.id = 'gesture-under-test';
   await userEvent.click(gesture);
   await until(() => !session.getSnapshot().needsGesture, 5000, 'needsGesture to clear');
   expect(gesture.hidden).toBe(true);
