@@ -11,5 +11,16 @@ export {
   type TokenHandlerOptions,
   type TokenResponseBody,
 } from './token-handler.ts';
-export { createRateLimiter, type RateLimitOptions, type RateLimitResult } from './rate-limit.ts';
+export {
+  createMemoryRateLimitStore,
+  createRateLimiter,
+  type RateLimitOptions,
+  type RateLimitResult,
+  type RateLimitStore,
+} from './rate-limit.ts';
+export {
+  createRedisRateLimitStore,
+  type RedisRateLimitStore,
+  type RedisRateLimitStoreOptions,
+} from './redis-store.ts';
 export { toNodeHandler, type NodeHandlerOptions } from './node.ts';

@@ -4,7 +4,12 @@
  * Deno, Bun and edge runtimes; the API key never leaves the server.
  */
 import type { LiveConnectConfig } from '@google/genai';
-import { createRateLimiter, type RateLimitOptions } from './rate-limit.ts';
+import {
+  checkLimits,
+  createMemoryRateLimitStore,
+  type RateLimitOptions,
+  type RateLimitResult,
+} from './rate-limit.ts';
 
 /** Outcome of the `authorize` hook: true/false, or a status with a message for the client. */
 export type AuthorizeResult = boolean | { status: 401 | 403; message?: string };
@@ -30,7 +35,10 @@ export interface TokenHandlerOptions {
   allowedOrigins?: readonly string[] | '*';
   /** Your auth check (session cookie, bearer token…). False → 401. */
   authorize?(request: Request): AuthorizeResult | Promise<AuthorizeResult>;
-  /** Per-client sliding window (default 10 per minute); false turns it off. */
+  /**
+   * Per-client sliding window (default 10 per minute, counted in this process's memory; give a
+   * shared `store`, e.g. createRedisRateLimitStore(), behind several instances); false: off.
+   */
   rateLimit?: RateLimitOptions | false;
   /** Rate-limit key; default: first `x-forwarded-for` hop, else `x-real-ip`, else 'anonymous'. */
   clientKey?(request: Request): string;
@@ -89,7 +97,8 @@ export function createTokenHandler(
   } = options;
   if (!apiKey) throw new TypeError('createTokenHandler: apiKey is required');
   if (!model) throw new TypeError('createTokenHandler: model is required');
-  const limiter = rateLimit === false ? null : createRateLimiter(rateLimit);
+  const limits = rateLimit === false ? null : checkLimits(rateLimit);
+  const store = limits?.store ?? createMemoryRateLimitStore();
   let client: Promise<AuthTokensClient> | undefined;
   // Loaded on first use so importing this module stays cheap and edge bundles can split it.
   const getClient = () =>
@@ -124,8 +133,14 @@ export function createTokenHandler(
         allow: 'POST, OPTIONS',
       });
     }
-    if (limiter) {
-      const verdict = limiter.hit(clientKey(request));
+    if (limits) {
+      let verdict: RateLimitResult;
+      try {
+        verdict = await store.hit(clientKey(request), limits.windowMs, limits.max);
+      } catch {
+        // Fail closed: without the shared counts, the endpoint would mint without limit.
+        return errorResponse(503, 'upstream-error', 'Rate limit store unavailable', cors);
+      }
       if (!verdict.ok) {
         return errorResponse(429, 'rate-limited', 'Too many token requests', {
           ...cors,

@@ -31,27 +31,48 @@ export interface StrippedAudio {
   audioBytes: number;
   /** The sink's audio turn that took them (0: no sink, no audio, or dropped). */
   audioTurnId: number;
+  /** Why the sink refused parts (each is reported as a malformed frame). */
+  errors: unknown[];
 }
 
-/** Feeds the sink and strips audio data (when there is a sink). */
+/**
+ * Feeds the sink and strips audio data (when there is a sink). Frames come from the network:
+ * every field is checked before use, and a part the sink refuses (invalid base64, odd-length
+ * PCM, an absurd rate) is stripped like the others and reported in `errors` — the rest of the
+ * message (other parts, `turnComplete`) still goes through. Nothing here may throw: in the
+ * worker, an exception would escape the socket's message handler.
+ */
 export function stripAudio(
   message: ServerMessage,
   receivedAt: number,
   sink?: AudioSink,
 ): StrippedAudio {
-  const content = message.serverContent;
-  const stripped = { audioBytes: 0, audioTurnId: 0 };
-  if (!content) return stripped;
-  if (content.interrupted) sink?.interrupt(receivedAt);
-  for (const part of content.modelTurn?.parts ?? []) {
-    const blob = part.inlineData;
-    if (!blob || typeof blob.data !== 'string' || !blob.mimeType?.startsWith('audio/')) continue;
-    stripped.audioBytes += base64Bytes(blob.data);
-    if (sink) {
-      stripped.audioTurnId = sink.push(blob.data, rateOf(blob.mimeType), receivedAt);
-      part.inlineData = { mimeType: blob.mimeType } as typeof blob;
+  const stripped: StrippedAudio = { audioBytes: 0, audioTurnId: 0, errors: [] };
+  const content = message.serverContent as unknown;
+  if (!isObject(content)) return stripped;
+  if (content['interrupted'] === true) sink?.interrupt(receivedAt);
+  const turn = content['modelTurn'];
+  const parts = isObject(turn) && Array.isArray(turn['parts']) ? (turn['parts'] as unknown[]) : [];
+  for (const part of parts) {
+    const blob = isObject(part) ? part['inlineData'] : undefined;
+    if (!isObject(blob)) continue;
+    const { data, mimeType } = blob;
+    if (typeof data !== 'string' || typeof mimeType !== 'string') continue;
+    if (!mimeType.startsWith('audio/')) continue;
+    stripped.audioBytes += base64Bytes(data);
+    if (!sink) continue;
+    try {
+      const turnId = sink.push(data, rateOf(mimeType), receivedAt);
+      if (turnId > 0) stripped.audioTurnId = turnId;
+    } catch (error) {
+      stripped.errors.push(error);
     }
+    (part as Record<string, unknown>)['inlineData'] = { mimeType };
   }
-  if (content.turnComplete) sink?.endTurn();
+  if (content['turnComplete'] === true) sink?.endTurn();
   return stripped;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -257,7 +257,7 @@ export function durationToMs(value: string | undefined): number | undefined {
 export function decodeServerMessage(message: ServerMessage): InboundEvent[] {
   const events: InboundEvent[] = [];
   const resumption = message.sessionResumptionUpdate;
-  if (isObject(resumption) && resumption.resumable && str(resumption.newHandle))
+  if (isObject(resumption) && resumption.resumable === true && str(resumption.newHandle))
     events.push({ type: 'resumption', handle: resumption.newHandle as string });
   if (isObject(message.usageMetadata)) events.push({ type: 'usage', usage: message.usageMetadata });
   const content = message.serverContent;

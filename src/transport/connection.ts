@@ -6,7 +6,12 @@
  * playback sink that takes the audio out of messages) or on any thread with an injected
  * WebSocket constructor (direct transport, tests).
  */
-import { ConnectionError, serializeError, type LiveAgentError } from '../core/errors.ts';
+import {
+  ConnectionError,
+  ProtocolError,
+  serializeError,
+  type LiveAgentError,
+} from '../core/errors.ts';
 import type { ClientIntent, ConnectionHandlers, MessageMeta } from '../core/transport.ts';
 import type { ServerMessage, SetupBody } from '../core/wire.ts';
 import {
@@ -73,6 +78,12 @@ function trimReason(reason: string): string {
   const bytes = new TextEncoder().encode(reason);
   if (bytes.length <= MAX_REASON_BYTES) return reason;
   return new TextDecoder().decode(bytes.slice(0, MAX_REASON_BYTES)).replace(/\uFFFD+$/, '');
+}
+
+/** The reason an audio part was refused, without its (possibly huge) data. */
+function audioProblem(cause: unknown): string {
+  const detail = cause instanceof Error ? cause.message : 'refused';
+  return `invalid model audio (${detail.slice(0, 120)})`;
 }
 
 function notConnected(): ConnectionError {
@@ -156,10 +167,28 @@ export function openConnection(
         if (Object.keys(rest).length > 0) handle(JSON.stringify(rest));
         return;
       }
-      const { audioBytes, audioTurnId } = stripAudio(message, receivedAt, options.playback);
-      const meta: MessageMeta = { audioBytes, receivedAt, ...(audioTurnId > 0 && { audioTurnId }) };
-      if (state !== 'closed')
+      if (state === 'closed') return;
+      try {
+        const { audioBytes, audioTurnId, errors } = stripAudio(
+          message,
+          receivedAt,
+          options.playback,
+        );
+        for (const cause of errors)
+          handlers.malformed(serializeError(ProtocolError.malformed(audioProblem(cause), cause)));
+        const meta: MessageMeta = {
+          audioBytes,
+          receivedAt,
+          ...(audioTurnId > 0 && { audioTurnId }),
+        };
         handlers.message({ raw: message, events: decodeServerMessage(message) }, meta);
+      } catch (cause) {
+        // Never let a frame's shape throw out of the socket handler: in the worker that is an
+        // uncaught error, which the main side would take for a dead worker.
+        handlers.malformed(
+          serializeError(ProtocolError.malformed('unexpected message shape', cause)),
+        );
+      }
     }
 
     socket.onopen = () => {

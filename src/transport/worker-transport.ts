@@ -6,7 +6,13 @@
  * closes.
  */
 import { transfer, wrap, type Remote } from 'comlink';
-import { ConnectionError, LiveAgentError, reviveError, serializeError } from '../core/errors.ts';
+import {
+  ConnectionError,
+  LiveAgentError,
+  ProtocolError,
+  reviveError,
+  serializeError,
+} from '../core/errors.ts';
 import {
   intentMethods,
   type LiveConnection,
@@ -85,9 +91,16 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Liv
       pending: new Set(),
       live: new Set(),
     };
-    // A worker that fails to load never answers: fail pending opens instead of hanging.
+    // A worker that fails to load never answers: fail pending opens instead of hanging. Once it
+    // has answered, an error event is an exception that escaped one of its handlers: the worker
+    // still runs, so it is reported but must not fail every later open (a goAway hand-off).
+    let loaded = false;
     worker.addEventListener('error', (event: ErrorEvent) => {
       event.preventDefault?.();
+      if (loaded) {
+        reportError(new ProtocolError('protocol', `live-agent worker: ${event.message}`));
+        return;
+      }
       h.broken = new LiveAgentError(
         'unsupported',
         `The live-agent worker failed: ${event.message || 'load error'}`,
@@ -96,7 +109,9 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Liv
       reportError(h.broken);
     });
     h.events.port1.onmessage = (e: MessageEvent<EventPortMessage>) => emit(e.data.event);
-    h.api.subscribe(transfer(h.events.port2, [h.events.port2])).catch(reportError);
+    h.api
+      .subscribe(transfer(h.events.port2, [h.events.port2]))
+      .then(() => (loaded = true), reportError);
     // A fresh worker starts with the mic on: carry a mute over from the previous run.
     if (!micEnabled) h.api.setMicEnabled(false).catch(reportError);
     return h;

@@ -25,6 +25,8 @@ export interface WorkerDeps {
   createPlaybackPipe: CreatePlaybackPipe;
   /** Pre-connect audio buffer bound (default 5000 ms). */
   maxBufferMs?: number;
+  /** Audio resent to the next connection after an abrupt close (default 100 ms; 0: off). */
+  resendMs?: number;
 }
 
 function unknownConnection(id: number): ConnectionError {
@@ -43,7 +45,11 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     const msg: EventPortMessage = { type: 'event', event };
     for (const port of eventPorts) port.postMessage(msg);
   };
-  const router = new CaptureRouter({ maxBufferMs: deps.maxBufferMs, onEvent: emit });
+  const router = new CaptureRouter({
+    maxBufferMs: deps.maxBufferMs,
+    resendMs: deps.resendMs,
+    onEvent: emit,
+  });
   // Connections outlive pipe swaps: the sink always targets the current playback pipe.
   const sink: AudioSink = {
     push: (data, rate, at) => playback?.push(data, rate, at) ?? 0,
@@ -62,7 +68,8 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
             malformed: (error) => post({ type: 'malformed', error }),
             close: (info) => {
               const entry = connections.get(id);
-              if (entry) router.release(entry.wire);
+              // Anything but a normal close may have lost the audio in flight: resend it.
+              if (entry) router.release(entry.wire, info.code !== 1000);
               connections.delete(id);
               // The main side closes the port after reading this (closing here could drop it).
               post({ type: 'close', info });

@@ -24,6 +24,10 @@ import type {
  */
 export const LATE_CHUNK_GAP_MS = 500;
 
+/** Model audio rates the pipe accepts; anything else is a malformed frame, not a filter to design. */
+const MIN_RATE = 8000;
+const MAX_RATE = 96000;
+
 const now = () => performance.timeOrigin + performance.now();
 
 /** Plugs the playback worklet's port in; reports first audio, silence after interrupt, stats. */
@@ -93,6 +97,11 @@ export function createPlaybackPipe(
 
   return {
     push(data: string, sampleRate: number, receivedAt: number): number {
+      // Validate before touching any state: a refused chunk (thrown to the caller, reported as a
+      // malformed frame) must leave the pipe exactly as it was.
+      if (!(sampleRate >= MIN_RATE && sampleRate <= MAX_RATE))
+        throw new RangeError(`Unsupported model audio rate ${sampleRate}`);
+      const samples = decodePcm16Base64(data);
       if (dropping) {
         if (receivedAt - lastDropAt < LATE_CHUNK_GAP_MS) {
           lastDropAt = receivedAt;
@@ -110,7 +119,7 @@ export function createPlaybackPipe(
         if (resampler) postSamples(resampler.flush());
         resampler = createResampler(sampleRate, outputRate);
       }
-      postSamples(resampler.process(decodePcm16Base64(data)));
+      postSamples(resampler.process(samples));
       return turnId;
     },
     interrupt(at: number): void {

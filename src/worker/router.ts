@@ -2,6 +2,12 @@
  * Routes microphone frames to the active connection. While there is none (pre-connect,
  * reconnecting, goAway hand-off) frames are buffered — bounded, oldest dropped — and flushed in
  * order on activate(), so the user's first words are never lost.
+ *
+ * Live has no acknowledgements: audio written to a socket just before it dies abruptly (1006,
+ * 1011) may never have reached the model. The last ~100 ms sent are kept and, after an abrupt
+ * close only, sent again to the next connection ahead of what was buffered meanwhile. The
+ * trade-off: when the server had in fact read them, up to 100 ms are heard twice; a clean close
+ * (1000, the goAway hand-off) resends nothing.
  */
 import type { TransportEvent } from '../core/transport.ts';
 import type { WireConnection } from '../transport/connection.ts';
@@ -10,6 +16,8 @@ import { CAPTURE_RATE, type CaptureFrame } from './pipes.ts';
 export interface RouterOptions {
   /** Longest audio kept while no connection is active (default 5000 ms). */
   maxBufferMs?: number;
+  /** Audio resent after an abrupt close (default 100 ms; 0 turns resending off). */
+  resendMs?: number;
   onEvent(event: TransportEvent): void;
 }
 
@@ -21,9 +29,15 @@ export class CaptureRouter {
   private droppedSamples = 0;
   private micEnabled = true;
   private readonly maxSamples: number;
+  /** The last frames sent, to `recentTo`, at most `resendSamples` long. */
+  private recent: CaptureFrame[] = [];
+  private recentSamples = 0;
+  private recentTo: WireConnection | null = null;
+  private readonly resendSamples: number;
 
   constructor(private readonly options: RouterOptions) {
     this.maxSamples = ((options.maxBufferMs ?? 5000) * CAPTURE_RATE) / 1000;
+    this.resendSamples = ((options.resendMs ?? 100) * CAPTURE_RATE) / 1000;
   }
 
   /** Milliseconds of audio waiting for a connection. */
@@ -50,6 +64,7 @@ export class CaptureRouter {
   /** Makes `connection` the audio destination and flushes the buffer to it, in order. */
   activate(connection: WireConnection): void {
     this.active = connection;
+    this.forgetRecent();
     if (this.droppedSamples > 0) {
       this.options.onEvent({
         type: 'capture-dropped',
@@ -71,9 +86,18 @@ export class CaptureRouter {
     if (pending.length > 0 && !this.micEnabled) this.trySendEnd(connection);
   }
 
-  /** Forgets `connection` when it closes. */
-  release(connection: WireConnection): void {
+  /**
+   * Forgets `connection` when it closes. After an abrupt close, the audio last sent to it goes
+   * back to the front of the buffer, for the next connection.
+   */
+  release(connection: WireConnection, abrupt = false): void {
     if (this.active === connection) this.active = null;
+    if (this.recentTo !== connection) return;
+    if (abrupt && this.recent.length > 0) {
+      this.buffer.unshift(...this.recent);
+      this.bufferedSamples += this.recentSamples;
+    }
+    this.forgetRecent();
   }
 
   /** Off: frames are discarded and the active connection gets one `audioStreamEnd`. */
@@ -87,10 +111,27 @@ export class CaptureRouter {
     if (!connection.isOpen) return false;
     try {
       connection.send({ type: 'audio', data: frame.data, sampleRate: CAPTURE_RATE });
-      return true;
     } catch {
       return false;
     }
+    this.remember(connection, frame);
+    return true;
+  }
+
+  private remember(connection: WireConnection, frame: CaptureFrame): void {
+    if (this.resendSamples <= 0) return;
+    if (this.recentTo !== connection) this.forgetRecent();
+    this.recentTo = connection;
+    this.recent.push(frame);
+    this.recentSamples += frame.samples;
+    while (this.recentSamples > this.resendSamples && this.recent.length > 1)
+      this.recentSamples -= (this.recent.shift() as CaptureFrame).samples;
+  }
+
+  private forgetRecent(): void {
+    this.recent = [];
+    this.recentSamples = 0;
+    this.recentTo = null;
   }
 
   private trySendEnd(connection: WireConnection): void {

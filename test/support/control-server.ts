@@ -73,6 +73,13 @@ const sessionActions: Record<string, Handler> = {
   send: ({ session, body }) => session!.send(body.message as never),
   'send-raw': ({ session, body }) =>
     session!.sendRaw(String(body.data), { binary: body.binary as boolean | undefined }),
+  // A batch of raw frames in order (fuzzing): `bytes` frames carry base64 of arbitrary bytes.
+  'send-frames': ({ session, body }) => {
+    let sent = 0;
+    for (const f of body.frames as { data: string; bytes?: boolean; binary?: boolean }[])
+      if (session!.sendRaw(f.bytes ? decodeBase64(f.data) : f.data, { binary: f.binary })) sent++;
+    return sent;
+  },
   close: ({ session, body }) =>
     session!.close(Number(body.code ?? 1000), String(body.reason ?? '')),
   drop: ({ session }) => session!.drop(),

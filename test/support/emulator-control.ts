@@ -62,6 +62,9 @@ export class SessionControl {
   send = (message: ServerMessage) => call<boolean>(this.path('send'), { message });
   sendRaw = (data: string, binary?: boolean) =>
     call<boolean>(this.path('send-raw'), { data, binary });
+  /** Sends frames in order; `bytes` frames carry base64 of raw bytes. Resolves with the count sent. */
+  sendFrames = (frames: { data: string; bytes?: boolean; binary?: boolean }[]) =>
+    call<number>(this.path('send-frames'), { frames });
   close = (code: number, reason = '') => call<unknown>(this.path('close'), { code, reason });
   drop = () => call<unknown>(this.path('drop'), {});
   goAway = (timeLeftMs: number, close = true) =>

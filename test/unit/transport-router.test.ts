@@ -96,4 +96,20 @@ describe('CaptureRouter', () => {
     router.activate(conn);
     expect(audioOf(sent)).toEqual(['f1', 'END']);
   });
+  it('after an abrupt close, resends the last 100 ms first; after a clean close, nothing', () => {
+    for (const abrupt of [true, false]) {
+      const router = new CaptureRouter({ onEvent: () => {} });
+      const first = fakeConnection(1);
+      router.activate(first.conn);
+      for (let i = 0; i < 10; i++) router.handleFrame(frame(i));
+      first.conn.close();
+      router.handleFrame(frame(10)); // buffered: no connection
+      router.release(first.conn, abrupt);
+      const second = fakeConnection(2);
+      router.activate(second.conn);
+      expect(audioOf(second.sent)).toEqual(
+        abrupt ? ['f5', 'f6', 'f7', 'f8', 'f9', 'f10'] : ['f10'],
+      );
+    }
+  });
 });
