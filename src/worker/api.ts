@@ -18,6 +18,7 @@ import type {
   WorkerMedia,
 } from './protocol.ts';
 import { CaptureRouter } from './router.ts';
+import { createVideoPipe, type VideoPipe } from './video-pipe.ts';
 
 export interface WorkerDeps {
   WebSocket: SocketConstructor;
@@ -38,6 +39,9 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   let capture: CapturePipe | null = null;
   let playback: PlaybackPipe | null = null;
   let micEnabled = true;
+  // Video follows the audio's active connection; frames with none are dropped, never buffered.
+  let video: VideoPipe | null = null;
+  let activeWire: WireConnection | null = null;
 
   const emit = (event: TransportEvent): void => {
     const msg: EventPortMessage = { type: 'event', event };
@@ -63,6 +67,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
             close: (info) => {
               const entry = connections.get(id);
               if (entry) router.release(entry.wire);
+              if (entry?.wire === activeWire) activeWire = null;
               connections.delete(id);
               // The main side closes the port after reading this (closing here could drop it).
               post({ type: 'close', info });
@@ -92,6 +97,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     activate(id) {
       const entry = connections.get(id);
       if (entry) router.activate(entry.wire);
+      if (entry) activeWire = entry.wire;
     },
 
     close(id, code, reason) {
@@ -121,6 +127,11 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
       }
     },
 
+    attachVideo(port, settings) {
+      video?.close();
+      video = createVideoPipe(port, settings, () => activeWire);
+    },
+
     setMicEnabled(enabled) {
       micEnabled = enabled;
       capture?.setEnabled(enabled);
@@ -135,7 +146,9 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
       for (const { wire } of connections.values()) wire.close(1000, 'disposed');
       capture?.close();
       playback?.close();
+      video?.close();
       capture = playback = null;
+      video = null;
       for (const port of eventPorts) port.close();
       eventPorts.length = 0;
     },
