@@ -31,6 +31,8 @@ export interface VideoStats {
   bytes: number;
   /** Worker time to scale, compare and encode the last sent frame. */
   encodeMs: number;
+  /** The same for every sent frame of the run (at most 10 000 kept). */
+  encodeSamples: number[];
   /** Main-thread milliseconds spent per fed frame (the grab path; ~0 with a processor). */
   mainMs: number[];
 }
@@ -51,6 +53,7 @@ const emptyStats = (): VideoStats => ({
   height: 0,
   bytes: 0,
   encodeMs: 0,
+  encodeSamples: [],
   mainMs: [],
 });
 
@@ -98,6 +101,7 @@ export function createWebVideo(options: WebVideoOptions = {}): WebVideo {
           stats.sent++;
           ({ width: stats.width, height: stats.height, bytes: stats.bytes } = m);
           stats.encodeMs = m.encodeMs;
+          if (stats.encodeSamples.length < 10_000) stats.encodeSamples.push(m.encodeMs);
         } else if (m.type === 'skipped') stats.skipped++;
         else if (m.type === 'dropped') stats.dropped++;
         else if (m.type === 'preview') {
@@ -134,7 +138,11 @@ export function createWebVideo(options: WebVideoOptions = {}): WebVideo {
       return () => listeners.delete(listener);
     },
 
-    getStats: () => ({ ...stats, mainMs: [...stats.mainMs] }),
+    getStats: () => ({
+      ...stats,
+      encodeSamples: [...stats.encodeSamples],
+      mainMs: [...stats.mainMs],
+    }),
 
     onPreview(listener) {
       previews.add(listener);
