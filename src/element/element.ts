@@ -64,7 +64,7 @@ export class LiveAgentElement extends HTMLElement {
   private current: LiveAgentSession | null = null;
   private creating: Promise<LiveAgentSession> | null = null;
   private view: LiveAgentView | null = null;
-  private video: VideoControls | null = null;
+  private videoControls: VideoControls | null = null;
   private dirty = true;
   private generation = 0;
   private localError: LiveAgentError | null = null;
@@ -186,7 +186,7 @@ export class LiveAgentElement extends HTMLElement {
       });
       const bar = root.querySelector<HTMLElement>('[part="bar"]');
       if (bar)
-        this.video = new VideoControls(bar, {
+        this.videoControls = new VideoControls(bar, {
           attr: (name) => this.getAttribute(name),
           session: () => this.current,
           failed: (error) =>
@@ -250,7 +250,7 @@ export class LiveAgentElement extends HTMLElement {
     }
     const session = new LiveAgentSession(options, deps);
     this.current = session;
-    this.video?.bind(session, deps.video);
+    this.videoControls?.bind(session, deps.video);
     this.sessionMode = options.mode;
     this.dirty = false;
     this.unsubscribers.push(
@@ -307,7 +307,7 @@ export class LiveAgentElement extends HTMLElement {
       },
     };
     this.view?.render(s, ctx, this.hasAttribute('metrics'));
-    this.video?.render(s.status);
+    this.videoControls?.render(s.status);
     // Levels animate only while a conversation is on; the countdown ticks only after goAway.
     this.loops.update(active && !!this.view, active && s.goAwayAt !== null);
   }

@@ -35,11 +35,14 @@ function hasApi(source: VideoSource): boolean {
 export class VideoControls {
   readonly buttons: Record<VideoSource, HTMLButtonElement>;
   readonly preview: HTMLCanvasElement;
+  /** A row of its own under the call bar: the bar never wraps and has no room to spare. */
+  private readonly row: HTMLElement;
   private source: VideoSource | null = null;
   private offs: (() => void)[] = [];
 
+  /** Builds the controls in a row after `bar` (the element's call bar). */
   constructor(
-    bar: HTMLElement,
+    bar: Element,
     private readonly host: VideoControlHost,
   ) {
     const d = bar.ownerDocument;
@@ -61,7 +64,13 @@ export class VideoControls {
     this.preview.setAttribute('aria-label', 'What the agent sees');
     this.preview.hidden = true;
     this.preview.style.cssText = 'max-width:160px;max-height:90px;border-radius:6px';
-    bar.append(this.buttons.camera, this.buttons.screen, this.preview);
+    this.row = d.createElement('div');
+    this.row.setAttribute('part', 'video-row');
+    this.row.hidden = true;
+    this.row.style.cssText =
+      'display:flex;flex-wrap:wrap;align-items:center;gap:8px;margin-top:8px';
+    this.row.append(this.buttons.camera, this.buttons.screen, this.preview);
+    bar.after(this.row);
   }
 
   /** Follows a new session: its `video` events and the frames its worker sent. */
@@ -88,6 +97,7 @@ export class VideoControls {
     }
     if (!on) this.source = null;
     this.sync();
+    this.row.hidden = this.buttons.camera.hidden && this.buttons.screen.hidden;
   }
 
   private sync(): void {
