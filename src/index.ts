@@ -8,6 +8,8 @@ import type { LiveAgentOptions } from './core/types.ts';
 import { createWorkerTransport } from './transport/worker-transport.ts';
 import { createWebAudioMedia } from './audio/index.ts';
 import type { AudioOptions } from './audio/index.ts';
+import { createWebVideo } from './video/index.ts';
+import type { WebVideoOptions } from './video/index.ts';
 
 /** Options of {@link createLiveAgent}: the session's plus where media and the worker come from. */
 export interface CreateLiveAgentOptions extends LiveAgentOptions {
@@ -15,14 +17,17 @@ export interface CreateLiveAgentOptions extends LiveAgentOptions {
   audio?: AudioOptions | false;
   /** Where `live-agent.worker.js` is served; default: beside this bundle. */
   workerUrl?: string | URL;
+  /** Camera/screen options, or `false` for a session that never sends video. */
+  video?: WebVideoOptions | false;
 }
 
 /** A session with the default transport (WebSocket in a module Worker) and Web Audio media. */
 export function createLiveAgent(options: CreateLiveAgentOptions): LiveAgentSession {
-  const { audio, workerUrl, ...session } = options;
+  const { audio, video, workerUrl, ...session } = options;
   return new LiveAgentSession(session, {
     transport: createWorkerTransport({ workerUrl }),
     media: audio === false ? null : createWebAudioMedia(audio ?? {}),
+    video: video === false ? null : createWebVideo(video ?? {}),
   });
 }
 
@@ -37,6 +42,7 @@ export {
   ProtocolError,
   SessionLimitError,
   looksLikeApiKey,
+  VIDEO_PRESETS,
 } from './core/index.ts';
 export type {
   ClientMessage,
@@ -81,6 +87,13 @@ export type {
   TurnMetrics,
   UsageMetadata,
   UsageTotals,
+  LiveVideo,
+  VideoEncodeSettings,
+  VideoEvent,
+  VideoOptions,
+  VideoPorts,
+  VideoSource,
+  VideoStopReason,
 } from './core/index.ts';
 export {
   createWorkerTransport,
@@ -91,3 +104,10 @@ export {
   type DirectTransportOptions,
 } from './transport/direct-transport.ts';
 export { createWebAudioMedia, type AudioOptions, type WebAudioMedia } from './audio/index.ts';
+export {
+  canCapture,
+  createWebVideo,
+  type VideoStats,
+  type WebVideo,
+  type WebVideoOptions,
+} from './video/index.ts';

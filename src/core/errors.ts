@@ -20,6 +20,7 @@ export type LiveAgentErrorCode =
   | 'protocol'
   // media and environment
   | 'mic-denied'
+  | 'video-denied'
   | 'no-device'
   | 'device-error'
   | 'insecure-context'
@@ -164,6 +165,12 @@ export class MediaError extends LiveAgentError {
   override readonly name = 'MediaError';
   static denied(cause?: unknown): MediaError {
     return new MediaError('mic-denied', 'Microphone permission was denied', { cause });
+  }
+  /** Camera permission or the screen-share picker was refused. */
+  static videoDenied(source: 'camera' | 'screen', cause?: unknown): MediaError {
+    const what =
+      source === 'camera' ? 'Camera permission was denied' : 'Screen sharing was refused';
+    return new MediaError('video-denied', what, { cause });
   }
   static noDevice(kind: 'microphone' | 'camera', cause?: unknown): MediaError {
     return new MediaError('no-device', `No ${kind} found`, { cause });

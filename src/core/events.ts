@@ -10,6 +10,8 @@ import type {
   TurnMetrics,
   UsageTotals,
 } from './types.ts';
+import type { VideoStopReason } from './session-video.ts';
+import type { VideoSource } from './video.ts';
 import type { FunctionCall, FunctionResponse, ServerMessage, UsageMetadata } from './wire.ts';
 
 /** Every event a session emits, with its payload. */
@@ -48,6 +50,8 @@ export interface LiveAgentEventMap {
   device: DeviceChange;
   /** The first connection completed setup (Vertex adds a sessionId). */
   setupcomplete: { sessionId?: string };
+  /** Video started, switched source or stopped (`ended`: the user stopped sharing in the browser). */
+  video: { source: VideoSource | null; reason?: VideoStopReason };
 }
 
 /** Name of an event in {@link LiveAgentEventMap}. */
@@ -75,6 +79,7 @@ const EVENT_KEYS: { readonly [K in LiveAgentEventType]: true } = {
   gesture: true,
   device: true,
   setupcomplete: true,
+  video: true,
 };
 
 /** Every event key, for code that re-dispatches them all (the element). */

@@ -62,3 +62,13 @@ export type {
   TransportEvent,
 } from './transport.ts';
 export type { LiveMedia, MediaEvent, MediaLevels, MediaPlayback, MediaPorts } from './media.ts';
+export { VIDEO_PRESETS, videoSettings } from './video.ts';
+export type {
+  LiveVideo,
+  VideoEncodeSettings,
+  VideoEvent,
+  VideoOptions,
+  VideoPorts,
+  VideoSource,
+} from './video.ts';
+export type { VideoStopReason } from './session-video.ts';

@@ -32,8 +32,12 @@ export function buildConfig(
   config: LiveConfig | undefined,
   mode: LiveAgentOptions['mode'],
   handle: string | undefined,
+  video = false,
 ): LiveConfig {
   const out: LiveConfig = { ...config };
+  // Audio+video sessions end after about 2 minutes without compression: on unless set or opted out.
+  if (video && !config?.contextWindowCompression)
+    out.contextWindowCompression = { slidingWindow: {} };
   const resumption = { ...config?.sessionResumption };
   if (handle) resumption.handle = handle;
   else delete resumption.handle;
@@ -57,12 +61,18 @@ export function buildOpenParams(
   credential: Credential,
   handle: string | undefined,
   functionDeclarations: FunctionDeclaration[],
+  video = false,
 ): OpenParams {
   const params: OpenParams = {
     endpoint: options.endpoint ?? 'https://generativelanguage.googleapis.com',
     credential,
     model: options.model ?? 'gemini-3.8-live',
-    config: buildConfig(options.config, options.mode, handle),
+    config: buildConfig(
+      options.config,
+      options.mode,
+      handle,
+      video && options.videoCompression !== false,
+    ),
     functionDeclarations,
     connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
   };

@@ -11,6 +11,7 @@ import type { Outbox } from './outbox.ts';
 import { ReconnectPolicy } from './reconnect.ts';
 import { buildOpenParams } from './session-support.ts';
 import type { SessionMedia } from './session-media.ts';
+import type { SessionVideo } from './session-video.ts';
 import type { SpeakingState } from './speaking.ts';
 import { TokenProvider } from './token.ts';
 import type { ToolManager } from './tools.ts';
@@ -25,13 +26,14 @@ export function createConnector(
   deps: { transport: LiveTransport; fetch?: typeof fetch },
   parts: {
     media: SessionMedia;
+    video: SessionVideo;
     tools: ToolManager;
     transcript: TranscriptStore;
     speaking: SpeakingState;
     capabilities: TransportCapabilities;
   },
 ): Connector {
-  const { media, tools, transcript, speaking, capabilities } = parts;
+  const { media, video, tools, transcript, speaking, capabilities } = parts;
   return new Connector({
     transport: deps.transport,
     token: new TokenProvider(options.token, {
@@ -40,18 +42,31 @@ export function createConnector(
     }),
     policy: new ReconnectPolicy(options.reconnect),
     openParams: (credential, handle) =>
-      buildOpenParams(options, credential, handle, capabilities.tools ? tools.declarations() : []),
-    startMedia: () => media.start(),
+      buildOpenParams(
+        options,
+        credential,
+        handle,
+        capabilities.tools ? tools.declarations() : [],
+        video.available,
+      ),
+    startMedia: () => {
+      video.resetRun();
+      return media.start();
+    },
     shutdown: async () => {
+      video.stop('disconnected');
       await media.stop();
       deps.transport.release?.();
     },
     isBusy: () =>
       transcript.modelTurnOpen || speaking.agentSpeaking || tools.pendingCalls.length > 0,
     limits: () => ({
-      // The session sends no video itself yet; a video source will report it here.
-      video: false,
-      compressed: options.config?.contextWindowCompression?.slidingWindow != null,
+      video: video.sent,
+      compressed:
+        options.config?.contextWindowCompression?.slidingWindow != null ||
+        (video.available &&
+          !options.config?.contextWindowCompression &&
+          options.videoCompression !== false),
     }),
     now: () => Date.now(),
   });

@@ -18,6 +18,8 @@ import { MetricsTracker } from './metrics.ts';
 import { PushToTalk } from './activity.ts';
 import { Outbox } from './outbox.ts';
 import { SessionMedia } from './session-media.ts';
+import { SessionVideo } from './session-video.ts';
+import type { LiveVideo, VideoOptions, VideoSource } from './video.ts';
 import { initialSnapshot, pushToTalkEnabled, type SessionStats } from './session-support.ts';
 import { createConnector, wireSession } from './session-wire.ts';
 import type { LiveMedia, MediaLevels } from './media.ts';
@@ -35,6 +37,8 @@ import type { FunctionResponse } from './wire.ts';
 export interface LiveAgentDeps {
   transport: LiveTransport;
   media?: LiveMedia | null;
+  /** Camera/screen source (`startVideo`); none: video calls fail with `unsupported`. */
+  video?: LiveVideo | null;
   fetch?: typeof fetch;
 }
 
@@ -51,6 +55,7 @@ export class LiveAgentSession {
   private readonly metrics = new MetricsTracker();
   private readonly transcript: TranscriptStore;
   private readonly media: SessionMedia;
+  private readonly video: SessionVideo;
   private readonly tools: ToolManager;
   private readonly connector: Connector;
   /** Tool responses produced while no connection is up; sent once one is. */
@@ -90,9 +95,16 @@ export class LiveAgentSession {
         publish();
       },
     });
+    this.video = new SessionVideo({
+      video: deps.video ?? null,
+      transport: this.transport,
+      changed: (source, reason) => emit('video', reason ? { source, reason } : { source }),
+      failed: (error) => emit('error', { error, fatal: false }),
+    });
     this.tools = new ToolManager(options.toolTimeoutMs ?? 30_000, options.tools);
     this.connector = createConnector(this.options, deps, {
       media: this.media,
+      video: this.video,
       tools: this.tools,
       transcript: this.transcript,
       speaking: this.speaking,
@@ -240,6 +252,27 @@ export class LiveAgentSession {
     return this.media.setOutputDevice(deviceId);
   }
 
+  /**
+   * Sends camera or screen frames (JPEG, ≤ 1 fps, unchanged frames skipped), or switches to
+   * another source without a reconnect; emits `video`. Rejects with a MediaError (`video-denied`,
+   * `no-device`, `unsupported`); audio is unaffected.
+   */
+  startVideo(source: VideoSource, options?: VideoOptions): Promise<void> {
+    if (this.disposed)
+      return Promise.reject(new LiveAgentError('aborted', 'The session was disposed'));
+    return this.video.start(source, options);
+  }
+
+  /** Stops sending video and releases the camera or screen; emits `video`. */
+  stopVideo(): void {
+    this.video.stop();
+  }
+
+  /** The video source being sent, or null. */
+  get videoSource(): VideoSource | null {
+    return this.video.source;
+  }
+
   /** Output volume, 0..1. */
   setVolume(volume: number): void {
     this.media.setVolume(volume);
@@ -282,6 +315,7 @@ export class LiveAgentSession {
     if (this.disposed) return;
     this.disposed = true;
     void this.disconnect().finally(() => {
+      this.video.dispose();
       this.transport.dispose();
       for (const cleanup of this.cleanups.splice(0)) cleanup();
       this.emitter.clear();

@@ -16,6 +16,7 @@ import type {
   UsageMetadata,
 } from './wire.ts';
 import type { MediaPorts } from './media.ts';
+import type { VideoPorts } from './video.ts';
 
 /** The `LiveConnectConfig` shape of @google/genai (types only; never its runtime). */
 export type LiveConfig = LiveConnectConfig;
@@ -198,6 +199,11 @@ export interface LiveTransport {
   open(params: OpenParams, handlers: ConnectionHandlers): Promise<LiveConnection>;
   /** Plug the media graph's ports in (once per session, before or after open). */
   attachMedia?(ports: MediaPorts): Promise<void>;
+  /**
+   * Plug one video run's frame port in (`capabilities.video`). Replaces the previous run's; the
+   * run ends when the main side posts `stop` or closes the port.
+   */
+  attachVideo?(video: VideoPorts): Promise<void>;
   /** Mic on/off: off stops sending audio and ends the audio stream once. */
   setMicEnabled?(enabled: boolean): void;
   /** Media/worker-side events (metrics, playback stats). */

@@ -42,6 +42,12 @@ export interface LiveAgentOptions {
   toolTimeoutMs?: number;
   /** Accept a long-lived API key as `token` (local development only; warns once). */
   allowApiKey?: boolean;
+  /**
+   * Sessions that can send video get sliding-window context compression when `config` sets no
+   * `contextWindowCompression` (audio+video sessions otherwise end after about 2 minutes).
+   * `false` opts out.
+   */
+  videoCompression?: boolean;
 }
 
 /** Context passed to a tool handler. `signal` aborts on cancellation, timeout and disconnect. */

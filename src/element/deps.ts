@@ -6,6 +6,7 @@
 import { createWebAudioMedia, type AudioOptions } from '../audio/index.ts';
 import { WORKER_FILE } from '../transport/assets.ts';
 import { createWorkerTransport } from '../transport/worker-transport.ts';
+import { createWebVideo } from '../video/index.ts';
 import type { SessionDeps } from './element.ts';
 
 // Worklet file names the build emits beside the bundle (src/audio/options.ts defaultWorkletUrls).
@@ -17,7 +18,10 @@ export function createDefaultDeps(
   assetBase: string | undefined,
   audio: AudioOptions = {},
 ): SessionDeps {
-  if (!assetBase) return { transport: createWorkerTransport(), media: createWebAudioMedia(audio) };
+  // Video code ships in this lazily loaded chunk, never in the script-tag entry.
+  const video = createWebVideo();
+  if (!assetBase)
+    return { transport: createWorkerTransport(), media: createWebAudioMedia(audio), video };
   const base = new URL(assetBase, document.baseURI);
   // A base without a trailing slash would replace its last segment: `/assets` → `/assets/`.
   if (!base.pathname.endsWith('/')) base.pathname += '/';
@@ -27,5 +31,6 @@ export function createDefaultDeps(
       ...audio,
       workletUrls: { capture: new URL(CAPTURE_FILE, base), playback: new URL(PLAYBACK_FILE, base) },
     }),
+    video,
   };
 }

@@ -22,11 +22,15 @@ import { RenderLoops } from './loops.ts';
 import { DEFAULT_HINT_AFTER_S, QuietHints } from './hints.ts';
 import { applyStyles } from './styles.ts';
 import { LiveAgentView } from './view.ts';
+import { VideoControls, type PreviewSource } from './video-controls.ts';
+import type { LiveVideo } from '../core/video.ts';
 
 /** What a session is built from; override `createSessionDeps()` to inject fakes in tests. */
 export interface SessionDeps {
   transport: LiveTransport;
   media?: LiveMedia | null;
+  /** Camera/screen source (the default deps add createWebVideo()). */
+  video?: (LiveVideo & PreviewSource) | null;
   fetch?: typeof fetch;
 }
 
@@ -35,6 +39,10 @@ export type DepsLoader = (
   assetBase: string | undefined,
   media: { microphone: boolean },
 ) => Promise<SessionDeps> | SessionDeps;
+
+/** Attributes that only show or hide the video controls. */
+const VIDEO_ATTRIBUTES = ['camera', 'screen', 'video-preview'] as const;
+const VIEW_ONLY_VIDEO: readonly string[] = VIDEO_ATTRIBUTES;
 
 const IDLE: LiveAgentSnapshot = Object.freeze(initialSnapshot(false));
 
@@ -46,11 +54,17 @@ export class LiveAgentElement extends HTMLElement {
   static assetBase: string | undefined;
   /** How sessions get their real transport and media; the entry modules set it. */
   static depsLoader: DepsLoader | undefined;
-  static readonly observedAttributes = [...SESSION_ATTRIBUTES, 'metrics', 'hint-after'];
+  static readonly observedAttributes = [
+    ...SESSION_ATTRIBUTES,
+    'metrics',
+    'hint-after',
+    ...VIEW_ONLY_VIDEO,
+  ];
 
   private current: LiveAgentSession | null = null;
   private creating: Promise<LiveAgentSession> | null = null;
   private view: LiveAgentView | null = null;
+  private videoControls: VideoControls | null = null;
   private dirty = true;
   private generation = 0;
   private localError: LiveAgentError | null = null;
@@ -170,6 +184,14 @@ export class LiveAgentElement extends HTMLElement {
         toggleMetrics: () => this.toggleAttribute('metrics'),
         sendText: (text) => this.sendText(text),
       });
+      const bar = root.querySelector<HTMLElement>('[part="bar"]');
+      if (bar)
+        this.videoControls = new VideoControls(bar, {
+          attr: (name) => this.getAttribute(name),
+          session: () => this.current,
+          failed: (error) =>
+            this.dispatchEvent(new LiveAgentEvent('error', { error, fatal: false })),
+        });
     }
     this.render();
     if (this.hasAttribute('auto-connect') && !ACTIVE.has(this.status)) {
@@ -186,7 +208,8 @@ export class LiveAgentElement extends HTMLElement {
   }
 
   attributeChangedCallback(name: string): void {
-    if (name === 'metrics' || name === 'hint-after') this.render();
+    if (name === 'metrics' || name === 'hint-after' || VIEW_ONLY_VIDEO.includes(name))
+      this.render();
     else this.dirty = true;
   }
 
@@ -227,6 +250,7 @@ export class LiveAgentElement extends HTMLElement {
     }
     const session = new LiveAgentSession(options, deps);
     this.current = session;
+    this.videoControls?.bind(session, deps.video);
     this.sessionMode = options.mode;
     this.dirty = false;
     this.unsubscribers.push(
@@ -283,6 +307,7 @@ export class LiveAgentElement extends HTMLElement {
       },
     };
     this.view?.render(s, ctx, this.hasAttribute('metrics'));
+    this.videoControls?.render(s.status);
     // Levels animate only while a conversation is on; the countdown ticks only after goAway.
     this.loops.update(active && !!this.view, active && s.goAwayAt !== null);
   }

@@ -15,6 +15,7 @@ import { ToolCalls } from './tools.ts';
 import type { EmulatorSettings } from './types.ts';
 import { Listener } from './listener.ts';
 import { usageFor } from './usage.ts';
+import { videoFrameInfo, type VideoFrameInfo } from './jpeg.ts';
 
 type Blob = { data?: string; mimeType?: string };
 
@@ -37,6 +38,8 @@ export interface AgentHost {
   issueHandle(snapshot: AgentSnapshot): string | undefined;
   fail(code: number, reason: string, detail: string): void;
   log(line: string): void;
+  /** A video frame arrived (the session's audio+video limit starts with the first). */
+  videoFrame?(info: VideoFrameInfo): void;
 }
 
 /** One session's agent. */
@@ -44,6 +47,8 @@ export class Agent {
   history: Content[] = [];
   turns = 0;
   videoFrames = 0;
+  /** The last video frame received (size and dimensions), for replies and tests. */
+  lastVideo: VideoFrameInfo | undefined;
   audioInMs = 0;
   readonly tools: ToolCalls;
   private current: Reply | undefined;
@@ -124,7 +129,11 @@ export class Agent {
     if (input.activityStart !== undefined) this.listener.activityStart();
     const audio = input.audio as Blob | undefined;
     if (audio && !this.audio(audio)) return;
-    if (input.video !== undefined) this.videoFrames += 1;
+    if (input.video !== undefined) {
+      this.videoFrames += 1;
+      this.lastVideo = videoFrameInfo(input.video as Blob);
+      this.host.videoFrame?.(this.lastVideo);
+    }
     // Legacy `mediaChunks` (older models only, protocol.ts checks): audio and images by MIME type.
     for (const chunk of (input.mediaChunks ?? []) as Blob[]) {
       if (String(chunk.mimeType ?? '').startsWith('image/')) this.videoFrames += 1;

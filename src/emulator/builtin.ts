@@ -2,7 +2,8 @@
  * The agent's unscripted replies, predictable so tests can assert them:
  * - "call NAME" or "call NAME {json args}" calls a tool declared in setup and reports its result;
  * - "cancel" cancels pending tool calls (toolCallCancellation);
- * - anything else: "You said: …" / "I heard 1.4 s of speech.", plus "I have seen N frames."
+ * - anything else: "You said: …" / "I heard 1.4 s of speech.", plus "I have seen N frames. I see a
+ *   768×432 image." once video arrived.
  */
 import type { FunctionResponse, SetupBody } from '../core/wire.ts';
 import type { TurnContext } from './script.ts';
@@ -13,6 +14,7 @@ export interface BuiltinHost {
   readonly setup: SetupBody;
   readonly tools: ToolCalls;
   readonly videoFrames: number;
+  readonly lastVideo?: { width: number; height: number };
   lastCancelled: string[];
   lateResult(name: string, response: FunctionResponse): void;
 }
@@ -33,7 +35,9 @@ export async function builtinReply(ctx: TurnContext, host: BuiltinHost): Promise
     return;
   }
   const frames = host.videoFrames;
-  const seen = frames > 0 ? ` I have seen ${plural(frames, 'frame')}.` : '';
+  const last = host.lastVideo;
+  const image = last?.width ? ` I see a ${last.width}×${last.height} image.` : '';
+  const seen = frames > 0 ? ` I have seen ${plural(frames, 'frame')}.${image}` : '';
   const heard =
     ctx.kind === 'audio'
       ? `I heard ${(ctx.audioMs / 1000).toFixed(1)} s of speech.`

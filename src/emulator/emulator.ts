@@ -273,6 +273,7 @@ export function resolveSettings(options: EmulatorOptions = {}): EmulatorSettings
       options.acceptAnyKey ?? (options.apiKey === undefined && isLoopback(options.host)),
     binaryFrames: options.binaryFrames ?? true,
     connectionLifetimeMs: options.connectionLifetimeMs,
+    videoSessionLimitMs: options.videoSessionLimitMs ?? 120_000,
     goAwayLeadMs: options.goAwayLeadMs ?? 50_000,
     responseDelayMs: options.responseDelayMs ?? 150,
     audio: { chunkMs: 80, speed: 2, burst: 1, ...options.audio },

@@ -17,6 +17,7 @@ export interface LifetimeHost {
 export class Lifetime {
   private readonly timers = new Set<NodeJS.Timeout>();
   private deadline: NodeJS.Timeout | undefined;
+  private videoLimited = false;
 
   /** Starts the clock when `connectionLifetimeMs` is set. */
   constructor(
@@ -37,6 +38,16 @@ export class Lifetime {
     // A later goAway moves the deadline rather than adding a second one.
     if (this.deadline) clearTimeout(this.deadline);
     this.deadline = this.later(timeLeftMs, () => this.host.close(1011, DEADLINE));
+  }
+
+  /**
+   * Starts the audio+video limit at the first frame (once): the connection closes 1011 when it is
+   * up, as Google ends uncompressed audio+video sessions after about 2 minutes.
+   */
+  videoLimit(ms: number): void {
+    if (this.videoLimited) return;
+    this.videoLimited = true;
+    this.later(ms, () => this.host.close(1011, DEADLINE));
   }
 
   /** Cancels whatever is pending (the socket has closed). */

@@ -107,6 +107,10 @@ export class EmulatorSession extends EventEmitter<SessionEvents> {
   get videoFrames(): number {
     return this.agent?.videoFrames ?? 0;
   }
+  /** The last video frame received: MIME type, bytes, JPEG width and height. */
+  get lastVideo(): { mimeType: string; bytes: number; width: number; height: number } | undefined {
+    return this.agent?.lastVideo;
+  }
   /** Ids of tool calls still waiting for a toolResponse. */
   get pendingToolCalls(): string[] {
     return this.agent?.tools.ids ?? [];
@@ -275,6 +279,10 @@ export class EmulatorSession extends EventEmitter<SessionEvents> {
         this.setup?.sessionResumption ? this.ctx.handles.issue(snapshot) : undefined,
       fail: (code, reason, detail) => this.fail(code, reason, detail),
       log: (line) => this.log(line),
+      videoFrame: () => {
+        const limit = this.settings.videoSessionLimitMs;
+        if (limit > 0 && !this.setup?.contextWindowCompression) this.lifetime.videoLimit(limit);
+      },
     };
   }
 

@@ -50,6 +50,11 @@ export interface EmulatorOptions {
   binaryFrames?: boolean;
   /** Close every connection with 1011 after this long (Google: about 10 minutes). */
   connectionLifetimeMs?: number;
+  /**
+   * Audio+video sessions without `contextWindowCompression` close 1011 this long after their
+   * first video frame (Google: about 2 minutes; default 120 000; 0 disables).
+   */
+  videoSessionLimitMs?: number;
   /** How long before the lifetime cut `goAway` is sent (default 50 s, capped at half the lifetime). */
   goAwayLeadMs?: number;
   /** "Thinking" pause before the first part of a reply. */
@@ -95,6 +100,7 @@ export interface EmulatorSettings {
   acceptAnyKey: boolean;
   binaryFrames: boolean;
   connectionLifetimeMs: number | undefined;
+  videoSessionLimitMs: number;
   goAwayLeadMs: number;
   responseDelayMs: number;
   audio: AudioPacing;

@@ -8,6 +8,7 @@ import type { CreateLiveAgentOptions } from '../index.ts';
 import { LiveAgentError } from '../core/errors.ts';
 import type { LiveAgentSession } from '../core/session.ts';
 import { initialSnapshot } from '../core/session-support.ts';
+import type { VideoOptions, VideoSource } from '../core/video.ts';
 import type { LiveAgentSnapshot, LiveAgentStatus, ToolDefinition } from '../core/types.ts';
 
 /** Builds the session from the options (default: `createLiveAgent`; tests pass fakes). */
@@ -110,6 +111,15 @@ export class AgentController {
 
   readonly setMicEnabled = (enabled: boolean): void => {
     this.ensure(false).setMicEnabled(enabled);
+  };
+
+  /** Camera or screen frames (or a switch of source); rejects with a MediaError. */
+  readonly startVideo = (source: VideoSource, options?: VideoOptions): Promise<void> =>
+    this.ensure(false).startVideo(source, options);
+
+  /** Stops video (no-op without a session). */
+  readonly stopVideo = (): void => {
+    this.current?.stopVideo();
   };
 
   readonly resumeAudio = async (): Promise<void> => {

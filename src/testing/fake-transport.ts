@@ -7,6 +7,7 @@
  */
 import { ConnectionError, ProtocolError, serializeError } from '../core/errors.ts';
 import type { MediaPorts } from '../core/media.ts';
+import type { VideoPorts } from '../core/video.ts';
 import {
   intentMethods,
   type CloseInfo,
@@ -124,6 +125,8 @@ export class FakeTransport implements LiveTransport {
   readonly connections: FakeConnection[] = [];
   /** Ports passed to attachMedia(). */
   readonly attached: MediaPorts[] = [];
+  /** Video runs passed to attachVideo(). */
+  readonly videoRuns: VideoPorts[] = [];
   /** Values passed to setMicEnabled(). */
   readonly micCalls: boolean[] = [];
   /**
@@ -226,6 +229,11 @@ export class FakeTransport implements LiveTransport {
 
   attachMedia(ports: MediaPorts): Promise<void> {
     this.attached.push(ports);
+    return Promise.resolve();
+  }
+
+  attachVideo(video: VideoPorts): Promise<void> {
+    this.videoRuns.push(video);
     return Promise.resolve();
   }
 

@@ -4,4 +4,5 @@
  */
 export { FakeTransport, FakeConnection, audioBytesOf } from './fake-transport.ts';
 export { FakeMedia } from './fake-media.ts';
+export { FakeVideo } from './fake-video.ts';
 export { createFakeSession, type FakeSessionKit } from './fake-session.ts';

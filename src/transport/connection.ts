@@ -31,6 +31,8 @@ export interface SocketLike {
   onerror: ((event: unknown) => void) | null;
   onclose: ((event: { code: number; reason: string }) => void) | null;
   send(data: string): void;
+  /** Bytes queued but not yet sent (browsers; absent on some fakes). */
+  readonly bufferedAmount?: number;
   close(code?: number, reason?: string): void;
 }
 
@@ -57,6 +59,8 @@ export interface WireConnection {
   readonly setupComplete: Record<string, unknown>;
   /** True until close() is called or the socket closes. */
   readonly isOpen: boolean;
+  /** Bytes the socket has not sent yet (video is dropped, never audio, when this grows). */
+  readonly bufferedAmount: number;
   /** Encodes and sends one intent; throws ConnectionError 'not-connected' once closed. */
   send(intent: ClientIntent): void;
   /** Closes with a code (1000 or 3000–4999; others become 1000) and a reason. */
@@ -135,6 +139,9 @@ export function openConnection(
       setupComplete: {},
       get isOpen() {
         return state === 'open';
+      },
+      get bufferedAmount() {
+        return socket.bufferedAmount ?? 0;
       },
       send(intent) {
         if (state !== 'open' || socket.readyState !== OPEN) throw notConnected();

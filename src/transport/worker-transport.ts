@@ -220,6 +220,10 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Liv
       await ensure().api.attachMedia(transfer(ports, transferables));
     },
 
+    async attachVideo({ port, settings }) {
+      await ensure().api.attachVideo(transfer(port, [port]), settings);
+    },
+
     setMicEnabled(enabled) {
       micEnabled = enabled;
       current?.api.setMicEnabled(enabled).catch(reportError);

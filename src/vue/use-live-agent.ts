@@ -8,6 +8,7 @@ import type { MaybeRefOrGetter, Ref, ShallowRef } from 'vue';
 import { createLiveAgent, type CreateLiveAgentOptions } from '../index.ts';
 import type { LiveAgentSession } from '../core/session.ts';
 import type { LiveAgentSnapshot } from '../core/types.ts';
+import type { VideoOptions } from '../core/video.ts';
 import { AgentController, type SessionFactory } from '../frameworks/controller.ts';
 import { registerLevelsSource } from '../frameworks/levels.ts';
 
@@ -38,6 +39,10 @@ export type UseLiveAgentReturn = {
   sendText(text: string): void;
   /** Mutes or unmutes the microphone. */
   setMicEnabled(enabled: boolean): void;
+  /** Sends camera or screen frames, or switches source; rejects with a MediaError (audio unaffected). */
+  startVideo(source: 'camera' | 'screen', options?: VideoOptions): Promise<void>;
+  /** Stops video and releases the camera or screen. */
+  stopVideo(): void;
   /** Resumes audio output from a user gesture (autoplay policy). */
   resumeAudio(): Promise<void>;
   /** The underlying session (for `on()`); built on first access. A changed model/config builds a new one on the next connect. */
@@ -75,6 +80,8 @@ export function useLiveAgent(
     disconnect: controller.disconnect,
     sendText: controller.sendText,
     setMicEnabled: controller.setMicEnabled,
+    startVideo: controller.startVideo,
+    stopVideo: controller.stopVideo,
     resumeAudio: controller.resumeAudio,
     get session() {
       return controller.session;

@@ -18,6 +18,7 @@ import type {
   WorkerMedia,
 } from './protocol.ts';
 import { CaptureRouter } from './router.ts';
+import { createVideoPipe, type VideoPipe } from './video-pipe.ts';
 
 export interface WorkerDeps {
   WebSocket: SocketConstructor;
@@ -40,6 +41,9 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   let capture: CapturePipe | null = null;
   let playback: PlaybackPipe | null = null;
   let micEnabled = true;
+  // Video follows the audio's active connection; frames with none are dropped, never buffered.
+  let video: VideoPipe | null = null;
+  let activeWire: WireConnection | null = null;
 
   const emit = (event: TransportEvent): void => {
     const msg: EventPortMessage = { type: 'event', event };
@@ -70,6 +74,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
               const entry = connections.get(id);
               // Anything but a normal close may have lost the audio in flight: resend it.
               if (entry) router.release(entry.wire, info.code !== 1000);
+              if (entry?.wire === activeWire) activeWire = null;
               connections.delete(id);
               // The main side closes the port after reading this (closing here could drop it).
               post({ type: 'close', info });
@@ -99,6 +104,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     activate(id) {
       const entry = connections.get(id);
       if (entry) router.activate(entry.wire);
+      if (entry) activeWire = entry.wire;
     },
 
     close(id, code, reason) {
@@ -128,6 +134,11 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
       }
     },
 
+    attachVideo(port, settings) {
+      video?.close();
+      video = createVideoPipe(port, settings, () => activeWire);
+    },
+
     setMicEnabled(enabled) {
       micEnabled = enabled;
       capture?.setEnabled(enabled);
@@ -142,7 +153,9 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
       for (const { wire } of connections.values()) wire.close(1000, 'disposed');
       capture?.close();
       playback?.close();
+      video?.close();
       capture = playback = null;
+      video = null;
       for (const port of eventPorts) port.close();
       eventPorts.length = 0;
     },

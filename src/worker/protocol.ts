@@ -11,6 +11,7 @@ import type {
   MessageMeta,
   TransportEvent,
 } from '../core/transport.ts';
+import type { VideoEncodeSettings } from '../core/video.ts';
 import type { WireOpenParams } from '../transport/connection.ts';
 
 /** Result of `open`: errors travel as data so they arrive typed (comlink would flatten them). */
@@ -46,6 +47,8 @@ export interface WorkerApi {
   close(id: number, code?: number, reason?: string): void;
   /** Plugs the capture/playback worklet ports in; creates the audio pipes. */
   attachMedia(media: WorkerMedia): void;
+  /** Starts a video run on `port` (replacing the previous one); frames go to the active connection. */
+  attachVideo(port: MessagePort, settings: VideoEncodeSettings): void;
   /** Off: audio is discarded and one `audioStreamEnd` goes to the active connection. */
   setMicEnabled(enabled: boolean): void;
   /** Transport events (playback stats, first audio, …) are posted to this port. */

@@ -36,7 +36,15 @@ afterEach(() => {
 
 function mount(attrs: Record<string, string> = {}): LookAgent {
   const el = document.createElement('look-live-agent') as LookAgent;
-  const all = { 'token-url': '/api/live-token', endpoint: 'http://127.0.0.1:8123', ...attrs };
+  // The baselines show the audio controls; the video row (camera/screen) is checked in
+  // element-video.test.ts and hidden here so these images stay the audio look.
+  const all = {
+    'token-url': '/api/live-token',
+    endpoint: 'http://127.0.0.1:8123',
+    camera: 'off',
+    screen: 'off',
+    ...attrs,
+  };
   for (const [k, v] of Object.entries(all)) el.setAttribute(k, v);
   el.style.setProperty('--live-agent-width', '100%');
   document.body.style.margin = '0';

@@ -62,6 +62,7 @@ function sessionInfo(s: EmulatorSession, index: number) {
     closeInfo: s.closeInfo,
     received: s.received.length,
     videoFrames: s.videoFrames,
+    lastVideo: s.lastVideo,
     pendingToolCalls: s.pendingToolCalls,
   };
 }

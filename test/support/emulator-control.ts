@@ -45,6 +45,7 @@ export interface SessionInfo {
   closeInfo?: { code: number; reason: string; by: 'server' | 'client' };
   received: number;
   videoFrames: number;
+  lastVideo?: { mimeType: string; bytes: number; width: number; height: number };
   pendingToolCalls: string[];
 }
 

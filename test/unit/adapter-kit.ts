@@ -1,13 +1,14 @@
 /** Shared by the React and Vue adapter tests: a session factory over live-agent/testing's fakes. */
 import { LiveAgentSession } from '../../src/core/session.ts';
 import type { CreateLiveAgentOptions } from '../../src/index.ts';
-import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
+import { FakeMedia, FakeTransport, FakeVideo } from '../../src/testing/index.ts';
 
 /** One session the factory built, with its fakes and the options it got. */
 export interface Built {
   session: LiveAgentSession;
   transport: FakeTransport;
   media: FakeMedia;
+  video: FakeVideo;
   options: CreateLiveAgentOptions;
 }
 
@@ -22,9 +23,10 @@ export function fakeFactory(): {
     create(options) {
       const transport = new FakeTransport();
       const media = new FakeMedia();
-      const { audio: _audio, workerUrl: _workerUrl, ...rest } = options;
-      const session = new LiveAgentSession(rest, { transport, media });
-      built.push({ session, transport, media, options });
+      const video = new FakeVideo();
+      const { audio: _audio, video: _video, workerUrl: _workerUrl, ...rest } = options;
+      const session = new LiveAgentSession(rest, { transport, media, video });
+      built.push({ session, transport, media, video, options });
       return session;
     },
   };

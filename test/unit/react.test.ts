@@ -191,10 +191,28 @@ describe('useLiveAgent', () => {
       'disconnect',
       'sendText',
       'setMicEnabled',
+      'startVideo',
+      'stopVideo',
       'resumeAudio',
     ] as const)
       expect(new Set(seen.map((a) => a[key])).size, key).toBe(1);
     expect(new Set(seen.map((a) => a.session)).size).toBe(1);
+  });
+
+  it('startVideo/stopVideo drive the session video', async () => {
+    const { built, create } = fakeFactory();
+    let agent!: UseLiveAgentResult;
+    function App() {
+      agent = useLiveAgent({ token: TOKEN }, create);
+      return null;
+    }
+    mount(h(App));
+    await act(() => agent.connect());
+    await act(() => agent.startVideo('screen', { fps: 0.5 }));
+    expect(built[0]!.video.starts).toEqual([{ source: 'screen', options: { fps: 0.5 } }]);
+    expect(agent.session.videoSource).toBe('screen');
+    act(() => agent.stopVideo());
+    expect(agent.session.videoSource).toBeNull();
   });
 
   it('tool handlers always see the latest render closure', async () => {

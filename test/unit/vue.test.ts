@@ -79,6 +79,22 @@ describe('useLiveAgent (Vue)', () => {
     expect(openResources(built)).toEqual({ sockets: 1, mics: 1 });
   });
 
+  it('startVideo/stopVideo drive the session video with stable identities', async () => {
+    const { built, create } = fakeFactory();
+    const scope = effectScope();
+    const agent = scope.run(() => useLiveAgent({ token: TOKEN }, create))!;
+    const { startVideo, stopVideo } = agent;
+    await agent.connect();
+    await startVideo('camera', { facingMode: 'environment' });
+    expect(built[0]!.video.starts).toEqual([
+      { source: 'camera', options: { facingMode: 'environment' } },
+    ]);
+    expect(agent.startVideo).toBe(startVideo);
+    stopVideo();
+    expect(agent.session.videoSource).toBeNull();
+    scope.stop();
+  });
+
   it('scope dispose disconnects and disposes the session', async () => {
     const { built, create } = fakeFactory();
     const scope = effectScope();

@@ -1,0 +1,193 @@
+/**
+ * Video benchmark: the real SDK path in headless Chromium (session, worker transport, Web Audio
+ * media with the speech WAV as fake mic, createWebVideo on a 1280×720 canvas scene) against the
+ * emulator on loopback, at the default 1 fps and 10 s refresh. Phases: audio only (10 s), a static
+ * scene (30 s), a moving scene (30 s, MediaStreamTrackProcessor path), the moving scene through
+ * the grab path used where there is no processor (10 s). Per frame: worker encode time and
+ * main-thread script time (p50/p95), bytes at 768 px; skipped share on the static scene, frames
+ * on the moving one, and audio capture gaps with video on vs off.
+ * Run: node --import tsx bench/video.bench.ts   (JSON: bench/results/video.json)
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { createEmulator, type Emulator } from '../src/emulator/index.ts';
+import { ensureSpeechWav } from '../test/support/fixtures.ts';
+import { bundlePage, launchWithMic } from './support/chromium.ts';
+import { listenLoopback, sendFile, type LoopbackServer } from './support/loopback-server.ts';
+import { pct } from './support/stats.ts';
+import type { VideoStats } from '../src/video/index.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Phase {
+  name: string;
+  ms: number;
+  videoFrames: number;
+  audioFrames: number;
+  /** Longest gap between audio frames arriving at the emulator. */
+  maxAudioGapMs: number;
+  /** Audio gaps over 100 ms (20 ms frames: anything that long is a stall). */
+  audioGaps: number;
+  stats?: VideoStats;
+}
+
+async function phase(
+  page: Page,
+  emulator: Emulator,
+  name: string,
+  ms: number,
+  scene: { kind: 'static' | 'moving'; grab: boolean } | null,
+): Promise<Phase> {
+  const session = emulator.allSessions[0]!;
+  const from = session.received.length;
+  const frames0 = session.videoFrames;
+  if (scene) await page.evaluate((s) => window.videoBench.scene(s.kind, s.grab), scene);
+  await sleep(ms);
+  const stats = scene ? await page.evaluate(() => window.videoBench.stopVideo()) : undefined;
+  const audioAt = session.received
+    .slice(from)
+    .filter((f) => (f.message as { realtimeInput?: { audio?: unknown } })?.realtimeInput?.audio)
+    .map((f) => f.at);
+  const gaps = audioAt.slice(1).map((t, i) => t - audioAt[i]!);
+  return {
+    name,
+    ms,
+    videoFrames: session.videoFrames - frames0,
+    audioFrames: audioAt.length,
+    maxAudioGapMs: gaps.length ? Math.max(...gaps) : NaN,
+    audioGaps: gaps.filter((g) => g > 100).length,
+    stats,
+  };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const out = mkdtempSync(join(tmpdir(), 'live-agent-video-bench-'));
+  // VAD off (nothing is louder than 0 dBFS): no replies compete with the measurement.
+  const emulator = await createEmulator({ port: 0, speech: 'tone', vad: { thresholdDb: 0 } });
+  let server: LoopbackServer | undefined;
+  let browser: Browser | undefined;
+  const phases: Phase[] = [];
+  let report: { errors: string[]; captureDroppedMs: number };
+  try {
+    await bundlePage(
+      out,
+      {
+        page: join(root, 'bench/video/page.ts'),
+        worker: join(root, 'src/worker/live.worker.ts'),
+        'live-agent-capture.worklet': join(root, 'worklets/capture.worklet.ts'),
+        'live-agent-playback.worklet': join(root, 'worklets/playback.worklet.ts'),
+      },
+      'page',
+    );
+    server = await listenLoopback((path, res) =>
+      sendFile(res, out, path === '/' ? 'index.html' : path.slice(1)),
+    );
+    browser = await launchWithMic(await ensureSpeechWav());
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => typeof window.videoBench === 'object');
+    const token = emulator.createToken().name;
+    await page.evaluate(([e, t]) => window.videoBench.start(e!, t!), [emulator.url, token]);
+    await sleep(1000);
+    phases.push(await phase(page, emulator, 'audio only', 10_000, null));
+    phases.push(
+      await phase(page, emulator, 'static scene', 30_000, { kind: 'static', grab: false }),
+    );
+    phases.push(
+      await phase(page, emulator, 'moving scene', 30_000, { kind: 'moving', grab: false }),
+    );
+    phases.push(
+      await phase(page, emulator, 'moving, grab path', 10_000, { kind: 'moving', grab: true }),
+    );
+    report = await page.evaluate(() => window.videoBench.stop());
+  } finally {
+    await browser?.close();
+    await server?.close();
+    await emulator.close();
+    rmSync(out, { recursive: true, force: true });
+  }
+
+  const [audioOnly, still, moving, grab] = phases as [Phase, Phase, Phase, Phase];
+  const candidates = (p: Phase) => (p.stats ? p.stats.sent + p.stats.skipped + p.stats.dropped : 0);
+  const skippedPct = (100 * still.stats!.skipped) / Math.max(1, candidates(still));
+  const enc = [...moving.stats!.encodeSamples, ...still.stats!.encodeSamples];
+  // The processor path runs no script per frame after its one-time setup (counted as frame 1).
+  const mainProc = moving.stats!.mainMs;
+  const mainGrab = grab.stats!.mainMs;
+  const rows: [string, string, string, boolean][] = [
+    [
+      'worker encode per frame p50 / p95 (ms)',
+      `${r1(pct(enc, 50))} / ${r1(pct(enc, 95))}`,
+      'report',
+      true,
+    ],
+    [
+      'main-thread script per frame, processor path',
+      `no script runs per frame (one ${r1(mainProc[0] ?? 0)} ms setup; ${candidates(moving)} frames)`,
+      '≈ 0',
+      mainProc.length === 1,
+    ],
+    [
+      'main-thread script per frame, grab path p50 / p95 (ms)',
+      `${r1(pct(mainGrab, 50))} / ${r1(pct(mainGrab, 95))}`,
+      'report',
+      true,
+    ],
+    [
+      'bytes per frame at 768×432 (moving scene)',
+      `${moving.stats!.bytes} (${moving.stats!.width}×${moving.stats!.height})`,
+      'report',
+      true,
+    ],
+    [
+      'static scene 30 s: skipped',
+      `${r1(skippedPct)} % (${still.videoFrames} sent of ${candidates(still)})`,
+      '≥ 90 %',
+      skippedPct >= 90,
+    ],
+    [
+      'moving scene 30 s: frames sent',
+      `${moving.videoFrames} of ${candidates(moving)} candidates`,
+      '≈ 30 (1 fps)',
+      moving.videoFrames >= 27,
+    ],
+    ['grab path 10 s: frames sent', `${grab.videoFrames}`, '≈ 10', grab.videoFrames >= 8],
+    [
+      'audio gaps > 100 ms: audio only / static / moving / grab',
+      [audioOnly, still, moving, grab].map((p) => p.audioGaps).join(' / '),
+      'same with video',
+      Math.max(still.audioGaps, moving.audioGaps, grab.audioGaps) <= audioOnly.audioGaps,
+    ],
+    [
+      'longest audio gap (ms): audio only / static / moving / grab',
+      [audioOnly, still, moving, grab].map((p) => Math.round(p.maxAudioGapMs)).join(' / '),
+      'report',
+      true,
+    ],
+    ['capture dropped (ms)', `${report.captureDroppedMs}`, '0', report.captureDroppedMs === 0],
+  ];
+  const w = [62, 52, 18];
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i] ?? 0)).join(' ');
+  console.log('1280×720 canvas scene, 1 fps, refresh 10 s, camera preset (768 px, quality 0.7)\n');
+  console.log(line(['metric', 'measured', 'target', 'result']));
+  for (const [m, v, t, pass] of rows) console.log(line([m, v, t, pass ? 'pass' : 'FAIL']));
+  if (report.errors.length) console.log(`\nsession errors: ${report.errors.join('; ')}`);
+  const load = r1(loadavg()[0]!);
+  console.log(
+    `\nbench took ${r1((performance.now() - started) / 1000)} s; load average (1 min) ${load}`,
+  );
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  writeFileSync(
+    join(root, 'bench/results/video.json'),
+    JSON.stringify({ phases, rows, loadAvg1: load, errors: report.errors }, null, 2),
+  );
+  if (rows.some((r) => !r[3]) || report.errors.length) process.exitCode = 1;
+}
+
+await main();

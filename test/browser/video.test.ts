@@ -1,0 +1,203 @@
+/**
+ * Video end to end in a real engine: LiveAgentSession + the worker transport + createWebVideo
+ * against a per-test emulator. Scenes come from a canvas `captureStream()` (static or moving) or
+ * the engine's fake camera; the emulator reports frame counts and the last JPEG's dimensions.
+ */
+import { afterEach, expect, test } from 'vitest';
+import { LiveAgentSession } from '../../src/core/session.ts';
+import type { LiveAgentEventMap } from '../../src/core/events.ts';
+import type { VideoOptions, VideoSource } from '../../src/core/video.ts';
+import { createWebVideo, type WebVideo } from '../../src/video/index.ts';
+import { sourceMedia, sourceTransport, sourceWorker } from '../support/source-deps.ts';
+import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A canvas scene as a video track: a box that moves every 100 ms, or the same picture redrawn. */
+function scene(width: number, height: number, moving: boolean): MediaStreamTrack {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d')!;
+  let x = 0;
+  const draw = () => {
+    ctx.fillStyle = '#234';
+    ctx.fillRect(0, 0, width, height);
+    ctx.fillStyle = '#fc0';
+    ctx.fillRect(x % width, height / 3, width / 4, height / 3);
+    if (moving) x += width / 7;
+  };
+  draw();
+  const timer = setInterval(draw, 100);
+  const track = canvas.captureStream(10).getVideoTracks()[0]!;
+  cleanups.push(() => {
+    clearInterval(timer);
+    track.stop();
+  });
+  return track;
+}
+
+async function setup(opts: {
+  track?: (source: VideoSource, options: VideoOptions) => MediaStreamTrack;
+  audio?: boolean;
+  emulator?: Parameters<typeof startEmulator>[0];
+  worker?: () => Worker;
+}) {
+  const emu: EmulatorControl = await startEmulator(opts.emulator ?? {});
+  cleanups.push(() => emu.close());
+  const video: WebVideo = createWebVideo(
+    opts.track ? { openTrack: (s, o) => Promise.resolve(opts.track!(s, o)) } : {},
+  );
+  const session = new LiveAgentSession(
+    { token: { url: emu.tokenUrl() }, endpoint: emu.url, config: {} },
+    {
+      transport: sourceTransport(opts.worker),
+      media: opts.audio ? sourceMedia() : null,
+      video,
+    },
+  );
+  cleanups.push(() => session.dispose());
+  const events: LiveAgentEventMap['video'][] = [];
+  session.on('video', (e) => events.push(e));
+  await session.connect();
+  const s = await emu.waitSession();
+  return { emu, session, video, s, events };
+}
+
+test('moving 1280×720 scene: JPEG frames ≤ 768 px reach the emulator at the configured rate', async () => {
+  const { session, video, s } = await setup({ track: () => scene(1280, 720, true) });
+  const previews: [number, number][] = [];
+  video.onPreview((b) => {
+    previews.push([b.width, b.height]);
+    b.close();
+  });
+  await session.startVideo('camera', { fps: 2 });
+  await sleep(3200);
+  const info = await s.info();
+  // 2 fps over ~3.2 s: 6–7 frames; never more than the rate allows.
+  expect(info.videoFrames).toBeGreaterThanOrEqual(5);
+  expect(info.videoFrames).toBeLessThanOrEqual(8);
+  expect(info.lastVideo).toMatchObject({ mimeType: 'image/jpeg', width: 768, height: 432 });
+  expect(info.lastVideo!.bytes).toBeGreaterThan(1000);
+  const frames = (await s.received()).filter((f) => f.message?.realtimeInput?.video);
+  expect(frames[0]!.message!.realtimeInput.video.mimeType).toBe('image/jpeg');
+  expect(previews.at(-1)).toEqual([768, 432]);
+  expect(video.getStats()).toMatchObject({ width: 768, height: 432, skipped: 0 });
+});
+
+test('static scene: unchanged frames are skipped and refreshed at the interval', async () => {
+  const { session, video, s } = await setup({ track: () => scene(640, 360, false) });
+  await session.startVideo('screen', { fps: 4, refreshMs: 1000 });
+  await sleep(3300);
+  const { videoFrames } = await s.info();
+  // 4 fps for 3.3 s would be ~13 frames; the first plus one refresh a second is about 4.
+  expect(videoFrames).toBeGreaterThanOrEqual(3);
+  expect(videoFrames).toBeLessThanOrEqual(5);
+  const stats = video.getStats();
+  expect(stats.skipped).toBeGreaterThanOrEqual(6);
+  expect(stats.sent).toBe(videoFrames);
+});
+
+test('a socket over its bound drops video frames, never audio', async () => {
+  const { session, video, s } = await setup({
+    track: () => scene(640, 360, true),
+    audio: true,
+  });
+  // A bound below zero: the socket always counts as behind.
+  await session.startVideo('camera', { fps: 4, maxBufferedBytes: -1 });
+  await sleep(1500);
+  const info = await s.info();
+  const audio = (await s.received()).filter((f) => f.message?.realtimeInput?.audio);
+  expect(info.videoFrames).toBe(0);
+  expect(video.getStats().dropped).toBeGreaterThanOrEqual(3);
+  expect(audio.length).toBeGreaterThan(20);
+});
+
+// A script cannot press the browser's "Stop sharing" button; it dispatches the track's `ended`
+// instead, which Firefox does not deliver to a track's listeners (they only hear real ends).
+const scriptedEnd = !/Firefox\//.test(navigator.userAgent);
+
+test.runIf(scriptedEnd)(
+  'the browser ending a share stops video cleanly with a `video` event; audio stays up',
+  async () => {
+    let track: MediaStreamTrack | undefined;
+    const { session, events, s } = await setup({
+      track: () => (track = scene(640, 360, true)),
+    });
+    await session.startVideo('screen', { fps: 4 });
+    await sleep(600);
+    // What the browser's "Stop sharing" does to the track (a script cannot press that button).
+    track!.dispatchEvent(new Event('ended'));
+    expect(events.at(-1)).toEqual({ source: null, reason: 'ended' });
+    expect(track!.readyState).toBe('ended');
+    expect(session.videoSource).toBeNull();
+    const before = (await s.info()).videoFrames;
+    await sleep(800);
+    expect((await s.info()).videoFrames).toBe(before);
+    expect(session.status).toBe('connected');
+  },
+);
+
+test('compression is set by default when the session can send video', async () => {
+  const { s } = await setup({ track: () => scene(64, 36, false) });
+  const info = await s.info();
+  expect(info.setup?.contextWindowCompression).toEqual({ slidingWindow: {} });
+});
+
+test('switching source keeps the connection; stopVideo and disconnect leave no track or worker', async () => {
+  const tracks: MediaStreamTrack[] = [];
+  let terminated = 0;
+  const worker = () => {
+    const w = sourceWorker();
+    const terminate = w.terminate.bind(w);
+    w.terminate = () => {
+      terminated++;
+      terminate();
+    };
+    return w;
+  };
+  const { session, video, s, emu } = await setup({
+    track: (source) => {
+      const t = scene(source === 'camera' ? 320 : 1280, source === 'camera' ? 240 : 720, true);
+      tracks.push(t);
+      return t;
+    },
+    worker,
+  });
+  await session.startVideo('camera', { fps: 4 });
+  await sleep(700);
+  await session.startVideo('screen', { fps: 4 });
+  await sleep(700);
+  expect(tracks[0]!.readyState).toBe('ended');
+  expect((await s.info()).lastVideo).toMatchObject({ width: 1280, height: 720 });
+  expect((await emu.sessions()).length).toBe(1); // no reconnect
+  session.stopVideo();
+  expect(tracks[1]!.readyState).toBe('ended');
+  expect(video.track).toBeNull();
+  const n = (await s.info()).videoFrames;
+  await sleep(700);
+  expect((await s.info()).videoFrames).toBe(n);
+  await session.startVideo('camera', { fps: 4 });
+  await session.disconnect();
+  expect(tracks[2]!.readyState).toBe('ended');
+  await sleep(1500); // release() lets the socket close, then terminates the worker
+  expect(terminated).toBe(1);
+});
+
+test('the fake camera (real getUserMedia) sends frames', async () => {
+  const { session, s, video } = await setup({});
+  await session.startVideo('camera', { fps: 2 });
+  await sleep(1800);
+  const info = await s.info();
+  // Some engines' fake cameras show a still picture: later frames may be skipped as unchanged.
+  expect(info.videoFrames).toBeGreaterThanOrEqual(1);
+  const stats = video.getStats();
+  expect(stats.sent + stats.skipped).toBeGreaterThanOrEqual(2);
+  expect(Math.max(info.lastVideo!.width, info.lastVideo!.height)).toBeLessThanOrEqual(768);
+  session.stopVideo();
+  expect(video.track).toBeNull();
+});
