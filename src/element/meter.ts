@@ -2,7 +2,7 @@
  * The element's two level bars (you, the agent). The grey tracks are plain CSS and never change;
  * the filled part is drawn on one small canvas laid over them, on its own compositor layer. A
  * canvas draw invalidates that canvas only: no style recalculation, no layout, no repaint of
- * anything around it. Draws happen only when a bar's filled width changes by a device pixel.
+ * anything around it. Draws happen only when a bar moves by one of its few steps.
  */
 import type { MediaLevels } from '../core/media.ts';
 
@@ -15,6 +15,16 @@ const GAP = 3;
 /** RMS of speech sits around 0.02–0.3: a square-root curve makes quiet speech visible. */
 export function levelScale(rms: number): number {
   return Math.min(1, Math.sqrt(Math.max(0, rms)) * 1.6);
+}
+
+/**
+ * Steps a bar shows. Every visible change costs a frame (paint, commit, composite): speech moves
+ * a meter of device pixels on nearly every update, one of 8 steps only when the loudness does.
+ */
+export const METER_STEPS = 8;
+
+function step(rms: number): number {
+  return Math.round(levelScale(rms) * METER_STEPS) / METER_STEPS;
 }
 
 export class LevelMeter {
@@ -35,8 +45,8 @@ export class LevelMeter {
     const ratio = this.canvas.ownerDocument.defaultView?.devicePixelRatio || 1;
     const w = Math.round(WIDTH * ratio);
     const next: [number, number] = [
-      Math.round(levelScale(levels?.input.rms ?? 0) * w),
-      Math.round(levelScale(levels?.output.rms ?? 0) * w),
+      Math.round(step(levels?.input.rms ?? 0) * w),
+      Math.round(step(levels?.output.rms ?? 0) * w),
     ];
     if (ratio === this.ratio && next[0] === this.shown[0] && next[1] === this.shown[1])
       return false;

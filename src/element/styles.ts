@@ -40,8 +40,9 @@ font-weight:600;min-width:9em;justify-content:center;touch-action:none;user-sele
 .bar[data-call] .talk{background:var(--_bg);color:var(--_fg)}
 .bar[data-call] .talk i{background:var(--_ok);opacity:1}
 .end{background:var(--_err);border-color:var(--_err);color:var(--_on);font-weight:600}
+/* Only the short connecting states pulse: while the agent speaks the output meter moves instead
+   (an endless animation there would cost a compositor frame 60 times a second). */
 .talk[data-state=connecting] i,.talk[data-state=reconnecting] i{animation:p 1s infinite alternate}
-.talk[data-state=speaking] i{animation:p .4s infinite alternate}
 .talk[data-state=error]{background:var(--_err);border-color:var(--_err)}
 @keyframes p{to{opacity:.2}}
 @media (prefers-reduced-motion:reduce){.talk i{animation:none!important}}
