@@ -23,14 +23,21 @@ export function levelScale(rms: number): number {
  */
 export const METER_STEPS = 8;
 
-function step(rms: number): number {
-  return Math.round(levelScale(rms) * METER_STEPS) / METER_STEPS;
+/**
+ * The step to show for `rms`, given the one shown: it moves only when the level is most of a
+ * step away, so a level hovering on a step boundary does not flicker (each flicker is a frame).
+ */
+function step(rms: number, shown: number): number {
+  const exact = levelScale(rms) * METER_STEPS;
+  return Math.abs(exact - shown) < 0.8 ? shown : Math.round(exact);
 }
 
 export class LevelMeter {
   readonly canvas: HTMLCanvasElement;
   /** Filled width of each bar in device pixels, as last drawn. */
   private shown: [number, number] = [0, 0];
+  /** Step (0..METER_STEPS) of each bar, as last shown. */
+  private steps: [number, number] = [0, 0];
   private ratio = 0;
   /** Canvas draws so far (tests: nothing is drawn while levels hold still). */
   draws = 0;
@@ -44,10 +51,15 @@ export class LevelMeter {
   set(levels: MediaLevels | null): boolean {
     const ratio = this.canvas.ownerDocument.defaultView?.devicePixelRatio || 1;
     const w = Math.round(WIDTH * ratio);
-    const next: [number, number] = [
-      Math.round(step(levels?.input.rms ?? 0) * w),
-      Math.round(step(levels?.output.rms ?? 0) * w),
+    const steps: [number, number] = [
+      step(levels?.input.rms ?? 0, this.steps[0]),
+      step(levels?.output.rms ?? 0, this.steps[1]),
     ];
+    const next: [number, number] = [
+      Math.round((steps[0] / METER_STEPS) * w),
+      Math.round((steps[1] / METER_STEPS) * w),
+    ];
+    this.steps = steps;
     if (ratio === this.ratio && next[0] === this.shown[0] && next[1] === this.shown[1])
       return false;
     const ctx = this.context(ratio);
