@@ -1,7 +1,8 @@
 /**
  * `live-agent-capture`: downmixes the microphone to mono and posts it, a few 128-frame quanta at
  * a time with the buffer transferred, straight to the worker's MessagePort (the main thread never
- * sees audio). Input levels go to the main thread at ~30 Hz as tiny messages.
+ * sees audio). Input levels go to the main thread at ~30 Hz as tiny messages, and not at all
+ * while the input is digital silence.
  */
 import type { CaptureAudioMessage, LevelMessage, WorkletControl } from './messages.ts';
 
@@ -25,6 +26,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
   private sumSquares = 0;
   private count = 0;
   private peak = 0;
+  private postedSilence = false;
 
   constructor(options?: AudioWorkletNodeOptions) {
     super(options);
@@ -91,6 +93,13 @@ class CaptureProcessor extends AudioWorkletProcessor {
     }
     this.count += n;
     if (++this.quanta % this.levelEvery !== 0) return;
+    // Silence (a muted or paused microphone) is posted once, not 30 times a second.
+    const silent = this.peak === 0;
+    if (silent && this.postedSilence) {
+      this.count = 0; // silence: the sums are zero already
+      return;
+    }
+    this.postedSilence = silent;
     const msg: LevelMessage = {
       type: 'level',
       rms: Math.sqrt(this.sumSquares / Math.max(1, this.count)),

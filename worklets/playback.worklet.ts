@@ -2,7 +2,8 @@
  * `live-agent-playback`: renders model audio that the worker posts straight to this worklet
  * (never via the main thread) through an adaptive jitter buffer. Reports turn start, silence after
  * a flush and buffer stats to the worker (which stamps wall-clock times: the worklet scope has no
- * `performance`), and output levels with the played position to the main thread at ~30 Hz.
+ * `performance`), and output levels with the played position to the main thread at ~30 Hz;
+ * both only while something changes (an idle speaker posts nothing).
  */
 import { JitterBuffer, type JitterEvent, type JitterOptions } from './jitter-buffer.ts';
 import type {
@@ -25,6 +26,17 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   private peak = 0;
   private stopped = false;
   private blockStart = 0;
+  /** What the last level message said (to skip repeats while idle). */
+  private readonly posted = { idle: false, turn: -1, played: -1, buffered: -1 };
+  /** What the last stats report said. */
+  private readonly stats = {
+    underruns: -1,
+    lateChunks: -1,
+    buffered: -1,
+    target: -1,
+    turn: -1,
+    played: -1,
+  };
 
   constructor(options?: AudioWorkletNodeOptions) {
     super(options);
@@ -77,6 +89,18 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     this.count += block.length;
     if (this.quanta % this.levelEvery !== 0) return;
     const b = this.buffer;
+    // Nothing playing and nothing moved since the last message: the main thread knows already.
+    // (Plain number compares: the audio thread allocates nothing here.)
+    const idle = !b.playing && this.peak === 0;
+    const moved = b.lastTurn !== this.posted.turn || b.playedFrames !== this.posted.played;
+    if (idle && this.posted.idle && !moved && b.bufferedFrames === this.posted.buffered) {
+      this.count = 0; // silence: the sums are zero already
+      return;
+    }
+    this.posted.idle = idle;
+    this.posted.turn = b.lastTurn;
+    this.posted.played = b.playedFrames;
+    this.posted.buffered = b.bufferedFrames;
     const msg: PlaybackLevelMessage = {
       type: 'level',
       rms: Math.sqrt(this.sumSquares / Math.max(1, this.count)),
@@ -94,6 +118,23 @@ class PlaybackProcessor extends AudioWorkletProcessor {
 
   private postStats(): void {
     const b = this.buffer;
+    // Stats that did not change are not sent: an idle speaker costs the worker nothing.
+    const st = this.stats;
+    if (
+      b.underruns === st.underruns &&
+      b.lateChunks === st.lateChunks &&
+      b.bufferedFrames === st.buffered &&
+      b.targetFrames === st.target &&
+      b.currentTurn === st.turn &&
+      b.playedFrames === st.played
+    )
+      return;
+    st.underruns = b.underruns;
+    st.lateChunks = b.lateChunks;
+    st.buffered = b.bufferedFrames;
+    st.target = b.targetFrames;
+    st.turn = b.currentTurn;
+    st.played = b.playedFrames;
     const msg: PlaybackReport = {
       type: 'stats',
       underruns: b.underruns,

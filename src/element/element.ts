@@ -70,6 +70,7 @@ export class LiveAgentElement extends HTMLElement {
   private localError: LiveAgentError | null = null;
   private unsubscribers: (() => void)[] = [];
   private readonly loops = new RenderLoops(
+    this,
     () => this.paintLevels(),
     () => this.render(),
   );

@@ -1,28 +1,52 @@
 /**
- * The element's two timers, each running only while it shows something: an animation-frame loop
- * painting the mic/speaker levels during a conversation, and a 1 s re-render for the goAway
- * countdown. Both stop when not needed, so an idle element costs nothing.
+ * The element's two timers, each running only while it shows something: the level meters during
+ * a conversation, and a 1 s re-render for the goAway countdown. An idle element costs nothing.
+ *
+ * The meters poll the session's levels at most 30 times a second (4 under
+ * `prefers-reduced-motion`), and only while the element can be seen: the loop stops when the
+ * document is hidden or the element is scrolled out of view (IntersectionObserver), and starts
+ * again when it comes back. Painting is the meter's business: it draws only on a visible change.
  */
+
+/** Level updates a second at most: meters look fluid at 30 Hz; animation frames are 60–120. */
+export const LEVELS_HZ = 30;
+/** Under `prefers-reduced-motion`: the meters still say who is talking, without flicker. */
+export const REDUCED_MOTION_HZ = 4;
+
 export class RenderLoops {
-  private raf = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
+  private wanted = false;
+  private onScreen = true;
+  private observer: IntersectionObserver | undefined;
+  private readonly reducedMotion: MediaQueryList | undefined;
 
   /**
-   * @param paintLevels paints one frame of levels; false (no session or view) ends the loop.
+   * @param host the element whose visibility gates the meters.
+   * @param paintLevels paints the levels once; false (no session or view) ends the loop.
    * @param tick re-renders the element once a second while the countdown runs.
    */
   constructor(
+    private readonly host: Element,
     private readonly paintLevels: () => boolean,
     private readonly tick: () => void,
-  ) {}
+  ) {
+    this.reducedMotion = globalThis.matchMedia?.('(prefers-reduced-motion: reduce)');
+  }
+
+  /** True while the level loop is scheduled (tests). */
+  get levelsRunning(): boolean {
+    return this.timer !== undefined;
+  }
 
   /** Starts or stops each loop; `levels` while a conversation is on, `countdown` after goAway. */
   update(levels: boolean, countdown: boolean): void {
-    if (levels && !this.raf) this.raf = requestAnimationFrame(this.frame);
-    if (!levels && this.raf) {
-      cancelAnimationFrame(this.raf);
-      this.raf = 0;
+    if (levels !== this.wanted) {
+      this.wanted = levels;
+      if (levels) this.watch();
+      else this.unwatch();
     }
+    this.schedule();
     if (countdown && this.ticker === undefined) this.ticker = setInterval(this.tick, 1000);
     if (!countdown && this.ticker !== undefined) {
       clearInterval(this.ticker);
@@ -30,8 +54,42 @@ export class RenderLoops {
     }
   }
 
+  /** Visibility listeners only while a conversation wants the meters. */
+  private watch(): void {
+    const doc = this.host.ownerDocument;
+    doc.addEventListener('visibilitychange', this.schedule);
+    const IO = doc.defaultView?.IntersectionObserver;
+    if (!IO) return;
+    this.observer = new IO((entries) => {
+      const last = entries[entries.length - 1];
+      if (last) this.onScreen = last.isIntersecting;
+      this.schedule();
+    });
+    this.observer.observe(this.host);
+  }
+
+  private unwatch(): void {
+    this.host.ownerDocument.removeEventListener('visibilitychange', this.schedule);
+    this.observer?.disconnect();
+    this.observer = undefined;
+    this.onScreen = true;
+  }
+
+  /** Runs the level loop exactly when it is wanted and can be seen. */
+  private readonly schedule = (): void => {
+    const run =
+      this.wanted && this.onScreen && this.host.ownerDocument.visibilityState !== 'hidden';
+    if (run && this.timer === undefined) this.timer = setTimeout(this.frame, 0);
+    if (!run && this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  };
+
   private readonly frame = (): void => {
-    this.raf = 0;
-    if (this.paintLevels()) this.raf = requestAnimationFrame(this.frame);
+    this.timer = undefined;
+    if (!this.paintLevels()) return;
+    const hz = this.reducedMotion?.matches ? REDUCED_MOTION_HZ : LEVELS_HZ;
+    this.timer = setTimeout(this.frame, 1000 / hz);
   };
 }

@@ -40,15 +40,15 @@ font-weight:600;min-width:9em;justify-content:center;touch-action:none;user-sele
 .bar[data-call] .talk{background:var(--_bg);color:var(--_fg)}
 .bar[data-call] .talk i{background:var(--_ok);opacity:1}
 .end{background:var(--_err);border-color:var(--_err);color:var(--_on);font-weight:600}
+/* Only the short connecting states pulse: while the agent speaks the output meter moves instead
+   (an endless animation there would cost a compositor frame 60 times a second). */
 .talk[data-state=connecting] i,.talk[data-state=reconnecting] i{animation:p 1s infinite alternate}
-.talk[data-state=speaking] i{animation:p .4s infinite alternate}
 .talk[data-state=error]{background:var(--_err);border-color:var(--_err)}
 @keyframes p{to{opacity:.2}}
 @media (prefers-reduced-motion:reduce){.talk i{animation:none!important}}
-.lv{display:inline-grid;gap:3px;flex:0 1 auto;width:56px;min-width:16px}
-.lv span{display:block;height:5px;border-radius:3px;background:var(--_bd);overflow:hidden}
-.lv b{display:block;height:100%;background:var(--_a);transform-origin:left;transform:scaleX(var(--l,0));
-transition:transform 60ms linear}
+.lv{display:inline-grid;gap:3px;flex:0 1 auto;width:56px;min-width:16px;position:relative}
+.lv span{display:block;height:5px;border-radius:3px;background:var(--_bd)}
+.lv canvas{position:absolute;inset:0;width:100%;height:100%;color:var(--_a);will-change:transform}
 .st{color:var(--_mu);flex:1 1 auto;min-width:0}
 .st[data-error]{color:var(--_err)}
 .st[data-hint]{color:var(--_fg);font-weight:600}

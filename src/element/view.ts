@@ -5,6 +5,7 @@
 import type { MediaLevels } from '../core/media.ts';
 import type { LatencyMetrics, LiveAgentSnapshot, UsageTotals } from '../core/types.ts';
 import { errorText, HINTS, type Endpoints, type WaitKind } from './hints.ts';
+import { LevelMeter } from './meter.ts';
 import { TranscriptView } from './transcript-view.ts';
 
 /** What the talk button shows. */
@@ -112,7 +113,7 @@ export class LiveAgentView {
   private readonly bar: HTMLElement;
   private readonly label: HTMLElement;
   private readonly status: HTMLElement;
-  private readonly bars: [HTMLElement, HTMLElement];
+  readonly meter: LevelMeter;
   private readonly metrics: HTMLElement;
   private readonly transcript: TranscriptView;
   private shownMetrics: LatencyMetrics | null = null;
@@ -140,15 +141,15 @@ export class LiveAgentView {
       { type: 'button', part: 'mute-button', 'aria-pressed': 'false', hidden: true },
       'Mute',
     );
-    const inBar = h(d, 'b');
-    const outBar = h(d, 'b');
-    this.bars = [inBar, outBar];
+    this.meter = new LevelMeter(d);
+    // The tracks are static CSS; the levels are drawn on the canvas laid over them.
     const levels = h(
       d,
       'span',
       { class: 'lv', part: 'levels', 'aria-hidden': 'true' },
-      h(d, 'span', { title: 'You' }, inBar),
-      h(d, 'span', { title: 'Agent' }, outBar),
+      h(d, 'span', { title: 'You' }),
+      h(d, 'span', { title: 'Agent' }),
+      this.meter.canvas,
     );
     this.status = h(d, 'span', { class: 'st', part: 'status', role: 'status' }, 'Ready');
     this.gesture = h(
@@ -238,10 +239,9 @@ export class LiveAgentView {
     if (!on) this.setLevels(null);
   }
 
-  /** Sets the two level bars (input, output); null empties them. */
-  setLevels(levels: MediaLevels | null): void {
-    this.bars[0].style.setProperty('--l', String(scale(levels?.input.rms ?? 0)));
-    this.bars[1].style.setProperty('--l', String(scale(levels?.output.rms ?? 0)));
+  /** Sets the two level bars (input, output); null empties them. True when it drew. */
+  setLevels(levels: MediaLevels | null): boolean {
+    return this.meter.set(levels);
   }
 
   private renderMetrics(m: LatencyMetrics, usage: UsageTotals): void {
@@ -260,11 +260,6 @@ export class LiveAgentView {
       ...rows.flatMap(([k, v]) => [h(d, 'dt', {}, k), h(d, 'dd', {}, v)]),
     );
   }
-}
-
-// RMS of speech sits around 0.02–0.3: a square-root curve makes quiet speech visible.
-function scale(rms: number): number {
-  return Math.min(1, Math.sqrt(Math.max(0, rms)) * 1.6);
 }
 
 function setText(el: HTMLElement, text: string): void {

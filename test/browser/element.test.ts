@@ -60,7 +60,6 @@ async function until(cond: () => boolean, ms = 5000): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
 }
-const frame = () => new Promise((r) => requestAnimationFrame(() => r(undefined)));
 const realtime = (sent: ClientMessage[]) =>
   sent.flatMap((m) => ('realtimeInput' in m ? Object.keys(m.realtimeInput) : []));
 
@@ -269,12 +268,17 @@ describe('<live-agent> controls', () => {
   it('animates levels from getLevels() while connected', async () => {
     const el = await connected();
     el.media.levels = { input: { rms: 0.25, peak: 0.5 }, output: { rms: 0, peak: 0 } };
-    await frame();
-    await frame();
-    const bar = part(el, 'levels').querySelector('b')!;
-    expect(Number(bar.style.getPropertyValue('--l'))).toBeGreaterThan(0.5);
+    const canvas = part(el, 'levels').querySelector('canvas')!;
+    // Alpha of a pixel half-way along the input (top) and output (bottom) bars.
+    const alpha = (bar: number) =>
+      canvas
+        .getContext('2d')!
+        .getImageData(canvas.width / 2, Math.round(canvas.height * (bar ? 0.8 : 0.2)), 1, 1)
+        .data[3]!;
+    await until(() => alpha(0) > 0);
+    expect(alpha(1)).toBe(0);
     await el.disconnect();
-    expect(Number(bar.style.getPropertyValue('--l'))).toBe(0);
+    expect(alpha(0)).toBe(0);
   });
 
   it('shows latency metrics on demand (button or metrics attribute)', async () => {

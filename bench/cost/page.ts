@@ -1,0 +1,89 @@
+/**
+ * Cost bench page, two variants chosen by `start()`: `element` is `<live-agent>` with its default
+ * UI (levels animating, transcript, status line), `bare` is the same LiveAgentSession, worker
+ * transport and Web Audio graph with no UI at all. Both use the shipped worker (counted).
+ */
+import { installCounters, COUNTS_CHANNEL, type Counts } from './counters.ts';
+
+const counts = installCounters('main');
+
+export interface CostBenchPage {
+  start(variant: 'element' | 'bare', endpoint: string, token: string): Promise<void>;
+  /** Main-thread counts and the worker's. */
+  counts(): Promise<Counts>;
+  stop(): Promise<string[]>;
+}
+
+declare global {
+  interface Window {
+    costBench: CostBenchPage;
+  }
+}
+
+const errors: string[] = [];
+let stop: () => Promise<void> = async () => {};
+
+function workerCounts(): Promise<Counts> {
+  const channel = new BroadcastChannel(COUNTS_CHANNEL);
+  return new Promise<Counts>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the bench worker did not answer')), 5000);
+    channel.onmessage = (e: MessageEvent<Counts>) => {
+      clearTimeout(timer);
+      channel.close();
+      resolve(e.data);
+    };
+    channel.postMessage('counts');
+  });
+}
+
+window.costBench = {
+  async start(variant, endpoint, token) {
+    const [{ createWebAudioMedia }, { createWorkerTransport }] = await Promise.all([
+      import('../../src/audio/index.ts'),
+      import('../../src/transport/worker-transport.ts'),
+    ]);
+    const deps = () => ({
+      transport: createWorkerTransport({
+        worker: () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
+      }),
+      media: createWebAudioMedia(),
+    });
+    if (variant === 'bare') {
+      const { LiveAgentSession } = await import('../../src/core/index.ts');
+      const s = new LiveAgentSession({ token, endpoint, reconnect: false }, deps());
+      s.on('error', (e) => errors.push(`${e.error.code}: ${e.error.message}`));
+      await s.connect();
+      stop = async () => {
+        await s.disconnect();
+        s.dispose();
+      };
+      return;
+    }
+    const { LiveAgentElement } = await import('../../src/element/element.ts');
+    await import('../../src/element/define.ts');
+    LiveAgentElement.depsLoader = deps;
+    const el = document.createElement('live-agent');
+    el.setAttribute('endpoint', endpoint);
+    el.token = token;
+    el.addEventListener('live-agent-error', (e) => {
+      const { error } = e.detail;
+      errors.push(`${error.code}: ${error.message}`);
+    });
+    document.body.append(el);
+    await el.connect();
+    stop = async () => {
+      await el.disconnect();
+      el.remove();
+    };
+  },
+
+  async counts() {
+    const w = await workerCounts();
+    return { ...counts, ...w };
+  },
+
+  async stop() {
+    await stop();
+    return errors;
+  },
+};

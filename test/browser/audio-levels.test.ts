@@ -1,0 +1,80 @@
+/**
+ * What the worklets post while nothing changes: an idle speaker and a silent microphone send one
+ * level message and then none (no stats to the worker either), and a playing speaker sends its
+ * levels at no more than ~30 Hz. Real worklets in a real AudioContext.
+ */
+import { afterEach, expect, test } from 'vitest';
+import captureUrl from '../../worklets/capture.worklet.ts?worker&url';
+import playbackUrl from '../../worklets/playback.worklet.ts?worker&url';
+import type { PlaybackCommand } from '../../worklets/messages.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** Playback worklet → capture worklet (silence unless chunks are pushed), counting messages. */
+async function rig() {
+  const ctx = new AudioContext();
+  cleanups.push(() => ctx.close());
+  await ctx.resume();
+  await Promise.all([
+    ctx.audioWorklet.addModule(playbackUrl),
+    ctx.audioWorklet.addModule(captureUrl),
+  ]);
+  const play = new AudioWorkletNode(ctx, 'live-agent-playback', {
+    numberOfInputs: 0,
+    numberOfOutputs: 1,
+    outputChannelCount: [1],
+  });
+  const tap = new AudioWorkletNode(ctx, 'live-agent-capture', {
+    numberOfOutputs: 0,
+    channelCount: 1,
+    channelCountMode: 'explicit',
+  });
+  play.connect(tap);
+  const toPlay = new MessageChannel();
+  play.port.postMessage({ type: 'port', port: toPlay.port1 }, [toPlay.port1]);
+  const n = { playLevels: 0, tapLevels: 0, stats: 0 };
+  play.port.onmessage = () => n.playLevels++;
+  tap.port.onmessage = () => n.tapLevels++;
+  toPlay.port2.onmessage = (e: MessageEvent<{ type: string }>) => {
+    if (e.data.type === 'stats') n.stats++;
+  };
+  const send = (cmd: PlaybackCommand) => toPlay.port2.postMessage(cmd);
+  return { ctx, n, send };
+}
+
+/** Messages of each kind during `ms`. */
+async function during(n: Record<string, number>, ms: number): Promise<Record<string, number>> {
+  const before = { ...n };
+  await sleep(ms);
+  return Object.fromEntries(Object.keys(n).map((k) => [k, n[k]! - before[k]!]));
+}
+
+test('silence and an idle speaker post nothing after their first level message', async () => {
+  const { ctx, n } = await rig();
+  // Let the audio clock run 300 ms first (a loaded machine may start it late).
+  const t0 = ctx.currentTime;
+  while (ctx.currentTime < t0 + 0.3) await sleep(20);
+  expect(n.playLevels + n.tapLevels).toBeGreaterThan(0); // the first (silent) level went out
+  const idle = await during(n, 600);
+  expect(idle).toEqual({ playLevels: 0, tapLevels: 0, stats: 0 });
+});
+
+test('a playing speaker posts levels at ~30 Hz at most, and stops once it is done', async () => {
+  const { ctx, n, send } = await rig();
+  const samples = Float32Array.from({ length: ctx.sampleRate }, (_, i) => 0.3 * Math.sin(i / 5));
+  send({ type: 'chunk', turnId: 1, samples });
+  send({ type: 'end-turn', turnId: 1 });
+  await sleep(100);
+  const playing = await during(n, 500);
+  expect(playing.playLevels).toBeGreaterThan(3);
+  expect(playing.playLevels).toBeLessThanOrEqual(17); // 30 Hz over 500 ms, one of slack
+  expect(playing.tapLevels).toBeLessThanOrEqual(17);
+  expect(playing.stats).toBeGreaterThan(0);
+  await sleep(800); // the second of audio has played out
+  const after = await during(n, 500);
+  expect(after).toEqual({ playLevels: 0, tapLevels: 0, stats: 0 });
+});

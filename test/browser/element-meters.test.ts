@@ -1,0 +1,172 @@
+/**
+ * What `<live-agent>`'s level meters cost: levels are read at most 30 times a second (4 under
+ * prefers-reduced-motion), drawn only when they change, never while the element is off-screen or
+ * the document hidden, and drawing them recalculates no style (Chromium, CDP metrics).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { cdp } from 'vitest/browser';
+import '../../src/element/index.ts';
+import { LiveAgentElement, type SessionDeps } from '../../src/element/index.ts';
+import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
+
+const isChromium = navigator.userAgent.includes('Chrome');
+
+/** FakeMedia that counts getLevels() calls: each one is a meter update. */
+class CountingMedia extends FakeMedia {
+  reads = 0;
+  override getLevels() {
+    this.reads++;
+    return super.getLevels();
+  }
+}
+
+class MeterAgent extends LiveAgentElement {
+  media = new CountingMedia();
+  protected override createSessionDeps(): Promise<SessionDeps> {
+    this.media = new CountingMedia();
+    const fetch = () => Promise.resolve(Response.json({ token: 'auth_tokens/meters' }));
+    return Promise.resolve({ transport: new FakeTransport(), media: this.media, fetch });
+  }
+}
+customElements.define('meter-live-agent', MeterAgent);
+
+const mounted: HTMLElement[] = [];
+afterEach(() => {
+  for (const el of mounted.splice(0)) el.remove();
+});
+
+async function connected(): Promise<MeterAgent> {
+  const el = document.createElement('meter-live-agent') as MeterAgent;
+  el.setAttribute('token-url', '/api/live-token');
+  document.body.append(el);
+  mounted.push(el);
+  await el.connect();
+  return el;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const canvas = (el: HTMLElement) => el.shadowRoot!.querySelector('canvas')!;
+
+/** Meter reads during `ms`. */
+async function readsDuring(el: MeterAgent, ms: number): Promise<number> {
+  const before = el.media.reads;
+  await sleep(ms);
+  return el.media.reads - before;
+}
+
+/** Counts canvas clears (one per draw) on `target`. */
+function countDraws(target: HTMLCanvasElement): { draws: number; stop(): void } {
+  const proto = CanvasRenderingContext2D.prototype;
+  const clear = proto.clearRect;
+  const counter = {
+    draws: 0,
+    stop: () => (proto.clearRect = clear),
+  };
+  proto.clearRect = function (this: CanvasRenderingContext2D, ...args) {
+    if (this.canvas === target) counter.draws++;
+    return clear.apply(this, args);
+  };
+  return counter;
+}
+
+describe('<live-agent> level meters', () => {
+  it('reads levels at most 30 times a second and draws only when they change', async () => {
+    const el = await connected();
+    const draws = countDraws(canvas(el));
+    try {
+      const reads = await readsDuring(el, 1000);
+      // ≤ 30 Hz (one extra for the timer phase); a loaded machine may run fewer.
+      expect(reads).toBeLessThanOrEqual(31);
+      expect(reads).toBeGreaterThan(3);
+      expect(draws.draws, 'silence drew').toBe(0);
+      el.media.levels = { input: { rms: 0.2, peak: 0.4 }, output: { rms: 0, peak: 0 } };
+      await sleep(200);
+      expect(draws.draws).toBe(1); // one change, one draw, however many reads
+      let v = 0;
+      const wobble = setInterval(() => {
+        v = (v + 1) % 10;
+        el.media.levels = { input: { rms: 0.05 + v / 20, peak: 1 }, output: { rms: 0, peak: 0 } };
+      }, 5);
+      await sleep(500);
+      clearInterval(wobble);
+      // Levels changing at 200 Hz are drawn at the meter's rate, not theirs.
+      expect(draws.draws).toBeGreaterThan(2);
+      expect(draws.draws).toBeLessThanOrEqual(18);
+    } finally {
+      draws.stop();
+    }
+  });
+
+  it('stops while the element is off-screen and starts again when it is back', async () => {
+    const el = await connected();
+    expect(await readsDuring(el, 300)).toBeGreaterThan(0);
+    el.style.cssText = 'position:fixed;top:-5000px;left:0';
+    await sleep(150); // the IntersectionObserver reports on the next frames
+    expect(await readsDuring(el, 400)).toBe(0);
+    el.style.cssText = '';
+    await sleep(150);
+    expect(await readsDuring(el, 300)).toBeGreaterThan(0);
+  });
+
+  it('stops while the document is hidden and starts again when it is visible', async () => {
+    const el = await connected();
+    expect(await readsDuring(el, 300)).toBeGreaterThan(0);
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    try {
+      document.dispatchEvent(new Event('visibilitychange'));
+      expect(await readsDuring(el, 400)).toBe(0);
+    } finally {
+      delete (document as { visibilityState?: string }).visibilityState;
+    }
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(await readsDuring(el, 300)).toBeGreaterThan(0);
+  });
+
+  it('updates at 4 Hz under prefers-reduced-motion', async () => {
+    const real = window.matchMedia;
+    window.matchMedia = (q: string) =>
+      ({ ...real.call(window, q), matches: q.includes('reduced-motion') }) as MediaQueryList;
+    try {
+      const el = await connected();
+      const reads = await readsDuring(el, 1000);
+      expect(reads).toBeGreaterThan(0);
+      expect(reads).toBeLessThanOrEqual(5);
+    } finally {
+      window.matchMedia = real;
+    }
+  });
+
+  it('stops reading when the call ends', async () => {
+    const el = await connected();
+    await el.disconnect();
+    expect(await readsDuring(el, 300)).toBe(0);
+  });
+
+  it.runIf(isChromium)('draws changing levels without recalculating style', async () => {
+    const el = await connected();
+    const session = cdp();
+    await session.send('Performance.enable');
+    const recalcs = async () => {
+      const { metrics } = (await session.send('Performance.getMetrics')) as {
+        metrics: { name: string; value: number }[];
+      };
+      return metrics.find((m) => m.name === 'RecalcStyleCount')?.value ?? NaN;
+    };
+    const draws = countDraws(canvas(el));
+    await sleep(100);
+    const before = await recalcs();
+    let v = 0;
+    const wobble = setInterval(() => {
+      v = (v + 1) % 10;
+      el.media.levels = { input: { rms: v / 10, peak: 1 }, output: { rms: 1 - v / 10, peak: 1 } };
+    }, 15);
+    await sleep(1000);
+    clearInterval(wobble);
+    const after = await recalcs();
+    draws.stop();
+    await session.send('Performance.disable');
+    expect(draws.draws).toBeGreaterThan(10);
+    // A style or custom-property write per update would recalculate once per draw.
+    expect(after - before).toBeLessThan(draws.draws / 5);
+  });
+});
