@@ -1,8 +1,8 @@
 /**
  * The element's two level bars (you, the agent). The grey tracks are plain CSS and never change;
- * the filled part is drawn on one small canvas laid over them, on its own compositor layer. A
- * canvas draw invalidates that canvas only: no style recalculation, no layout, no repaint of
- * anything around it. Draws happen only when a bar moves by one of its few steps.
+ * the filled part is drawn on one small canvas laid over them. A canvas draw invalidates that
+ * canvas only: no style recalculation, no layout, no repaint of anything around it (an own
+ * compositor layer, `will-change`, measured no cheaper in the cost bench). Draws happen only when a bar moves by one of its few steps.
  */
 import type { MediaLevels } from '../core/media.ts';
 

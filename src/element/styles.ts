@@ -48,7 +48,7 @@ font-weight:600;min-width:9em;justify-content:center;touch-action:none;user-sele
 @media (prefers-reduced-motion:reduce){.talk i{animation:none!important}}
 .lv{display:inline-grid;gap:3px;flex:0 1 auto;width:56px;min-width:16px;position:relative}
 .lv span{display:block;height:5px;border-radius:3px;background:var(--_bd)}
-.lv canvas{position:absolute;inset:0;width:100%;height:100%;color:var(--_a);will-change:transform}
+.lv canvas{position:absolute;inset:0;width:100%;height:100%;color:var(--_a)}
 .st{color:var(--_mu);flex:1 1 auto;min-width:0}
 .st[data-error]{color:var(--_err)}
 .st[data-hint]{color:var(--_fg);font-weight:600}
