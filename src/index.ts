@@ -8,6 +8,7 @@ import type { LiveAgentOptions } from './core/types.ts';
 import { createWorkerTransport } from './transport/worker-transport.ts';
 import { createWebAudioMedia } from './audio/index.ts';
 import type { AudioOptions } from './audio/index.ts';
+import { createAdkTransport, type AdkTransportOptions } from './transport/adk/transport.ts';
 
 /** Options of {@link createLiveAgent}: the session's plus where media and the worker come from. */
 export interface CreateLiveAgentOptions extends LiveAgentOptions {
@@ -15,17 +16,75 @@ export interface CreateLiveAgentOptions extends LiveAgentOptions {
   audio?: AudioOptions | false;
   /** Where `live-agent.worker.js` is served; default: beside this bundle. */
   workerUrl?: string | URL;
+  /** `gemini` (default): the Live API. `adk`: an ADK agent server's `/run_live` (see `adk`). */
+  transport?: 'gemini';
 }
 
+/** Options of `createLiveAgent({ transport: 'adk', … })`: ADK needs no Gemini token. */
+export interface CreateAdkLiveAgentOptions
+  extends
+    Omit<CreateLiveAgentOptions, 'transport' | 'token' | 'endpoint'>,
+    Omit<AdkTransportOptions, 'workerUrl' | 'worker'> {
+  transport: 'adk';
+  /** Unused by ADK (its auth is the `ticket` provider); accepted for symmetry. */
+  token?: LiveAgentOptions['token'];
+}
+
+// ADK's server holds the model credentials; the session's credential slot carries nothing.
+const ADK_PLACEHOLDER_TOKEN = 'auth_tokens/adk-server-side';
+
 /** A session with the default transport (WebSocket in a module Worker) and Web Audio media. */
-export function createLiveAgent(options: CreateLiveAgentOptions): LiveAgentSession {
-  const { audio, workerUrl, ...session } = options;
+export function createLiveAgent(
+  options: CreateLiveAgentOptions | CreateAdkLiveAgentOptions,
+): LiveAgentSession {
+  const media = options.audio === false ? null : createWebAudioMedia(options.audio ?? {});
+  if (options.transport === 'adk') {
+    const {
+      audio: _audio,
+      transport: _transport,
+      token,
+      workerUrl,
+      endpoint,
+      appName,
+      userId,
+      sessionId,
+      modalities,
+      query,
+      ticket,
+      fetch,
+      state,
+      ...session
+    } = options;
+    const adk = createAdkTransport({
+      ...{ endpoint, appName, userId, sessionId, modalities, query, ticket, fetch, state },
+      workerUrl,
+    });
+    return new LiveAgentSession(
+      { ...session, token: token ?? ADK_PLACEHOLDER_TOKEN, endpoint },
+      { transport: adk, media },
+    );
+  }
+  const { audio: _audio, workerUrl, transport: _transport, ...session } = options;
   return new LiveAgentSession(session, {
     transport: createWorkerTransport({ workerUrl }),
-    media: audio === false ? null : createWebAudioMedia(audio ?? {}),
+    media,
   });
 }
 
+export {
+  createAdkTransport,
+  adkTicketEndpoint,
+  type AdkTransport,
+  type AdkTransportOptions,
+  type AdkTicket,
+  type AdkTicketRequest,
+} from './transport/adk/transport.ts';
+export {
+  ADK_CAPABILITIES,
+  adkDetails,
+  type AdkDetails,
+  type AdkToolActivity,
+} from './transport/adk/codec.ts';
 export {
   AuthError,
   ConnectionError,
