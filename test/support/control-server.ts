@@ -12,6 +12,10 @@ import {
   type EmulatorSession,
 } from '../../src/emulator/index.ts';
 import { decodeBase64 } from '../../src/dsp/index.ts';
+import { startAdkEmulator, type AdkEmulator } from '../../src/emulator/adk.ts';
+
+/** ADK fronts started for an emulator (closed with it). */
+const adkFronts = new Map<Emulator, AdkEmulator>();
 
 export interface ControlServer {
   url: string;
@@ -101,6 +105,12 @@ const emulatorActions: Record<string, Handler> = {
     return sessionInfo(s, emulator.allSessions.indexOf(s));
   },
   tokens: ({ emulator }) => [...emulator.tokens.values()],
+  // ADK mode: an ADK `/run_live` + session REST front for this emulator → {url}.
+  adk: async ({ emulator, body }) => {
+    const front = adkFronts.get(emulator) ?? (await startAdkEmulator(emulator, body as never));
+    adkFronts.set(emulator, front);
+    return { url: front.url };
+  },
 };
 
 export async function startControlServer(): Promise<ControlServer> {
@@ -136,6 +146,8 @@ export async function startControlServer(): Promise<ControlServer> {
     }
     if (parts[2] === 'close') {
       emulators.delete(parts[1]!);
+      await adkFronts.get(emulator)?.close();
+      adkFronts.delete(emulator);
       await emulator.close();
       return reply(res, 200, true);
     }

@@ -102,6 +102,9 @@ export class EmulatorControl {
   }
   session = (index: number) => new SessionControl(this.base, index);
   close = () => call<boolean>(`${this.base}/close`, {});
+  /** Starts (once) the emulator's ADK mode: `/run_live` and the session REST routes → its URL. */
+  adkUrl = async (options: { allowOrigins?: string[] } = {}) =>
+    (await call<{ url: string }>(`${this.base}/adk`, options)).url;
 }
 
 /** Starts a fresh emulator for one test (tones for speech unless `speech` says otherwise). */
