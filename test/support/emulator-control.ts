@@ -107,6 +107,12 @@ export class EmulatorControl {
     (await call<{ url: string }>(`${this.base}/adk`, options)).url;
 }
 
+/** google-adk's real `adk api_server` (python/.venv) on a TLS emulator, allowing `origin`. */
+export async function startRealAdk(origin: string, guarded = false) {
+  const { id, url } = await call<{ id: string; url: string }>('/real-adk', { origin, guarded });
+  return { url, close: () => call<boolean>(`/real-adk/${id}/close`, {}) };
+}
+
 /** Starts a fresh emulator for one test (tones for speech unless `speech` says otherwise). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorControl> {
   const { id, url } = await call<{ id: string; url: string }>('/emulators', options);
