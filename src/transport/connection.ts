@@ -195,11 +195,13 @@ export function openConnection(
 
     function handleAdk(event: ServerMessage, receivedAt: number): void {
       normaliseAdkAudio(event);
+      const events = (adk as AdkDecoder).decode(event);
       const content = event['content'] as { role?: string; parts?: unknown[] } | undefined;
       // The sink reads Gemini's shape: a view over the same parts (stripped in place).
       const view: ServerMessage = {
         serverContent: {
-          ...(event['interrupted'] === true && { interrupted: true }),
+          // Ours or ADK's: a local barge-in flushes the playback just the same.
+          ...(events.some((e) => e.type === 'interrupted') && { interrupted: true }),
           ...(event['turnComplete'] === true && { turnComplete: true }),
           ...(content?.role !== 'user' &&
             Array.isArray(content?.parts) && { modelTurn: { parts: content.parts } }),
@@ -207,7 +209,6 @@ export function openConnection(
       } as ServerMessage;
       const { audioBytes, audioTurnId } = stripAudio(view, receivedAt, options.playback);
       const meta: MessageMeta = { audioBytes, receivedAt, ...(audioTurnId > 0 && { audioTurnId }) };
-      const events = (adk as AdkDecoder).decode(event);
       if (state !== 'closed') handlers.message({ raw: event, events }, meta);
     }
 

@@ -19,6 +19,7 @@ import type { ServerMessage } from '../../src/core/wire.ts';
 import type { AudioSink } from '../../src/transport/audio-sink.ts';
 import {
   ADK_CAPABILITIES,
+  AdkDecoder,
   adkDetails,
   encodeAdkIntent,
   serializeAdkRequest,
@@ -177,3 +178,27 @@ describe.each(SETS.filter(([, s]) => s.has('agent_transfer')))(
     });
   },
 );
+
+describe.each(SETS)('ADK %s: local barge-in', (_name, set) => {
+  const decodeAll = (name: string, drop?: (e: Record<string, unknown>) => boolean) => {
+    const decoder = new AdkDecoder();
+    return set
+      .get(name)!
+      .sockets[0]!.frames.filter((f) => f.direction === 'server')
+      .map((f) => JSON.parse(f.text) as Record<string, unknown>)
+      .filter((e) => !drop?.(e))
+      .flatMap((e) => decoder.decode(e).map((ev) => ev.type));
+  };
+
+  it('one interrupted when ADK sends it; ours, before the user words, when it does not', () => {
+    expect(decodeAll('barge_in').filter((t) => t === 'interrupted')).toHaveLength(1);
+    const without = decodeAll('barge_in', (e) => e['interrupted'] === true);
+    expect(without.filter((t) => t === 'interrupted')).toHaveLength(1);
+    const cut = without.indexOf('interrupted');
+    expect(without[cut + 1]).toBe('transcription');
+  });
+
+  it('never on an ordinary spoken turn', () => {
+    expect(decodeAll('audio_turn')).not.toContain('interrupted');
+  });
+});

@@ -102,6 +102,9 @@ export function normaliseAdkAudio(event: Json): Json {
   return event;
 }
 
+/** Reply audio parts (40–80 ms each) after the user's last words before new words cut it. */
+const LOCAL_BARGE_IN_PARTS = 10;
+
 /**
  * Decodes the events of one `/run_live` socket into the session's inbound events. Stateful per
  * socket: ADK streams transcription deltas (`partial` true or missing), and 2.x follows them with
@@ -111,6 +114,12 @@ export function normaliseAdkAudio(event: Json): Json {
  */
 export class AdkDecoder {
   private readonly heard = { user: '', model: '' };
+  /** Model output of the current reply has arrived (until turnComplete/interrupted). */
+  private replying = false;
+  /** We cut the reply locally; ADK's own `interrupted` for it is then a duplicate. */
+  private cutLocally = false;
+  /** Model audio parts since the user's last transcription delta. */
+  private audioSinceInput = 0;
 
   decode(event: ServerMessage): InboundEvent[] {
     const e = event as Json;
@@ -118,6 +127,18 @@ export class AdkDecoder {
     if (isObject(e['usageMetadata']))
       events.push({ type: 'usage', usage: e['usageMetadata'] as UsageMetadata });
     const input = this.transcription('user', e['inputTranscription'], e['partial'] === false);
+    // Local barge-in: the user's words are being transcribed while the reply still plays and ADK
+    // sent no `interrupted` (its own comes BEFORE the user's transcription when it does). The
+    // transcription of the turn being answered may trail into the reply's first chunks: only a
+    // delta after LOCAL_BARGE_IN_PARTS of uninterrupted reply audio counts as new speech.
+    const fresh = input && 'text' in input && e['partial'] !== false;
+    if (fresh && this.replying && this.audioSinceInput >= LOCAL_BARGE_IN_PARTS) {
+      this.replying = false;
+      this.cutLocally = true;
+      this.heard.model = '';
+      events.push({ type: 'interrupted' });
+    }
+    if (fresh) this.audioSinceInput = 0;
     if (input) events.push(input);
     const role = isObject(e['content']) ? e['content']['role'] : undefined;
     if (role !== 'user') {
@@ -130,15 +151,26 @@ export class AdkDecoder {
         if (typeof part['text'] === 'string' && part['thought'] !== true && e['partial'] !== false)
           text.push(part['text']);
       }
-      if (text.length > 0 || audioParts > 0) events.push({ type: 'content', text, audioParts });
+      if (text.length > 0 || audioParts > 0) {
+        this.audioSinceInput += audioParts;
+        this.replying = true;
+        this.cutLocally = false;
+        events.push({ type: 'content', text, audioParts });
+      }
     }
     const output = this.transcription('model', e['outputTranscription'], e['partial'] === false);
     if (output) events.push(output);
+    if (output && 'text' in output && e['partial'] !== false) {
+      this.replying = true;
+      this.cutLocally = false;
+    }
     if (e['interrupted'] === true) {
       this.heard.model = '';
-      events.push({ type: 'interrupted' });
+      if (!this.cutLocally) events.push({ type: 'interrupted' });
+      this.replying = this.cutLocally = false;
     }
     if (e['turnComplete'] === true) {
+      this.replying = this.cutLocally = false;
       this.heard.user = this.heard.model = '';
       events.push({ type: 'turnComplete' });
     }
