@@ -60,8 +60,9 @@ describe('ADK transport against the emulator ADK mode', () => {
     await expect
       .poll(async () => (await live.info()).received, { timeout: 10_000 })
       .toBeGreaterThan(20);
-    // Firefox's fake microphone is a steady tone that never falls silent, so the model's VAD never ends the
-    // user's turn there: the spoken reply is checked where the fake mic is speech with pauses.
+    // Firefox's fake microphone is a steady tone that never falls silent, so the model's VAD
+    // never ends the user's turn there: the spoken reply is checked where the fake mic is speech
+    // with pauses (Chromium's WAV).
     if (!/Chrome/.test(navigator.userAgent)) return;
     await expect.poll(() => finals(s, 'model').join(' '), { timeout: 20_000 }).toMatch(/I heard/);
     expect(finals(s, 'user').join(' ').length).toBeGreaterThan(0);
