@@ -90,6 +90,26 @@ describe('ADK transport against the emulator ADK mode', () => {
       .toBe(true);
   });
 
+  it("barge-in: ADK's interrupted flushes the playing reply and marks the turn", async () => {
+    const { s } = await setup({ media: true });
+    await s.connect();
+    s.setMicEnabled?.(false);
+    const live = await emu!.waitSession();
+    s.sendText('please read this long sentence back to me slowly, word by word, to the end');
+    await expect
+      .poll(() => s.getSnapshot().metrics.p50AudibleMs, { timeout: 15_000 })
+      .not.toBeNull();
+    await live.interrupt();
+    await expect
+      .poll(() => s.getSnapshot().transcript.some((t) => t.role === 'model' && t.interrupted), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+    await expect
+      .poll(() => s.getSnapshot().metrics.last?.kind, { timeout: 10_000 })
+      .toBe('interrupt');
+  });
+
   it('reconnects after a dropped socket on a new socket with the same session id', async () => {
     const { s, transport } = await setup({ sessionId: 'kept-session', media: false });
     await s.connect();
