@@ -96,9 +96,10 @@ describe('ADK transport against the emulator ADK mode', () => {
     s.setMicEnabled?.(false);
     const live = await emu!.waitSession();
     s.sendText('please read this long sentence back to me slowly, word by word, to the end');
+    // The reply is under way (its caption streams with its audio).
     await expect
-      .poll(() => s.getSnapshot().metrics.p50AudibleMs, { timeout: 15_000 })
-      .not.toBeNull();
+      .poll(() => s.getSnapshot().transcript.some((t) => t.role === 'model'), { timeout: 15_000 })
+      .toBe(true);
     await live.interrupt();
     await expect
       .poll(() => s.getSnapshot().transcript.some((t) => t.role === 'model' && t.interrupted), {
