@@ -10,6 +10,7 @@ import { createWebAudioMedia } from './audio/index.ts';
 import type { AudioOptions } from './audio/index.ts';
 import { createWebVideo } from './video/index.ts';
 import type { WebVideoOptions } from './video/index.ts';
+import { createAdkTransport, type AdkTransportOptions } from './transport/adk/transport.ts';
 
 /** Options of {@link createLiveAgent}: the session's plus where media and the worker come from. */
 export interface CreateLiveAgentOptions extends LiveAgentOptions {
@@ -19,18 +20,78 @@ export interface CreateLiveAgentOptions extends LiveAgentOptions {
   workerUrl?: string | URL;
   /** Camera/screen options, or `false` for a session that never sends video. */
   video?: WebVideoOptions | false;
+  /** `gemini` (default): the Live API. `adk`: an ADK agent server's `/run_live` (see `adk`). */
+  transport?: 'gemini';
 }
 
+/** Options of `createLiveAgent({ transport: 'adk', … })`: ADK needs no Gemini token. */
+export interface CreateAdkLiveAgentOptions
+  extends
+    Omit<CreateLiveAgentOptions, 'transport' | 'token' | 'endpoint'>,
+    Omit<AdkTransportOptions, 'workerUrl' | 'worker'> {
+  transport: 'adk';
+  /** Unused by ADK (its auth is the `ticket` provider); accepted for symmetry. */
+  token?: LiveAgentOptions['token'];
+}
+
+// ADK's server holds the model credentials; the session's credential slot carries nothing.
+const ADK_PLACEHOLDER_TOKEN = 'auth_tokens/adk-server-side';
+
 /** A session with the default transport (WebSocket in a module Worker) and Web Audio media. */
-export function createLiveAgent(options: CreateLiveAgentOptions): LiveAgentSession {
-  const { audio, video, workerUrl, ...session } = options;
+export function createLiveAgent(
+  options: CreateLiveAgentOptions | CreateAdkLiveAgentOptions,
+): LiveAgentSession {
+  const media = options.audio === false ? null : createWebAudioMedia(options.audio ?? {});
+  const video = options.video === false ? null : createWebVideo(options.video ?? {});
+  if (options.transport === 'adk') {
+    const {
+      audio: _audio,
+      video: _video,
+      transport: _transport,
+      token,
+      workerUrl,
+      endpoint,
+      appName,
+      userId,
+      sessionId,
+      modalities,
+      query,
+      ticket,
+      fetch,
+      state,
+      ...session
+    } = options;
+    const adk = createAdkTransport({
+      ...{ endpoint, appName, userId, sessionId, modalities, query, ticket, fetch, state },
+      workerUrl,
+    });
+    return new LiveAgentSession(
+      { ...session, token: token ?? ADK_PLACEHOLDER_TOKEN, endpoint },
+      { transport: adk, media, video },
+    );
+  }
+  const { audio: _audio, video: _video, workerUrl, transport: _transport, ...session } = options;
   return new LiveAgentSession(session, {
     transport: createWorkerTransport({ workerUrl }),
-    media: audio === false ? null : createWebAudioMedia(audio ?? {}),
-    video: video === false ? null : createWebVideo(video ?? {}),
+    media,
+    video,
   });
 }
 
+export {
+  createAdkTransport,
+  adkTicketEndpoint,
+  type AdkTransport,
+  type AdkTransportOptions,
+  type AdkTicket,
+  type AdkTicketRequest,
+} from './transport/adk/transport.ts';
+export {
+  ADK_CAPABILITIES,
+  adkDetails,
+  type AdkDetails,
+  type AdkToolActivity,
+} from './transport/adk/codec.ts';
 export {
   AuthError,
   ConnectionError,

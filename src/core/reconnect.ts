@@ -2,7 +2,7 @@
  * Reconnect policy: which failures are worth a retry, and how long to wait (exponential backoff
  * with full jitter, so a fleet of tabs dropped together does not reconnect in lockstep).
  */
-import { ConnectionError, LiveAgentError, SessionLimitError } from './errors.ts';
+import { ConnectionError, LiveAgentError, SessionLimitError, reviveError } from './errors.ts';
 import type { CloseInfo } from './transport.ts';
 import type { ReconnectOptions } from './types.ts';
 
@@ -70,7 +70,9 @@ export interface SessionAge {
  * cannot continue it (the app may start a new session, losing the context).
  */
 export function classifyClose(info: CloseInfo, age?: SessionAge): LiveAgentError {
-  const error = ConnectionError.fromClose(info.code, info.reason);
+  const error = info.error
+    ? reviveError(info.error)
+    : ConnectionError.fromClose(info.code, info.reason);
   if (!age || age.compressed || !error.retryable) return error;
   const limitMs = age.video ? SESSION_LIMIT_MS.video : SESSION_LIMIT_MS.audio;
   if (age.elapsedMs < limitMs * LIMIT_SHARE) return error;

@@ -65,6 +65,8 @@ export interface OpenParams {
 export interface CloseInfo {
   code: number;
   reason: string;
+  /** The transport's own reading of this close (its wire's codes), used instead of the default. */
+  error?: SerializedError;
 }
 
 /** Metadata a transport adds to each inbound frame it delivers. */

@@ -7,7 +7,9 @@ import { createWebAudioMedia, type AudioOptions } from '../audio/index.ts';
 import { WORKER_FILE } from '../transport/assets.ts';
 import { createWorkerTransport } from '../transport/worker-transport.ts';
 import { createWebVideo } from '../video/index.ts';
+import { createAdkTransport } from '../transport/adk/transport.ts';
 import type { SessionDeps } from './element.ts';
+import type { AdkTarget } from './options.ts';
 
 // Worklet file names the build emits beside the bundle (src/audio/options.ts defaultWorkletUrls).
 const CAPTURE_FILE = 'live-agent-capture.worklet.js';
@@ -16,17 +18,19 @@ const PLAYBACK_FILE = 'live-agent-playback.worklet.js';
 /** Creates the real transport and media; `assetBase` overrides where their files are fetched. */
 export function createDefaultDeps(
   assetBase: string | undefined,
-  audio: AudioOptions = {},
+  options: AudioOptions & { adk?: AdkTarget } = {},
 ): SessionDeps {
+  const { adk, ...audio } = options;
+  const transport = (workerUrl?: URL) =>
+    adk ? createAdkTransport({ ...adk, workerUrl }) : createWorkerTransport({ workerUrl });
   // Video code ships in this lazily loaded chunk, never in the script-tag entry.
   const video = createWebVideo();
-  if (!assetBase)
-    return { transport: createWorkerTransport(), media: createWebAudioMedia(audio), video };
+  if (!assetBase) return { transport: transport(), media: createWebAudioMedia(audio), video };
   const base = new URL(assetBase, document.baseURI);
   // A base without a trailing slash would replace its last segment: `/assets` → `/assets/`.
   if (!base.pathname.endsWith('/')) base.pathname += '/';
   return {
-    transport: createWorkerTransport({ workerUrl: new URL(WORKER_FILE, base) }),
+    transport: transport(new URL(WORKER_FILE, base)),
     media: createWebAudioMedia({
       ...audio,
       workletUrls: { capture: new URL(CAPTURE_FILE, base), playback: new URL(PLAYBACK_FILE, base) },

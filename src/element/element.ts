@@ -16,7 +16,13 @@ import type {
   ToolDefinition,
 } from '../core/types.ts';
 import { forwardEvents, LiveAgentEvent } from './events.ts';
-import { mediaOptions, SESSION_ATTRIBUTES, sessionOptions } from './options.ts';
+import {
+  adkTarget,
+  mediaOptions,
+  SESSION_ATTRIBUTES,
+  sessionOptions,
+  type AdkTarget,
+} from './options.ts';
 import { wireControls } from './controls.ts';
 import { RenderLoops } from './loops.ts';
 import { DEFAULT_HINT_AFTER_S, QuietHints } from './hints.ts';
@@ -37,7 +43,7 @@ export interface SessionDeps {
 /** Loads the default transport and media (set by the entry: a chunk, or a file beside the IIFE). */
 export type DepsLoader = (
   assetBase: string | undefined,
-  media: { microphone: boolean },
+  media: { microphone: boolean; adk?: AdkTarget },
 ) => Promise<SessionDeps> | SessionDeps;
 
 /** Attributes that only show or hide the video controls. */
@@ -222,7 +228,9 @@ export class LiveAgentElement extends HTMLElement {
     if (!load) {
       throw new LiveAgentError('unsupported', 'No transport loader: import "live-agent/element"');
     }
-    const media = mediaOptions((name) => this.getAttribute(name));
+    const attr = (name: string) => this.getAttribute(name);
+    const adk = adkTarget(attr);
+    const media = { ...mediaOptions(attr), ...(adk && { adk }) };
     return load(this.getAttribute('asset-base') ?? LiveAgentElement.assetBase, media);
   }
 

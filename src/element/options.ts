@@ -16,7 +16,35 @@ export const SESSION_ATTRIBUTES = [
   'mode',
   'instructions',
   'microphone',
+  'transport',
+  'app-name',
+  'user-id',
+  'session-id',
 ] as const;
+
+/** `transport="adk"`: which ADK agent server session the element talks to. */
+export interface AdkTarget {
+  endpoint: string;
+  appName: string;
+  userId: string;
+  sessionId?: string;
+}
+
+/** The ADK target of the attributes, or undefined for the Gemini transport. */
+export function adkTarget(attr: (name: string) => string | null): AdkTarget | undefined {
+  if (attr('transport') !== 'adk') return undefined;
+  const [endpoint, appName, userId] = [attr('endpoint'), attr('app-name'), attr('user-id')];
+  if (!endpoint || !appName || !userId)
+    throw new LiveAgentError(
+      'invalid-request',
+      '<live-agent transport="adk"> needs endpoint, app-name and user-id attributes',
+    );
+  const sessionId = attr('session-id');
+  return { endpoint, appName, userId, ...(sessionId ? { sessionId } : {}) };
+}
+
+// ADK's server holds the model credentials: the session's credential slot carries nothing.
+const ADK_PLACEHOLDER_TOKEN = 'auth_tokens/adk-server-side';
 
 /** Media options the attributes decide (`microphone="off"`: listen and type, no mic). */
 export function mediaOptions(attr: (name: string) => string | null): { microphone: boolean } {
@@ -36,8 +64,11 @@ export interface ElementInputs {
 /** Builds the session options; throws `token-invalid` when neither `token-url` nor `token` is set. */
 export function sessionOptions(input: ElementInputs): LiveAgentOptions {
   const tokenUrl = input.attr('token-url');
+  const adk = input.attr('transport') === 'adk';
   const token =
-    input.token ?? (tokenUrl ? { url: new URL(tokenUrl, input.baseUrl).href } : undefined);
+    input.token ??
+    (tokenUrl ? { url: new URL(tokenUrl, input.baseUrl).href } : undefined) ??
+    (adk ? ADK_PLACEHOLDER_TOKEN : undefined);
   if (token === undefined) {
     throw new LiveAgentError(
       'token-invalid',
@@ -68,7 +99,8 @@ export function sessionOptions(input: ElementInputs): LiveAgentOptions {
     token,
     config,
     tools: input.tools,
-    mode: input.attr('mode') === 'push-to-talk' ? 'push-to-talk' : 'vad',
+    // ADK's wire has no push-to-talk (server VAD only).
+    mode: !adk && input.attr('mode') === 'push-to-talk' ? 'push-to-talk' : 'vad',
     ...(endpoint ? { endpoint } : {}),
     ...(model ? { model } : {}),
   };

@@ -41,3 +41,5 @@ export type {
   TokenRequest,
   VadOptions,
 } from './types.ts';
+/** ADK mode: `/run_live` and the session REST routes of an ADK server, in front of an emulator. */
+export { startAdkEmulator, type AdkEmulator, type AdkEmulatorOptions } from './adk.ts';

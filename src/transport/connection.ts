@@ -21,6 +21,13 @@ import {
   parseServerFrame,
 } from './codec.ts';
 import { stripAudio, type AudioSink } from './audio-sink.ts';
+import {
+  AdkDecoder,
+  encodeAdkIntent,
+  normaliseAdkAudio,
+  serializeAdkRequest,
+} from './adk/codec.ts';
+import { adkCloseError, adkHandshakeError } from './adk/wire.ts';
 
 /** The subset of the WebSocket API we use (browsers, workers, `ws` in Node, fakes). */
 export interface SocketLike {
@@ -45,6 +52,21 @@ export interface WireOpenParams {
   setup: { setup: SetupBody };
   connectTimeoutMs: number;
 }
+
+/**
+ * ADK `/run_live`: no setup frame (the session was created over REST), ready once the socket
+ * opens, `LiveRequest` out and `Event` in (adk/codec.ts).
+ */
+export interface AdkWireOpenParams {
+  wire: 'adk';
+  url: string;
+  connectTimeoutMs: number;
+  /** What `setupComplete` reports (the ADK session id). */
+  setupComplete: Record<string, unknown>;
+}
+
+/** Either wire; the worker picks the codec from `wire`. */
+export type AnyWireOpenParams = WireOpenParams | AdkWireOpenParams;
 
 export interface ConnectionOptions {
   id: number;
@@ -96,7 +118,7 @@ function notConnected(): ConnectionError {
 
 /** Opens one connection and resolves after setupComplete; rejects with a ConnectionError. */
 export function openConnection(
-  params: WireOpenParams,
+  params: AnyWireOpenParams,
   handlers: ConnectionHandlers,
   options: ConnectionOptions,
 ): Promise<WireConnection> {
@@ -115,6 +137,7 @@ export function openConnection(
       return;
     }
     socket.binaryType = 'arraybuffer';
+    const adk = 'wire' in params ? new AdkDecoder() : null;
     let state: 'connecting' | 'open' | 'closing' | 'closed' = 'connecting';
     let chain: Promise<void> | null = null;
 
@@ -145,7 +168,11 @@ export function openConnection(
       },
       send(intent) {
         if (state !== 'open' || socket.readyState !== OPEN) throw notConnected();
-        socket.send(encodeClientMessage(encodeIntent(intent)));
+        socket.send(
+          adk
+            ? serializeAdkRequest(encodeAdkIntent(intent))
+            : encodeClientMessage(encodeIntent(intent)),
+        );
       },
       close(code, reason = 'client closed') {
         if (state !== 'open') return;
@@ -161,6 +188,10 @@ export function openConnection(
         message = parseServerFrame(data);
       } catch (error) {
         if (state !== 'closed') handlers.malformed(serializeError(error));
+        return;
+      }
+      if (adk) {
+        handleAdk(message, receivedAt);
         return;
       }
       if (state === 'connecting' && message.setupComplete !== undefined) {
@@ -198,8 +229,35 @@ export function openConnection(
       }
     }
 
+    function handleAdk(event: ServerMessage, receivedAt: number): void {
+      normaliseAdkAudio(event);
+      const events = (adk as AdkDecoder).decode(event);
+      const content = event['content'] as { role?: string; parts?: unknown[] } | undefined;
+      // The sink reads Gemini's shape: a view over the same parts (stripped in place).
+      const view: ServerMessage = {
+        serverContent: {
+          // Ours or ADK's: a local barge-in flushes the playback just the same.
+          ...(events.some((e) => e.type === 'interrupted') && { interrupted: true }),
+          ...(event['turnComplete'] === true && { turnComplete: true }),
+          ...(content?.role !== 'user' &&
+            Array.isArray(content?.parts) && { modelTurn: { parts: content.parts } }),
+        },
+      } as ServerMessage;
+      const { audioBytes, audioTurnId } = stripAudio(view, receivedAt, options.playback);
+      const meta: MessageMeta = { audioBytes, receivedAt, ...(audioTurnId > 0 && { audioTurnId }) };
+      if (state !== 'closed') handlers.message({ raw: event, events }, meta);
+    }
+
     socket.onopen = () => {
       if (state !== 'connecting') return;
+      if ('wire' in params) {
+        state = 'open';
+        clearTimeout(timer);
+        (connection as { setupComplete: Record<string, unknown> }).setupComplete =
+          params.setupComplete;
+        resolve(connection);
+        return;
+      }
       try {
         socket.send(JSON.stringify(params.setup));
       } catch (cause) {
@@ -227,6 +285,7 @@ export function openConnection(
       handle(data as string | ArrayBuffer);
     };
     socket.onerror = () => {
+      if (adk) return fail(adkHandshakeError(1006, ''));
       fail(
         new ConnectionError(
           'connection-lost',
@@ -239,12 +298,21 @@ export function openConnection(
     };
     socket.onclose = (event) => {
       if (state === 'connecting') {
-        fail(ConnectionError.fromClose(event.code, event.reason));
+        fail(
+          adk
+            ? adkHandshakeError(event.code, event.reason)
+            : ConnectionError.fromClose(event.code, event.reason),
+        );
         return;
       }
       if (state === 'closed') return;
       state = 'closed';
-      handlers.close({ code: event.code, reason: event.reason });
+      const info = { code: event.code, reason: event.reason };
+      // ADK's codes mean other things (1002: no such session); a client close stays plain.
+      const own = adk && event.code !== 1000 && event.code !== 1005;
+      handlers.close(
+        own ? { ...info, error: serializeError(adkCloseError(info.code, info.reason)) } : info,
+      );
     };
   });
 }

@@ -17,9 +17,11 @@ import {
   intentMethods,
   type LiveConnection,
   type LiveTransport,
+  type OpenParams,
   type TransportEvent,
 } from '../core/transport.ts';
 import type { ConnectionPortMessage, EventPortMessage, WorkerApi } from '../worker/protocol.ts';
+import type { AnyWireOpenParams } from './connection.ts';
 import { trustedScriptUrl } from './assets.ts';
 import { GEMINI_CAPABILITIES, toWireParams } from './codec.ts';
 
@@ -33,6 +35,17 @@ export interface WorkerTransportOptions {
    */
   worker?: Worker | (() => Worker);
 }
+
+/**
+ * Which wire the worker speaks: its capabilities and how one open's parameters are prepared on
+ * the main thread (Gemini: URL and setup frame; ADK: the REST session, then the socket URL).
+ */
+export interface WireKind {
+  capabilities: LiveTransport['capabilities'];
+  prepare(params: OpenParams): AnyWireOpenParams | Promise<AnyWireOpenParams>;
+}
+
+const GEMINI_WIRE: WireKind = { capabilities: GEMINI_CAPABILITIES, prepare: toWireParams };
 
 /** One started worker and what the main side keeps about it. */
 interface Handle {
@@ -67,7 +80,10 @@ function defaultWorker(workerUrl: string | URL | undefined): Worker {
  * The default LiveTransport: Live wire client and audio in a module Worker, started on first use
  * and terminated by release() when the session closes (the next connect starts a fresh one).
  */
-export function createWorkerTransport(options: WorkerTransportOptions = {}): LiveTransport {
+export function createWorkerTransport(
+  options: WorkerTransportOptions = {},
+  wire: WireKind = GEMINI_WIRE,
+): LiveTransport {
   const given = options.worker;
   const owned = typeof given !== 'object';
   const listeners = new Set<(event: TransportEvent) => void>();
@@ -163,12 +179,12 @@ export function createWorkerTransport(options: WorkerTransportOptions = {}): Liv
   }
 
   return {
-    capabilities: GEMINI_CAPABILITIES,
+    capabilities: wire.capabilities,
 
     async open(params, handlers) {
+      const wireParams = await wire.prepare(params);
       const h = ensure();
       if (h.broken) throw h.broken;
-      const wireParams = toWireParams(params);
       const id = nextId++;
       const channel = new MessageChannel();
       let closed = false;

@@ -12,7 +12,7 @@ import type {
   TransportEvent,
 } from '../core/transport.ts';
 import type { VideoEncodeSettings } from '../core/video.ts';
-import type { WireOpenParams } from '../transport/connection.ts';
+import type { AnyWireOpenParams } from '../transport/connection.ts';
 
 /** Result of `open`: errors travel as data so they arrive typed (comlink would flatten them). */
 export type OpenResult =
@@ -39,7 +39,7 @@ export interface WorkerMedia {
 /** What live.worker.ts exposes. */
 export interface WorkerApi {
   /** Opens connection `id` (setup frame and URL built on the main thread). */
-  open(id: number, params: WireOpenParams, port: MessagePort): Promise<OpenResult>;
+  open(id: number, params: AnyWireOpenParams, port: MessagePort): Promise<OpenResult>;
   /** Encodes one session intent (the codec runs here) and sends it on `id`. */
   send(id: number, intent: ClientIntent): CallResult;
   /** Routes microphone audio to `id`, flushing what was buffered meanwhile. */

@@ -12,6 +12,11 @@ import {
   type EmulatorSession,
 } from '../../src/emulator/index.ts';
 import { decodeBase64 } from '../../src/dsp/index.ts';
+import { startAdkEmulator, type AdkEmulator } from '../../src/emulator/adk.ts';
+import { startRealAdk, type RealAdk } from './real-adk.ts';
+
+/** ADK fronts started for an emulator (closed with it). */
+const adkFronts = new Map<Emulator, AdkEmulator>();
 
 export interface ControlServer {
   url: string;
@@ -109,10 +114,17 @@ const emulatorActions: Record<string, Handler> = {
     return sessionInfo(s, emulator.allSessions.indexOf(s));
   },
   tokens: ({ emulator }) => [...emulator.tokens.values()],
+  // ADK mode: an ADK `/run_live` + session REST front for this emulator → {url}.
+  adk: async ({ emulator, body }) => {
+    const front = adkFronts.get(emulator) ?? (await startAdkEmulator(emulator, body as never));
+    adkFronts.set(emulator, front);
+    return { url: front.url };
+  },
 };
 
 export async function startControlServer(): Promise<ControlServer> {
   const emulators = new Map<string, Emulator>();
+  const realAdks = new Map<string, RealAdk>();
   let next = 1;
   const server = createServer((req, res) => {
     handle(req, res).catch((e: Error) => reply(res, 500, { error: e.message }));
@@ -123,6 +135,18 @@ export async function startControlServer(): Promise<ControlServer> {
     const url = new URL(req.url ?? '/', 'http://x');
     const body = req.method === 'POST' ? await readJson(req) : {};
     const parts = url.pathname.split('/').filter(Boolean);
+    // POST /real-adk {origin, guarded} → {id, url}: google-adk's server on a TLS emulator.
+    if (parts[0] === 'real-adk' && parts.length === 1) {
+      const stack = await startRealAdk(String(body.origin), body.guarded === true);
+      const id = String(next++);
+      realAdks.set(id, stack);
+      return reply(res, 200, { id, url: stack.url });
+    }
+    if (parts[0] === 'real-adk' && parts[2] === 'close') {
+      await realAdks.get(parts[1] ?? '')?.close();
+      realAdks.delete(parts[1] ?? '');
+      return reply(res, 200, true);
+    }
     // POST /emulators {options} → {id, url}
     if (parts[0] === 'emulators' && parts.length === 1) {
       const emulator = await createEmulator({ speech: 'tone', ...revive(body) });
@@ -144,6 +168,8 @@ export async function startControlServer(): Promise<ControlServer> {
     }
     if (parts[2] === 'close') {
       emulators.delete(parts[1]!);
+      await adkFronts.get(emulator)?.close();
+      adkFronts.delete(emulator);
       await emulator.close();
       return reply(res, 200, true);
     }
@@ -168,6 +194,7 @@ export async function startControlServer(): Promise<ControlServer> {
     url: `http://127.0.0.1:${port}`,
     async close() {
       await Promise.all([...emulators.values()].map((e) => e.close()));
+      await Promise.all([...realAdks.values()].map((a) => a.close()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -106,6 +106,15 @@ export class EmulatorControl {
   }
   session = (index: number) => new SessionControl(this.base, index);
   close = () => call<boolean>(`${this.base}/close`, {});
+  /** Starts (once) the emulator's ADK mode: `/run_live` and the session REST routes → its URL. */
+  adkUrl = async (options: { allowOrigins?: string[] } = {}) =>
+    (await call<{ url: string }>(`${this.base}/adk`, options)).url;
+}
+
+/** google-adk's real `adk api_server` (python/.venv) on a TLS emulator, allowing `origin`. */
+export async function startRealAdk(origin: string, guarded = false) {
+  const { id, url } = await call<{ id: string; url: string }>('/real-adk', { origin, guarded });
+  return { url, close: () => call<boolean>(`/real-adk/${id}/close`, {}) };
 }
 
 /** Starts a fresh emulator for one test (tones for speech unless `speech` says otherwise). */

@@ -1,0 +1,142 @@
+/**
+ * The ADK transport in a real engine: the worker-hosted `/run_live` socket, the real Web Audio
+ * graph with the fake microphone, against the emulator's ADK mode (session REST + `/run_live`
+ * shaped like google-adk 2.13, bridged to a per-test emulator).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { LiveAgentSession } from '../../src/core/session.ts';
+import type { LiveAgentError } from '../../src/core/errors.ts';
+import { adkDetails } from '../../src/transport/adk/codec.ts';
+import { createAdkTransport, type AdkTransport } from '../../src/transport/adk/transport.ts';
+import { sourceMedia, sourceWorker } from '../support/source-deps.ts';
+import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';
+
+let emu: EmulatorControl | undefined;
+let session: LiveAgentSession | undefined;
+afterEach(async () => {
+  session?.dispose();
+  session = undefined;
+  await emu?.close();
+  emu = undefined;
+});
+
+async function setup(opts: { sessionId?: string; media?: boolean } = {}) {
+  emu = await startEmulator();
+  const endpoint = await emu.adkUrl();
+  const transport = createAdkTransport({
+    endpoint,
+    appName: 'echo_agent',
+    userId: 'u1',
+    worker: sourceWorker,
+    ...(opts.sessionId && { sessionId: opts.sessionId }),
+  });
+  const s = new LiveAgentSession(
+    { token: 'auth_tokens/adk-server-side', endpoint },
+    { transport, media: opts.media === false ? null : sourceMedia() },
+  );
+  session = s;
+  const raws: Record<string, unknown>[] = [];
+  const errors: LiveAgentError[] = [];
+  s.on('message', (e) => raws.push(e.message as Record<string, unknown>));
+  s.on('error', (e) => errors.push(e.error));
+  return { s, transport: transport as AdkTransport, endpoint, raws, errors };
+}
+
+const finals = (s: LiveAgentSession, role: 'user' | 'model') =>
+  s
+    .getSnapshot()
+    .transcript.filter((t) => t.role === role && t.final)
+    .map((t) => t.text);
+
+describe('ADK transport against the emulator ADK mode', () => {
+  it('creates the session over REST, speaks with the fake mic, hears the reply, both transcripts', async () => {
+    const { s, transport } = await setup();
+    await s.connect();
+    expect(s.status).toBe('connected');
+    expect(transport.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(s.capabilities).toMatchObject({ tools: false, pushToTalk: false, resumption: false });
+    // The microphone's blobs reach the model through the ADK front in every engine.
+    const live = await emu!.waitSession();
+    await expect
+      .poll(async () => (await live.info()).received, { timeout: 10_000 })
+      .toBeGreaterThan(20);
+    // Firefox's fake microphone is a steady tone that never falls silent, so the model's VAD
+    // never ends the user's turn there: the spoken reply is checked where the fake mic is speech
+    // with pauses (Chromium's WAV).
+    if (!/Chrome/.test(navigator.userAgent)) return;
+    await expect.poll(() => finals(s, 'model').join(' '), { timeout: 20_000 }).toMatch(/I heard/);
+    expect(finals(s, 'user').join(' ').length).toBeGreaterThan(0);
+    // The reply was played: the worker's playback pipe took ADK's URL-safe audio.
+    await expect.poll(() => s.getSnapshot().metrics.p50AudibleMs).not.toBeNull();
+  });
+
+  it('text turn, server-side tool shown not executed, agent transfer read from events', async () => {
+    const { s, raws } = await setup({ media: false });
+    await s.connect();
+    s.sendText('what time is it? call get_time');
+    await expect
+      .poll(() => raws.flatMap((r) => adkDetails(r).tools.map((t) => `${t.kind}:${t.name}`)), {
+        timeout: 15_000,
+      })
+      .toEqual(['call:get_time', 'result:get_time']);
+    s.sendText('call transfer_to_agent {"agent_name": "clock_agent"}');
+    await expect
+      .poll(() => raws.map((r) => adkDetails(r).transferTo).filter(Boolean), { timeout: 15_000 })
+      .toEqual(['clock_agent']);
+    await expect
+      .poll(() => raws.map((r) => adkDetails(r).author).includes('clock_agent'), {
+        timeout: 15_000,
+      })
+      .toBe(true);
+  });
+
+  it("barge-in: ADK's interrupted flushes the playing reply and marks the turn", async () => {
+    const { s } = await setup({ media: true });
+    await s.connect();
+    s.setMicEnabled?.(false);
+    const live = await emu!.waitSession();
+    s.sendText('please read this long sentence back to me slowly, word by word, to the end');
+    // The reply is under way (its caption streams with its audio).
+    await expect
+      .poll(() => s.getSnapshot().transcript.some((t) => t.role === 'model'), { timeout: 15_000 })
+      .toBe(true);
+    await live.interrupt();
+    await expect
+      .poll(() => s.getSnapshot().transcript.some((t) => t.role === 'model' && t.interrupted), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+    await expect
+      .poll(() => s.getSnapshot().metrics.last?.kind, { timeout: 10_000 })
+      .toBe('interrupt');
+  });
+
+  it('reconnects after a dropped socket on a new socket with the same session id', async () => {
+    const { s, transport } = await setup({ sessionId: 'kept-session', media: false });
+    await s.connect();
+    s.sendText('hello there');
+    await expect.poll(() => finals(s, 'model').join(' '), { timeout: 15_000 }).toMatch(/hello/);
+    const reconnecting = new Promise<void>((r) => {
+      const off = s.on('reconnecting', () => (off(), r()));
+    });
+    // The emulator's Live session closes 1011: the ADK front closes /run_live with 1011.
+    const live = await emu!.waitSession();
+    await live.close(1011, 'model gone');
+    await reconnecting;
+    await expect.poll(() => s.status, { timeout: 15_000 }).toBe('connected');
+    expect(transport.sessionId).toBe('kept-session');
+    s.sendText('again');
+    await expect.poll(() => finals(s, 'model').join(' '), { timeout: 15_000 }).toMatch(/again/);
+  });
+
+  it('the ADK mode closes 1002 "Session not found" for an unknown session, as ADK does', async () => {
+    const { s, endpoint } = await setup({ media: false });
+    await s.connect();
+    // The transport always creates its session first, so ask for one that never existed.
+    const ws = new WebSocket(
+      `${endpoint.replace('http', 'ws')}/run_live?app_name=echo_agent&user_id=u1&session_id=nope&modalities=AUDIO`,
+    );
+    const close = await new Promise<CloseEvent>((r) => (ws.onclose = r));
+    expect([close.code, close.reason]).toEqual([1002, 'Session not found']);
+  });
+});
