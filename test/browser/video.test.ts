@@ -93,13 +93,20 @@ test('static scene: unchanged frames are skipped and refreshed at the interval',
   const { session, video, s } = await setup({ track: () => scene(640, 360, false) });
   await session.startVideo('screen', { fps: 4, refreshMs: 1000 });
   await sleep(3300);
-  const { videoFrames } = await s.info();
+  // The SDK's count first: a frame sent after it was read may still be on its way, so the
+  // emulator's count is read once it has caught up, and may be one ahead.
+  const stats = video.getStats();
+  let videoFrames = 0;
+  for (let i = 0; i < 40 && videoFrames < stats.sent; i++) {
+    ({ videoFrames } = await s.info());
+    if (videoFrames < stats.sent) await sleep(50);
+  }
+  expect(videoFrames - stats.sent).toBeGreaterThanOrEqual(0);
+  expect(videoFrames - stats.sent).toBeLessThanOrEqual(1);
   // 4 fps for 3.3 s would be ~13 frames; the first plus one refresh a second is about 4.
   expect(videoFrames).toBeGreaterThanOrEqual(3);
   expect(videoFrames).toBeLessThanOrEqual(5);
-  const stats = video.getStats();
   expect(stats.skipped).toBeGreaterThanOrEqual(6);
-  expect(stats.sent).toBe(videoFrames);
 });
 
 test('a socket over its bound drops video frames, never audio', async () => {
