@@ -9,6 +9,11 @@ import { createWorkerTransport } from '../transport/worker-transport.ts';
 import { createLazyWebVideo } from '../video/lazy.ts';
 import type { SessionDeps } from './element.ts';
 import type { AdkTarget } from './options.ts';
+import { VideoControls, type VideoControlHost } from './video-controls.ts';
+
+/** The element's camera/screen toggles: the IIFE takes them from here (see LiveAgentElement). */
+export const createVideoControls = (bar: Element, host: VideoControlHost) =>
+  new VideoControls(bar, host);
 
 // Worklet file names the build emits beside the bundle (src/audio/options.ts defaultWorkletUrls).
 const CAPTURE_FILE = 'live-agent-capture.worklet.js';
