@@ -21,12 +21,27 @@ const frameworks = (id) => /^(react|react-dom|vue)(\/|$)/.test(id);
 /** Self-contained files, found at run time beside the bundle that loads them: [input, file, format]. */
 const standalone = [
   ['src/element/iife.ts', 'live-agent.iife.js', 'iife'],
-  // Transport + audio for the IIFE, imported on the first connect (keeps page load small).
-  ['src/element/deps.ts', 'live-agent.deps.js', 'es'],
-  ['src/worker/live.worker.ts', 'live-agent.worker.js', 'es'],
   ['worklets/capture.worklet.ts', 'live-agent-capture.worklet.js', 'es'],
   ['worklets/playback.worklet.ts', 'live-agent-playback.worklet.js', 'es'],
 ];
+
+/**
+ * Files beside the IIFE whose rarely used parts are on-demand chunks (dynamic `import()`, same
+ * origin, no blob:/eval): video and the ADK transport, so a voice conversation on the Gemini
+ * wire downloads none of their code. [input, entry file, chunk suffix].
+ */
+const split = [
+  // Transport + audio for the IIFE, imported on the first connect (keeps page load small).
+  ['src/element/deps.ts', 'live-agent.deps.js', '.js'],
+  ['src/worker/live.worker.ts', 'live-agent.worker.js', '.worker.js'],
+];
+/** On-demand chunk names by the module they are built around. */
+const chunkName = (chunk) => {
+  const id = chunk.facadeModuleId ?? '';
+  if (/[\\/]adk[\\/]/.test(id)) return 'adk';
+  if (/video/.test(id)) return 'video';
+  return chunk.name;
+};
 
 /** Node/edge entries: never bundled into browser code; their dependencies stay external. */
 const node = {
@@ -55,6 +70,18 @@ export default [
   ...standalone.map(([input, file, format]) => ({
     input,
     output: { file: `dist/${file}`, format, name: 'LiveAgent', inlineDynamicImports: true },
+    plugins: browser(true),
+  })),
+  ...split.map(([input, file, suffix]) => ({
+    input,
+    // The chunks import shared code from the entry itself (already loaded): no third file.
+    preserveEntrySignatures: 'allow-extension',
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: file,
+      chunkFileNames: (chunk) => `live-agent-${chunkName(chunk)}${suffix}`,
+    },
     plugins: browser(true),
   })),
   {

@@ -6,25 +6,33 @@
 import { createWebAudioMedia, type AudioOptions } from '../audio/index.ts';
 import { WORKER_FILE } from '../transport/assets.ts';
 import { createWorkerTransport } from '../transport/worker-transport.ts';
-import { createWebVideo } from '../video/index.ts';
-import { createAdkTransport } from '../transport/adk/transport.ts';
+import { createLazyWebVideo } from '../video/lazy.ts';
 import type { SessionDeps } from './element.ts';
 import type { AdkTarget } from './options.ts';
+import { VideoControls, type VideoControlHost } from './video-controls.ts';
+
+/** The element's camera/screen toggles: the IIFE takes them from here (see LiveAgentElement). */
+export const createVideoControls = (bar: Element, host: VideoControlHost) =>
+  new VideoControls(bar, host);
 
 // Worklet file names the build emits beside the bundle (src/audio/options.ts defaultWorkletUrls).
 const CAPTURE_FILE = 'live-agent-capture.worklet.js';
 const PLAYBACK_FILE = 'live-agent-playback.worklet.js';
 
 /** Creates the real transport and media; `assetBase` overrides where their files are fetched. */
-export function createDefaultDeps(
+export async function createDefaultDeps(
   assetBase: string | undefined,
   options: AudioOptions & { adk?: AdkTarget } = {},
-): SessionDeps {
+): Promise<SessionDeps> {
   const { adk, ...audio } = options;
+  // The ADK transport's main-side part is its own chunk, fetched only for transport="adk".
+  const createAdk = adk && (await import('../transport/adk/transport.ts')).createAdkTransport;
   const transport = (workerUrl?: URL) =>
-    adk ? createAdkTransport({ ...adk, workerUrl }) : createWorkerTransport({ workerUrl });
-  // Video code ships in this lazily loaded chunk, never in the script-tag entry.
-  const video = createWebVideo();
+    adk && createAdk ? createAdk({ ...adk, workerUrl }) : createWorkerTransport({ workerUrl });
+  // Camera/screen code is its own chunk too, fetched on the first start().
+  const video = createLazyWebVideo(() =>
+    import('../video/web-video.ts').then((m) => m.createWebVideo),
+  );
   if (!assetBase) return { transport: transport(), media: createWebAudioMedia(audio), video };
   const base = new URL(assetBase, document.baseURI);
   // A base without a trailing slash would replace its last segment: `/assets` → `/assets/`.

@@ -28,7 +28,7 @@ import { RenderLoops } from './loops.ts';
 import { DEFAULT_HINT_AFTER_S, QuietHints } from './hints.ts';
 import { applyStyles } from './styles.ts';
 import { LiveAgentView } from './view.ts';
-import { VideoControls, type PreviewSource } from './video-controls.ts';
+import type { PreviewSource, VideoControlHost, VideoControls } from './video-controls.ts';
 import type { LiveVideo } from '../core/video.ts';
 
 /** What a session is built from; override `createSessionDeps()` to inject fakes in tests. */
@@ -60,6 +60,11 @@ export class LiveAgentElement extends HTMLElement {
   static assetBase: string | undefined;
   /** How sessions get their real transport and media; the entry modules set it. */
   static depsLoader: DepsLoader | undefined;
+  /**
+   * Builds the camera/screen toggles (shown only during a call): set by `live-agent/element`, and
+   * by the IIFE from its deps file, so the script-tag entry carries none of their code.
+   */
+  static videoControls: ((bar: Element, host: VideoControlHost) => VideoControls) | undefined;
   static readonly observedAttributes = [
     ...SESSION_ATTRIBUTES,
     'metrics',
@@ -71,6 +76,7 @@ export class LiveAgentElement extends HTMLElement {
   private creating: Promise<LiveAgentSession> | null = null;
   private view: LiveAgentView | null = null;
   private videoControls: VideoControls | null = null;
+  private bar: HTMLElement | null = null;
   private dirty = true;
   private generation = 0;
   private localError: LiveAgentError | null = null;
@@ -191,14 +197,8 @@ export class LiveAgentElement extends HTMLElement {
         toggleMetrics: () => this.toggleAttribute('metrics'),
         sendText: (text) => this.sendText(text),
       });
-      const bar = root.querySelector<HTMLElement>('[part="bar"]');
-      if (bar)
-        this.videoControls = new VideoControls(bar, {
-          attr: (name) => this.getAttribute(name),
-          session: () => this.current,
-          failed: (error) =>
-            this.dispatchEvent(new LiveAgentEvent('error', { error, fatal: false })),
-        });
+      this.bar = root.querySelector<HTMLElement>('[part="bar"]');
+      this.ensureVideoControls();
     }
     this.render();
     if (this.hasAttribute('auto-connect') && !ACTIVE.has(this.status)) {
@@ -218,6 +218,17 @@ export class LiveAgentElement extends HTMLElement {
     if (name === 'metrics' || name === 'hint-after' || VIEW_ONLY_VIDEO.includes(name))
       this.render();
     else this.dirty = true;
+  }
+
+  /** Builds the video toggles once their code is here (the IIFE: from its deps, on connect). */
+  private ensureVideoControls(): void {
+    const make = LiveAgentElement.videoControls;
+    if (this.videoControls || !this.bar || !make) return;
+    this.videoControls = make(this.bar, {
+      attr: (name) => this.getAttribute(name),
+      session: () => this.current,
+      failed: (error) => this.dispatchEvent(new LiveAgentEvent('error', { error, fatal: false })),
+    });
   }
 
   /** Builds the session's transport and media; tests override it to inject fakes. */
@@ -259,6 +270,7 @@ export class LiveAgentElement extends HTMLElement {
     }
     const session = new LiveAgentSession(options, deps);
     this.current = session;
+    this.ensureVideoControls();
     this.videoControls?.bind(session, deps.video);
     this.sessionMode = options.mode;
     this.dirty = false;

@@ -23,8 +23,13 @@ if (script instanceof HTMLScriptElement && script.src && !LiveAgentElement.asset
 LiveAgentElement.depsLoader ??= async (assetBase, media) => {
   const url = new URL(DEPS_FILE, assetBase ?? document.baseURI).href;
   const mod = (await import(/* @vite-ignore */ url)) as {
-    createDefaultDeps(base: string | undefined, audio: { microphone: boolean }): SessionDeps;
+    createDefaultDeps(
+      base: string | undefined,
+      audio: { microphone: boolean },
+    ): Promise<SessionDeps>;
+    createVideoControls: typeof LiveAgentElement.videoControls;
   };
+  LiveAgentElement.videoControls ??= mod.createVideoControls;
   return mod.createDefaultDeps(assetBase, media);
 };
 

@@ -21,13 +21,7 @@ import {
   parseServerFrame,
 } from './codec.ts';
 import { stripAudio, type AudioSink } from './audio-sink.ts';
-import {
-  AdkDecoder,
-  encodeAdkIntent,
-  normaliseAdkAudio,
-  serializeAdkRequest,
-} from './adk/codec.ts';
-import { adkCloseError, adkHandshakeError } from './adk/wire.ts';
+import type * as AdkCodec from './adk/worker-codec.ts';
 
 /** The subset of the WebSocket API we use (browsers, workers, `ws` in Node, fakes). */
 export interface SocketLike {
@@ -73,6 +67,15 @@ export interface ConnectionOptions {
   WebSocket: SocketConstructor;
   /** Where audio parts go; when set, their `data` is removed before the message is delivered. */
   playback?: AudioSink;
+  /** The ADK codec (adk/worker-codec.ts, loaded on demand); required for `wire: 'adk'`. */
+  adk?: typeof AdkCodec;
+}
+
+/** Loads the ADK codec when `params` asks for that wire (a separate chunk: voice on Gemini skips it). */
+export async function loadWireCodec(
+  params: AnyWireOpenParams,
+): Promise<typeof AdkCodec | undefined> {
+  return 'wire' in params ? import('./adk/worker-codec.ts') : undefined;
 }
 
 /** An open connection after setupComplete. */
@@ -137,7 +140,10 @@ export function openConnection(
       return;
     }
     socket.binaryType = 'arraybuffer';
-    const adk = 'wire' in params ? new AdkDecoder() : null;
+    const codec = 'wire' in params ? options.adk : undefined;
+    if ('wire' in params && !codec)
+      throw new Error('openConnection: the ADK wire needs options.adk');
+    const adk = codec ? new codec.AdkDecoder() : null;
     let state: 'connecting' | 'open' | 'closing' | 'closed' = 'connecting';
     let chain: Promise<void> | null = null;
 
@@ -169,8 +175,8 @@ export function openConnection(
       send(intent) {
         if (state !== 'open' || socket.readyState !== OPEN) throw notConnected();
         socket.send(
-          adk
-            ? serializeAdkRequest(encodeAdkIntent(intent))
+          codec
+            ? codec.serializeAdkRequest(codec.encodeAdkIntent(intent))
             : encodeClientMessage(encodeIntent(intent)),
         );
       },
@@ -230,8 +236,8 @@ export function openConnection(
     }
 
     function handleAdk(event: ServerMessage, receivedAt: number): void {
-      normaliseAdkAudio(event);
-      const events = (adk as AdkDecoder).decode(event);
+      codec!.normaliseAdkAudio(event);
+      const events = adk!.decode(event);
       const content = event['content'] as { role?: string; parts?: unknown[] } | undefined;
       // The sink reads Gemini's shape: a view over the same parts (stripped in place).
       const view: ServerMessage = {
@@ -285,7 +291,7 @@ export function openConnection(
       handle(data as string | ArrayBuffer);
     };
     socket.onerror = () => {
-      if (adk) return fail(adkHandshakeError(1006, ''));
+      if (codec) return fail(codec.adkHandshakeError(1006, ''));
       fail(
         new ConnectionError(
           'connection-lost',
@@ -299,8 +305,8 @@ export function openConnection(
     socket.onclose = (event) => {
       if (state === 'connecting') {
         fail(
-          adk
-            ? adkHandshakeError(event.code, event.reason)
+          codec
+            ? codec.adkHandshakeError(event.code, event.reason)
             : ConnectionError.fromClose(event.code, event.reason),
         );
         return;
@@ -311,7 +317,9 @@ export function openConnection(
       // ADK's codes mean other things (1002: no such session); a client close stays plain.
       const own = adk && event.code !== 1000 && event.code !== 1005;
       handlers.close(
-        own ? { ...info, error: serializeError(adkCloseError(info.code, info.reason)) } : info,
+        own
+          ? { ...info, error: serializeError(codec!.adkCloseError(info.code, info.reason)) }
+          : info,
       );
     };
   });

@@ -5,6 +5,7 @@
 import { ConnectionError, serializeError } from '../core/errors.ts';
 import type { TransportEvent } from '../core/transport.ts';
 import {
+  loadWireCodec,
   openConnection,
   type SocketConstructor,
   type WireConnection,
@@ -18,7 +19,7 @@ import type {
   WorkerMedia,
 } from './protocol.ts';
 import { CaptureRouter } from './router.ts';
-import { createVideoPipe, type VideoPipe } from './video-pipe.ts';
+import type { VideoPipe } from './video-pipe.ts';
 
 export interface WorkerDeps {
   WebSocket: SocketConstructor;
@@ -44,6 +45,8 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   // Video follows the audio's active connection; frames with none are dropped, never buffered.
   let video: VideoPipe | null = null;
   let activeWire: WireConnection | null = null;
+  // Bumped by each attachVideo/dispose: a pipe whose code loads after a newer call is dropped.
+  let videoSeq = 0;
 
   const emit = (event: TransportEvent): void => {
     const msg: EventPortMessage = { type: 'event', event };
@@ -65,6 +68,8 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     async open(id, params, port) {
       const post = (msg: ConnectionPortMessage): void => port.postMessage(msg);
       try {
+        // The ADK codec is its own chunk, fetched only when such a connection opens.
+        const adk = await loadWireCodec(params);
         const wire = await openConnection(
           params,
           {
@@ -80,7 +85,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
               post({ type: 'close', info });
             },
           },
-          { id, WebSocket: deps.WebSocket, playback: sink },
+          { id, WebSocket: deps.WebSocket, playback: sink, adk },
         );
         connections.set(id, { wire, port });
         return { ok: true, setupComplete: wire.setupComplete };
@@ -136,7 +141,13 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
 
     attachVideo(port, settings) {
       video?.close();
-      video = createVideoPipe(port, settings, () => activeWire);
+      video = null;
+      const seq = ++videoSeq;
+      // The video pipe is its own chunk, fetched on the first attach; the port queues frames meanwhile.
+      void import('./video-pipe.ts').then(({ createVideoPipe }) => {
+        if (seq !== videoSeq) return port.close();
+        video = createVideoPipe(port, settings, () => activeWire);
+      });
     },
 
     setMicEnabled(enabled) {
@@ -154,6 +165,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
       capture?.close();
       playback?.close();
       video?.close();
+      videoSeq++;
       capture = playback = null;
       video = null;
       for (const port of eventPorts) port.close();

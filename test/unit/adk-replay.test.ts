@@ -25,6 +25,8 @@ import {
   serializeAdkRequest,
 } from '../../src/transport/adk/codec.ts';
 import { openConnection } from '../../src/transport/connection.ts';
+// The worker loads this codec on demand (loadWireCodec) when an ADK connection opens.
+import * as adkCodec from '../../src/transport/adk/worker-codec.ts';
 import { ADK_SETS, loadAdkSet, type AdkRecording } from '../support/adk-recordings.ts';
 import { fakeSocketClass } from './transport-fakes.ts';
 
@@ -69,7 +71,7 @@ async function replay(rec: AdkRecording) {
             handlers.close(info);
           },
         },
-        { id: ++index, WebSocket, playback: audio.sink },
+        { id: ++index, WebSocket, playback: audio.sink, adk: adkCodec },
       );
       sockets.at(-1)!.serverOpen();
       const wire = await pending;
