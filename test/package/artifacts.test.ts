@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   exports: Record<string, string | Record<string, string>>;
+  sideEffects: string[];
 };
 
 describe('exports map', () => {
@@ -18,6 +19,26 @@ describe('exports map', () => {
   );
   test.each(targets)('%s → %s exists', (_entry, file) => {
     expect(existsSync(file), file).toBe(true);
+  });
+});
+
+describe('sideEffects', () => {
+  // Only the modules that register <live-agent> may keep a bare import alive in a consumer's
+  // tree-shaking; workers and worklets are loaded by URL, never imported (a Vite app test checks
+  // that a bare `import 'live-agent/element'` survives).
+  test('lists exactly the files that define the element', () => {
+    expect(pkg.sideEffects.sort()).toEqual(['./dist/element.js', './dist/live-agent.iife.js']);
+    for (const file of pkg.sideEffects) {
+      // The file itself or a chunk it imports statically (`from "./index-abc.js"`).
+      const code = readFileSync(file, 'utf8');
+      const chunks = [...code.matchAll(/\bfrom\s*["'](\.\/[^"']+)["']/g)].map((m) =>
+        readFileSync(`dist/${m[1]!.slice(2)}`, 'utf8'),
+      );
+      expect(
+        [code, ...chunks].some((c) => /customElements\.define/.test(c)),
+        file,
+      ).toBe(true);
+    }
   });
 });
 
