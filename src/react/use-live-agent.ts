@@ -5,43 +5,13 @@
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { createLiveAgent, type CreateLiveAgentOptions } from '../index.ts';
-import type { LiveAgentSession } from '../core/session.ts';
 import type { LiveAgentSnapshot } from '../core/types.ts';
-import type { VideoOptions } from '../core/video.ts';
+import type { AgentField, LiveAgentActions } from '../frameworks/actions.ts';
 import { AgentController, type SessionFactory } from '../frameworks/controller.ts';
 import { registerLevelsSource } from '../frameworks/levels.ts';
 
 /** What `useLiveAgent` returns: snapshot fields, stable actions and the session. */
-export interface UseLiveAgentResult extends Pick<
-  LiveAgentSnapshot,
-  | 'status'
-  | 'transcript'
-  | 'error'
-  | 'micEnabled'
-  | 'userSpeaking'
-  | 'agentSpeaking'
-  | 'needsGesture'
-  | 'usage'
-  | 'metrics'
-  | 'pendingToolCalls'
-> {
-  /** Opens the microphone and connects; resolves once connected (quietly when superseded). */
-  connect(): Promise<void>;
-  /** Ends the conversation and releases the microphone. */
-  disconnect(): Promise<void>;
-  /** Sends a typed user turn; throws `not-connected` when not connected. */
-  sendText(text: string): void;
-  /** Mutes or unmutes the microphone. */
-  setMicEnabled(enabled: boolean): void;
-  /** Sends camera or screen frames, or switches source; rejects with a MediaError (audio unaffected). */
-  startVideo(source: 'camera' | 'screen', options?: VideoOptions): Promise<void>;
-  /** Stops video and releases the camera or screen. */
-  stopVideo(): void;
-  /** Resumes audio output from a user gesture (autoplay policy). */
-  resumeAudio(): Promise<void>;
-  /** The underlying session (for `on()`); built on first access. A changed model/config builds a new one on the next connect. */
-  readonly session: LiveAgentSession;
-}
+export interface UseLiveAgentResult extends Pick<LiveAgentSnapshot, AgentField>, LiveAgentActions {}
 
 // useLayoutEffect warns under server rendering in React 18; effects never run there anyway.
 const useIsomorphicLayoutEffect = typeof document === 'undefined' ? useEffect : useLayoutEffect;

@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from .rate_limit import RateLimiter
 from .tickets import TicketScope, TicketSigner
-from .token_route import Deny, default_client_key, error_response
+from .token_route import Deny, default_client_key, error_response, post_gate
 
 TicketAuthorizeResult = Union[bool, Deny, TicketScope, Mapping[str, Any]]
 """True (grant what was asked), False (401), :class:`Deny`, or a :class:`TicketScope` to grant
@@ -41,31 +41,9 @@ async def ticket_endpoint(
     """``POST {ticket_path}``: ``{appName, userId, sessionId?}`` -> authorize -> a signed ticket."""
     if cors is None:
         return error_response(403, "origin-not-allowed", "Origin not allowed", {})
-    if request.method == "OPTIONS":
-        return Response(
-            status_code=204,
-            headers={
-                **cors,
-                "access-control-allow-methods": "POST, OPTIONS",
-                "access-control-allow-headers": request.headers.get(
-                    "access-control-request-headers", "content-type"
-                ),
-                "access-control-max-age": "600",
-            },
-        )
-    if request.method != "POST":
-        return error_response(
-            405, "method-not-allowed", "Use POST", {**cors, "allow": "POST, OPTIONS"}
-        )
-    if limiter is not None:
-        verdict = limiter.hit(default_client_key(request))
-        if not verdict.ok:
-            return error_response(
-                429,
-                "rate-limited",
-                "Too many ticket requests",
-                {**cors, "retry-after": str(verdict.retry_after_seconds)},
-            )
+    refused = post_gate(request, cors, limiter, default_client_key, "ticket")
+    if refused is not None:
+        return refused
     raw = b""
     async for chunk in request.stream():
         raw += chunk

@@ -86,6 +86,44 @@ def error_response(status: int, code: str, message: str, headers: Mapping[str, s
     )
 
 
+def post_gate(
+    request: Request,
+    cors: Mapping[str, str],
+    limiter: RateLimiter | None,
+    client_key: Callable[[Request], str],
+    what: str,
+) -> Response | None:
+    """What every POST endpoint of ours answers, once the origin is allowed, before its own work:
+    the CORS preflight (204), another method (405) or too many requests (429 + Retry-After). None
+    lets the request through."""
+    if request.method == "OPTIONS":
+        return Response(
+            status_code=204,
+            headers={
+                **cors,
+                "access-control-allow-methods": "POST, OPTIONS",
+                "access-control-allow-headers": request.headers.get(
+                    "access-control-request-headers", "content-type"
+                ),
+                "access-control-max-age": "600",
+            },
+        )
+    if request.method != "POST":
+        return error_response(
+            405, "method-not-allowed", "Use POST", {**cors, "allow": "POST, OPTIONS"}
+        )
+    if limiter is not None:
+        verdict = limiter.hit(client_key(request))
+        if not verdict.ok:
+            return error_response(
+                429,
+                "rate-limited",
+                f"Too many {what} requests",
+                {**cors, "retry-after": str(verdict.retry_after_seconds)},
+            )
+    return None
+
+
 async def run_authorize(hook: Authorize, request: Request) -> Deny | None:
     """Runs a sync or async hook; None means allowed."""
     verdict = hook(request)
@@ -162,31 +200,9 @@ def create_token_route(
         cors = cors_headers(origin, allowed_origins, request)
         if cors is None:
             return error_response(403, "origin-not-allowed", "Origin not allowed", {})
-        if request.method == "OPTIONS":
-            return Response(
-                status_code=204,
-                headers={
-                    **cors,
-                    "access-control-allow-methods": "POST, OPTIONS",
-                    "access-control-allow-headers": request.headers.get(
-                        "access-control-request-headers", "content-type"
-                    ),
-                    "access-control-max-age": "600",
-                },
-            )
-        if request.method != "POST":
-            return error_response(
-                405, "method-not-allowed", "Use POST", {**cors, "allow": "POST, OPTIONS"}
-            )
-        if limiter is not None:
-            verdict = limiter.hit(client_key(request))
-            if not verdict.ok:
-                return error_response(
-                    429,
-                    "rate-limited",
-                    "Too many token requests",
-                    {**cors, "retry-after": str(verdict.retry_after_seconds)},
-                )
+        refused = post_gate(request, cors, limiter, client_key, "token")
+        if refused is not None:
+            return refused
         if authorize is not None:
             denied = await run_authorize(authorize, request)
             if denied is not None:
