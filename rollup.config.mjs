@@ -56,7 +56,13 @@ export default [
     output: {
       dir: 'dist',
       format: 'es',
-      chunkFileNames: '[name]-[hash].js',
+      // The chunk that defines the element gets a fixed prefix, so package.json's sideEffects can
+      // name it: element.js may become a facade of it, and a bundler that trusts sideEffects would
+      // drop an unnamed chunk's customElements.define under a bare `import 'live-agent/element'`.
+      chunkFileNames: (chunk) =>
+        chunk.moduleIds.some((id) => /[\\/]src[\\/]element[\\/]define\.ts$/.test(id))
+          ? 'element-core-[hash].js'
+          : '[name]-[hash].js',
       // Bundling drops module-level directives: Next.js needs this one on the React entry.
       banner: (chunk) => (chunk.isEntry && chunk.name === 'react' ? "'use client';" : ''),
     },

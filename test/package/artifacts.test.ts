@@ -3,7 +3,7 @@
  * entries import through the package name (the size budget is in size.test.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
@@ -24,21 +24,25 @@ describe('exports map', () => {
 
 describe('sideEffects', () => {
   // Only the modules that register <live-agent> may keep a bare import alive in a consumer's
-  // tree-shaking; workers and worklets are loaded by URL, never imported (a Vite app test checks
-  // that a bare `import 'live-agent/element'` survives).
-  test('lists exactly the files that define the element', () => {
-    expect(pkg.sideEffects.sort()).toEqual(['./dist/element.js', './dist/live-agent.iife.js']);
-    for (const file of pkg.sideEffects) {
-      // The file itself or a chunk it imports statically (`from "./index-abc.js"`).
-      const code = readFileSync(file, 'utf8');
-      const chunks = [...code.matchAll(/\bfrom\s*["'](\.\/[^"']+)["']/g)].map((m) =>
-        readFileSync(`dist/${m[1]!.slice(2)}`, 'utf8'),
-      );
-      expect(
-        [code, ...chunks].some((c) => /customElements\.define/.test(c)),
-        file,
-      ).toBe(true);
-    }
+  // tree-shaking; workers and worklets are loaded by URL, never imported (the Vite app tests check
+  // that a bare `import 'live-agent/element'` survives a consumer build).
+  const files = (pattern: string) => {
+    const glob = pattern.replace('./dist/', '').replace('.', '\\.').replace('*', '.*');
+    return readdirSync('dist').filter((f) => new RegExp(`^${glob}$`).test(f));
+  };
+  test('lists exactly the files that define the element, each matching one built file', () => {
+    expect([...pkg.sideEffects].sort()).toEqual([
+      './dist/element-core-*.js',
+      './dist/element.js',
+      './dist/live-agent.iife.js',
+    ]);
+    for (const pattern of pkg.sideEffects) expect(files(pattern), pattern).toHaveLength(1);
+    const defines = readdirSync('dist').filter(
+      (f) =>
+        f.endsWith('.js') && /customElements\.define\(/.test(readFileSync(`dist/${f}`, 'utf8')),
+    );
+    expect(defines.length).toBeGreaterThan(0);
+    expect(defines.every((f) => pkg.sideEffects.some((p) => files(p).includes(f)))).toBe(true);
   });
 });
 
