@@ -4,9 +4,8 @@
  * levels at no more than ~30 Hz. Real worklets in a real AudioContext.
  */
 import { afterEach, expect, test } from 'vitest';
-import captureUrl from '../../worklets/capture.worklet.ts?worker&url';
-import playbackUrl from '../../worklets/playback.worklet.ts?worker&url';
 import type { PlaybackCommand } from '../../worklets/messages.ts';
+import { playbackIntoTap } from '../support/worklet-rig.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -16,26 +15,7 @@ afterEach(async () => {
 
 /** Playback worklet → capture worklet (silence unless chunks are pushed), counting messages. */
 async function rig() {
-  const ctx = new AudioContext();
-  cleanups.push(() => ctx.close());
-  await ctx.resume();
-  await Promise.all([
-    ctx.audioWorklet.addModule(playbackUrl),
-    ctx.audioWorklet.addModule(captureUrl),
-  ]);
-  const play = new AudioWorkletNode(ctx, 'live-agent-playback', {
-    numberOfInputs: 0,
-    numberOfOutputs: 1,
-    outputChannelCount: [1],
-  });
-  const tap = new AudioWorkletNode(ctx, 'live-agent-capture', {
-    numberOfOutputs: 0,
-    channelCount: 1,
-    channelCountMode: 'explicit',
-  });
-  play.connect(tap);
-  const toPlay = new MessageChannel();
-  play.port.postMessage({ type: 'port', port: toPlay.port1 }, [toPlay.port1]);
+  const { ctx, play, tap, toPlay } = await playbackIntoTap((close) => cleanups.push(close));
   const n = { playLevels: 0, tapLevels: 0, stats: 0 };
   play.port.onmessage = () => n.playLevels++;
   tap.port.onmessage = () => n.tapLevels++;

@@ -12,6 +12,7 @@ import { createPlaybackPipe } from '../../src/worker/playback-pipe.ts';
 import type { PlaybackEvent } from '../../src/worker/pipes.ts';
 import { encodePcm16Base64 } from '../../src/dsp/index.ts';
 import { toneAmplitude } from '../support/signal.ts';
+import { playbackIntoTap } from '../support/worklet-rig.ts';
 
 const ua = navigator.userAgent;
 const engine = ua.includes('Firefox') ? 'firefox' : ua.includes('Chrome') ? 'chromium' : 'webkit';
@@ -37,28 +38,10 @@ function toneChunks(hz: number, ms: number, chunkMs = 40, amp = 0.5): string[] {
 }
 
 async function rig() {
-  const ctx = new AudioContext();
-  cleanups.push(() => ctx.close());
-  await ctx.resume();
-  await Promise.all([
-    ctx.audioWorklet.addModule(playbackUrl),
-    ctx.audioWorklet.addModule(captureUrl),
-  ]);
-  const play = new AudioWorkletNode(ctx, 'live-agent-playback', {
-    numberOfInputs: 0,
-    numberOfOutputs: 1,
-    outputChannelCount: [1],
+  const { ctx, tap, toPlay } = await playbackIntoTap((close) => cleanups.push(close), {
+    batchQuanta: 1,
   });
-  const tap = new AudioWorkletNode(ctx, 'live-agent-capture', {
-    numberOfOutputs: 0,
-    channelCount: 1,
-    channelCountMode: 'explicit',
-    processorOptions: { batchQuanta: 1 },
-  });
-  play.connect(tap);
-  const toPlay = new MessageChannel();
   const fromTap = new MessageChannel();
-  play.port.postMessage({ type: 'port', port: toPlay.port1 }, [toPlay.port1]);
   tap.port.postMessage({ type: 'port', port: fromTap.port1 }, [fromTap.port1]);
   const blocks: Float32Array[] = [];
   fromTap.port2.onmessage = (e: MessageEvent<CaptureAudioMessage>) => {
