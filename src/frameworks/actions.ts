@@ -40,3 +40,22 @@ export interface LiveAgentActions {
   /** The underlying session (for `on()`); built on first access. A changed model/config builds a new one on the next connect. */
   readonly session: LiveAgentSession;
 }
+
+/**
+ * The actions of `controller` (its arrow functions, so identities never change) and its session
+ * as a getter: reading `session` is what builds it, so the getter must survive, never be copied.
+ */
+export function actionsOf(controller: LiveAgentActions): LiveAgentActions {
+  return {
+    connect: controller.connect,
+    disconnect: controller.disconnect,
+    sendText: controller.sendText,
+    setMicEnabled: controller.setMicEnabled,
+    startVideo: controller.startVideo,
+    stopVideo: controller.stopVideo,
+    resumeAudio: controller.resumeAudio,
+    get session() {
+      return controller.session;
+    },
+  };
+}

@@ -6,7 +6,12 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { createLiveAgent, type CreateLiveAgentOptions } from '../index.ts';
 import type { LiveAgentSnapshot } from '../core/types.ts';
-import type { AgentField, LiveAgentActions } from '../frameworks/actions.ts';
+import {
+  actionsOf,
+  AGENT_FIELDS,
+  type AgentField,
+  type LiveAgentActions,
+} from '../frameworks/actions.ts';
 import { AgentController, type SessionFactory } from '../frameworks/controller.ts';
 import { registerLevelsSource } from '../frameworks/levels.ts';
 
@@ -39,28 +44,12 @@ export function useLiveAgent(
     controller.getServerSnapshot,
   );
   return useMemo(() => {
-    const result: UseLiveAgentResult = {
-      status: snapshot.status,
-      transcript: snapshot.transcript,
-      error: snapshot.error,
-      micEnabled: snapshot.micEnabled,
-      userSpeaking: snapshot.userSpeaking,
-      agentSpeaking: snapshot.agentSpeaking,
-      needsGesture: snapshot.needsGesture,
-      usage: snapshot.usage,
-      metrics: snapshot.metrics,
-      pendingToolCalls: snapshot.pendingToolCalls,
-      connect: controller.connect,
-      disconnect: controller.disconnect,
-      sendText: controller.sendText,
-      setMicEnabled: controller.setMicEnabled,
-      startVideo: controller.startVideo,
-      stopVideo: controller.stopVideo,
-      resumeAudio: controller.resumeAudio,
-      get session() {
-        return controller.session;
-      },
-    };
+    const fields = Object.fromEntries(AGENT_FIELDS.map((k) => [k, snapshot[k]]));
+    // Onto the actions object: Object.assign copies the fields and leaves its `session` getter be.
+    const result: UseLiveAgentResult = Object.assign(
+      actionsOf(controller),
+      fields as Pick<LiveAgentSnapshot, AgentField>,
+    );
     registerLevelsSource(result, controller);
     return result;
   }, [controller, snapshot]);

@@ -7,7 +7,12 @@ import { getCurrentScope, onScopeDispose, shallowReadonly, shallowRef, toValue }
 import type { MaybeRefOrGetter, Ref, ShallowRef } from 'vue';
 import { createLiveAgent, type CreateLiveAgentOptions } from '../index.ts';
 import type { LiveAgentSnapshot } from '../core/types.ts';
-import { AGENT_FIELDS, type AgentField, type LiveAgentActions } from '../frameworks/actions.ts';
+import {
+  actionsOf,
+  AGENT_FIELDS,
+  type AgentField,
+  type LiveAgentActions,
+} from '../frameworks/actions.ts';
 import { AgentController, type SessionFactory } from '../frameworks/controller.ts';
 import { registerLevelsSource } from '../frameworks/levels.ts';
 
@@ -42,18 +47,7 @@ export function useLiveAgent(
       controller.unmount();
     });
   }
-  const result = {
-    connect: controller.connect,
-    disconnect: controller.disconnect,
-    sendText: controller.sendText,
-    setMicEnabled: controller.setMicEnabled,
-    startVideo: controller.startVideo,
-    stopVideo: controller.stopVideo,
-    resumeAudio: controller.resumeAudio,
-    get session() {
-      return controller.session;
-    },
-  } as UseLiveAgentReturn;
+  const result = actionsOf(controller) as UseLiveAgentReturn;
   for (const key of AGENT_FIELDS)
     Object.defineProperty(result, key, { value: shallowReadonly(refs[key]), enumerable: true });
   registerLevelsSource(result, controller);
