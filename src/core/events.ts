@@ -52,6 +52,11 @@ export interface LiveAgentEventMap {
   setupcomplete: { sessionId?: string };
   /** Video started, switched source or stopped (`ended`: the user stopped sharing in the browser). */
   video: { source: VideoSource | null; reason?: VideoStopReason };
+  /**
+   * The link cannot keep up (`congested`: microphone audio is held back, video dropped) or has
+   * recovered; `droppedMs`: audio dropped meanwhile (oldest first), given when it recovers.
+   */
+  congestion: { congested: boolean; droppedMs: number };
 }
 
 /** Name of an event in {@link LiveAgentEventMap}. */
@@ -80,6 +85,7 @@ const EVENT_KEYS: { readonly [K in LiveAgentEventType]: true } = {
   device: true,
   setupcomplete: true,
   video: true,
+  congestion: true,
 };
 
 /** Every event key, for code that re-dispatches them all (the element). */

@@ -71,6 +71,8 @@ export class InboundHandler {
     const turn = this.d.metrics.handleEvent(event);
     this.d.publish();
     if (turn) this.d.emit('metrics', { turn });
+    if (event.type === 'congestion')
+      this.d.emit('congestion', { congested: event.congested, droppedMs: event.droppedMs });
   }
 
   /** Status change: snapshot, `status` event, and `error {fatal: true}` when it ends badly. */

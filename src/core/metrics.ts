@@ -14,6 +14,7 @@ export const EMPTY_METRICS: LatencyMetrics = Object.freeze({
   underruns: 0,
   lateChunks: 0,
   captureDroppedMs: 0,
+  congested: false,
 });
 
 /** Turns transport events into TurnMetrics; `handleEvent` returns the new turn, if one ended. */
@@ -70,6 +71,9 @@ export class MetricsTracker {
       case 'playback':
         this.bufferedMs = event.bufferedMs;
         this.patch({ underruns: event.underruns, lateChunks: event.lateChunks });
+        return null;
+      case 'congestion':
+        this.patch({ congested: event.congested });
         return null;
       case 'capture-dropped':
         this.patch({ captureDroppedMs: this.metrics.captureDroppedMs + event.ms });

@@ -192,6 +192,11 @@ export type TransportEvent =
   | { type: 'speech-start'; at: number }
   | { type: 'speech-end'; at: number }
   | { type: 'capture-dropped'; ms: number }
+  /**
+   * The socket has too many unsent bytes (`congested`), or has drained again; `droppedMs`: audio
+   * the bounded backlog dropped meanwhile (reported once, when it ends).
+   */
+  | { type: 'congestion'; congested: boolean; bufferedBytes: number; droppedMs: number }
   | { type: 'error'; error: SerializedError };
 
 export interface LiveTransport {

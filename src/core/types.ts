@@ -164,7 +164,10 @@ export interface LatencyMetrics {
   p50InterruptMs: number | null;
   underruns: number;
   lateChunks: number;
+  /** Microphone audio dropped: pre-connect buffer overflow, or a link that could not keep up. */
   captureDroppedMs: number;
+  /** True while the link cannot keep up (microphone audio held back, video dropped). */
+  congested: boolean;
 }
 
 /** Immutable view of the session for UIs (`useSyncExternalStore`-compatible). */

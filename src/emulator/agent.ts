@@ -212,6 +212,9 @@ export class Agent {
     this.current = undefined;
     reply.controller.abort();
     this.host.send({ serverContent: { interrupted: true } });
+    if (this.host.settings.turnCompleteAfterInterrupt) {
+      this.host.send({ serverContent: { turnComplete: true } });
+    }
     const cancelled = this.tools.cancelOwnedBy(reply);
     this.lastCancelled = cancelled.length > 0 ? cancelled : this.lastCancelled;
     this.host.session.emit('interrupted');

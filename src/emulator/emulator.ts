@@ -285,6 +285,7 @@ export function resolveSettings(options: EmulatorOptions = {}): EmulatorSettings
     audioOnlyModels: options.audioOnlyModels ?? /native-audio|^gemini-3\.8-live/,
     mediaChunksModels: options.mediaChunksModels ?? /^gemini-2\.0-flash-live/,
     toolCallEndsTurnModels: options.toolCallEndsTurnModels ?? /^gemini-2\.0-flash-live/,
+    turnCompleteAfterInterrupt: options.turnCompleteAfterInterrupt ?? false,
     record: options.record ?? true,
     handleTtlMs: options.handleTtlMs ?? 2 * 3600_000,
     log: typeof log === 'function' ? log : () => undefined,

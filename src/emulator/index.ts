@@ -10,6 +10,8 @@ export { createEmulator, Emulator } from './emulator.ts';
 export type { EmulatorEvents } from './emulator.ts';
 /** One connection: recorded frames, scripting and fault injection (`send`, `drop`, `goAway`…). */
 export { EmulatorSession } from './session.ts';
+/** The network under a session (`session.link`): slow or stopped reads, stalled writes. */
+export { Link, type LinkState } from './link.ts';
 /** Event map of `session.on(...)`: `message`, `sent`, `setup`, `turn`, `reply`, `close`… */
 export type { SessionEvents } from './session.ts';
 /** Scripted rules (`onText`, `onTurn`, `onSetup`, `onMessage`), global or per session. */

@@ -4,6 +4,7 @@
  * frame recording, and the fault-injection surface tests use.
  */
 import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
 import type { WebSocket, RawData } from 'ws';
 import type { Content, FunctionResponse, ServerMessage, SetupBody } from '../core/wire.ts';
 import { Agent, type AgentHost } from './agent.ts';
@@ -12,6 +13,7 @@ import { acceptsMediaChunks, checkSetup, routeMessage, INVALID } from './protoco
 import type { SessionContext } from './protocol.ts';
 import { record, waitForFrame } from './frames.ts';
 import { closeReason, Lifetime } from './lifetime.ts';
+import { Link } from './link.ts';
 import { sleep } from './speaker.ts';
 import type { CloseInfo, EmulatorSettings, FrameRecord, IssuedToken } from './types.ts';
 import type { SessionCredential, SessionRoute } from './types.ts';
@@ -60,6 +62,8 @@ export class EmulatorSession extends EventEmitter<SessionEvents> {
   closeDetail: string | undefined;
   /** Resolves when the socket has closed. */
   readonly closed: Promise<CloseInfo>;
+  /** The network under this connection: throttle or stop reads, stall writes (backpressure tests). */
+  readonly link: Link;
   /** @internal */
   agent: Agent | undefined;
   private phase: 'awaiting-setup' | 'setting-up' | 'open' | 'closed' = 'awaiting-setup';
@@ -78,6 +82,8 @@ export class EmulatorSession extends EventEmitter<SessionEvents> {
     ws.on('close', (code, reason) => this.onClose(code, reason.toString()));
     ws.on('error', (e) => this.log(`socket error: ${e.message}`));
     this.lifetime = new Lifetime(this, ctx.settings);
+    // ws keeps its TCP socket private; the link needs it to pause reads for real.
+    this.link = new Link((ws as unknown as { _socket?: Socket })._socket);
   }
 
   /** Settings this session runs with (a copy of the emulator's at connect time). */

@@ -86,6 +86,12 @@ export interface EmulatorOptions {
    * response is in, as Gemini 3.x does. Default: `gemini-2.0-flash-live…`.
    */
   toolCallEndsTurnModels?: RegExp;
+  /**
+   * Send `turnComplete` right after `interrupted` (default false: the cut reply just stops, and
+   * the next reply starts a new turn). Google's service has been seen doing both; clients must
+   * handle either.
+   */
+  turnCompleteAfterInterrupt?: boolean;
   /** Keep a copy of every frame in `session.received` / `session.sent` (default true). */
   record?: boolean;
   /** How long a resumption handle stays valid after issue (default 2 h, like Google). */
@@ -112,6 +118,7 @@ export interface EmulatorSettings {
   audioOnlyModels: RegExp;
   mediaChunksModels: RegExp;
   toolCallEndsTurnModels: RegExp;
+  turnCompleteAfterInterrupt: boolean;
   record: boolean;
   handleTtlMs: number;
   log: (line: string) => void;

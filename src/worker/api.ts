@@ -146,7 +146,8 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
       // The video pipe is its own chunk, fetched on the first attach; the port queues frames meanwhile.
       void import('./video-pipe.ts').then(({ createVideoPipe }) => {
         if (seq !== videoSeq) return port.close();
-        video = createVideoPipe(port, settings, () => activeWire);
+        // Video is dropped first: no frame goes to a socket the microphone audio is waiting for.
+        video = createVideoPipe(port, settings, () => (router.congested ? null : activeWire));
       });
     },
 

@@ -11,13 +11,19 @@
  */
 import type { TransportEvent } from '../core/transport.ts';
 import type { WireConnection } from '../transport/connection.ts';
+import { Backlog, type BacklogOptions } from './backlog.ts';
 import { CAPTURE_RATE, type CaptureFrame } from './pipes.ts';
+
+/** How often a congested connection is checked for having drained (no drain event exists). */
+const DRAIN_CHECK_MS = 20;
 
 export interface RouterOptions {
   /** Longest audio kept while no connection is active (default 5000 ms). */
   maxBufferMs?: number;
   /** Audio resent after an abrupt close (default 100 ms; 0 turns resending off). */
   resendMs?: number;
+  /** Bounds of the audio held back from a congested connection. */
+  backlog?: BacklogOptions;
   onEvent(event: TransportEvent): void;
 }
 
@@ -34,10 +40,22 @@ export class CaptureRouter {
   private recentSamples = 0;
   private recentTo: WireConnection | null = null;
   private readonly resendSamples: number;
+  private readonly backlog: Backlog;
+  /** The connection audio is held back from (its socket is behind), if any. */
+  private congestedTo: WireConnection | null = null;
+  private drainTimer: ReturnType<typeof setInterval> | undefined;
+  /** The mic went off while congested: `audioStreamEnd` follows the backlog. */
+  private endPending = false;
 
   constructor(private readonly options: RouterOptions) {
     this.maxSamples = ((options.maxBufferMs ?? 5000) * CAPTURE_RATE) / 1000;
     this.resendSamples = ((options.resendMs ?? 100) * CAPTURE_RATE) / 1000;
+    this.backlog = new Backlog(options.backlog);
+  }
+
+  /** True while the active connection's socket is too far behind (video should not add to it). */
+  get congested(): boolean {
+    return this.congestedTo !== null;
   }
 
   /** Milliseconds of audio waiting for a connection. */
@@ -49,9 +67,10 @@ export class CaptureRouter {
   handleFrame(frame: CaptureFrame): void {
     if (!this.micEnabled) return;
     if (this.active?.isOpen) {
-      if (this.trySend(this.active, frame)) return;
+      if (this.sendOrHold(this.active, frame)) return;
       this.active = null;
     }
+    this.unhold();
     this.buffer.push(frame);
     this.bufferedSamples += frame.samples;
     while (this.bufferedSamples > this.maxSamples && this.buffer.length > 1) {
@@ -63,6 +82,8 @@ export class CaptureRouter {
 
   /** Makes `connection` the audio destination and flushes the buffer to it, in order. */
   activate(connection: WireConnection): void {
+    // Audio held back from the previous connection goes to this one, first.
+    this.unhold();
     this.active = connection;
     this.forgetRecent();
     if (this.droppedSamples > 0) {
@@ -92,6 +113,7 @@ export class CaptureRouter {
    */
   release(connection: WireConnection, abrupt = false): void {
     if (this.active === connection) this.active = null;
+    if (this.congestedTo === connection) this.unhold();
     if (this.recentTo !== connection) return;
     if (abrupt && this.recent.length > 0) {
       this.buffer.unshift(...this.recent);
@@ -104,7 +126,62 @@ export class CaptureRouter {
   setMicEnabled(enabled: boolean): void {
     if (enabled === this.micEnabled) return;
     this.micEnabled = enabled;
-    if (!enabled && this.active?.isOpen) this.trySendEnd(this.active);
+    this.endPending = false;
+    if (!enabled && this.congestedTo && this.congestedTo === this.active) this.endPending = true;
+    else if (!enabled && this.active?.isOpen) this.trySendEnd(this.active);
+  }
+
+  /** Sends, or holds the frame while `connection` is congested; false when the send failed. */
+  private sendOrHold(connection: WireConnection, frame: CaptureFrame): boolean {
+    if (this.congestedTo !== connection && this.backlog.congested(connection)) {
+      this.unhold();
+      this.congestedTo = connection;
+      this.drainTimer = setInterval(() => this.drain(), DRAIN_CHECK_MS);
+      this.emitCongestion(true, 0);
+    }
+    if (this.congestedTo !== connection) return this.trySend(connection, frame);
+    this.backlog.push(frame);
+    return this.drain();
+  }
+
+  /** Sends what the backlog may; ends the congestion once it is empty. False: a send failed. */
+  private drain(): boolean {
+    const connection = this.congestedTo;
+    if (!connection) return true;
+    if (!this.backlog.drain(connection, (f) => this.trySend(connection, f))) return false;
+    if (this.backlog.length > 0) return true;
+    this.endCongestion();
+    if (this.endPending) this.trySendEnd(connection);
+    this.endPending = false;
+    return true;
+  }
+
+  /** Ends a congestion: reports it and what the bound dropped. */
+  private endCongestion(): void {
+    clearInterval(this.drainTimer);
+    this.drainTimer = undefined;
+    this.congestedTo = null;
+    const droppedMs = this.backlog.takeDropped();
+    this.emitCongestion(false, droppedMs);
+    if (droppedMs > 0) this.options.onEvent({ type: 'capture-dropped', ms: droppedMs });
+  }
+
+  /** The congested connection is gone or replaced: its backlog goes ahead of the buffer. */
+  private unhold(): void {
+    if (!this.congestedTo) return;
+    const held = this.backlog.takeAll();
+    this.buffer.unshift(...held);
+    for (const frame of held) this.bufferedSamples += frame.samples;
+    this.endCongestion();
+  }
+
+  private emitCongestion(congested: boolean, droppedMs: number): void {
+    this.options.onEvent({
+      type: 'congestion',
+      congested,
+      bufferedBytes: this.congestedTo?.bufferedAmount ?? 0,
+      droppedMs,
+    });
   }
 
   private trySend(connection: WireConnection, frame: CaptureFrame): boolean {

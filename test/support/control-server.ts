@@ -17,6 +17,8 @@ import { startRealAdk, type RealAdk } from './real-adk.ts';
 
 /** ADK fronts started for an emulator (closed with it). */
 const adkFronts = new Map<Emulator, AdkEmulator>();
+/** Per emulator: how its token endpoint answers the next requests ('ok', 'error', 'slow:MS', 'hang'). */
+const tokenPlans = new Map<Emulator, string[]>();
 
 export interface ControlServer {
   url: string;
@@ -89,6 +91,33 @@ const sessionActions: Record<string, Handler> = {
   close: ({ session, body }) =>
     session!.close(Number(body.code ?? 1000), String(body.reason ?? '')),
   drop: ({ session }) => session!.drop(),
+  // The network under the session: {readBytesPerSecond} throttles reads (0 stops them),
+  // {stall: true} stops reads and writes, {resume: true} ends either.
+  link: ({ session, body }) => {
+    const link = session!.link;
+    if (body.resume === true) link.resume();
+    else if (body.stall === true) link.stall();
+    else if (body.readBytesPerSecond !== undefined)
+      link.readRate(body.readBytesPerSecond === null ? Infinity : Number(body.readBytesPerSecond));
+    const state = link.state;
+    return {
+      ...state,
+      readBytesPerSecond: Number.isFinite(state.readBytesPerSecond)
+        ? state.readBytesPerSecond
+        : null,
+    };
+  },
+  // The first sample of each audio frame received (tests number their frames with it).
+  'audio-marks': ({ session }) =>
+    session!.received.flatMap((f) => {
+      const data = (f.message as { realtimeInput?: { audio?: { data?: string } } } | undefined)
+        ?.realtimeInput?.audio?.data;
+      if (!data) return [];
+      const bytes = decodeBase64(data);
+      const marks: number[] = [];
+      for (let i = 0; i + 1 < bytes.length; i += 640) marks.push(bytes[i]! | (bytes[i + 1]! << 8));
+      return marks;
+    }),
   'go-away': ({ session, body }) =>
     session!.goAway(Number(body.timeLeftMs), { close: body.close as boolean | undefined }),
   say: ({ session, body }) => session!.say(String(body.text)),
@@ -114,6 +143,11 @@ const emulatorActions: Record<string, Handler> = {
     return sessionInfo(s, emulator.allSessions.indexOf(s));
   },
   tokens: ({ emulator }) => [...emulator.tokens.values()],
+  // The token endpoint's next answers, one per request, then normal again.
+  'token-plan': ({ emulator, body }) => {
+    tokenPlans.set(emulator, [...(body.plan as string[])]);
+    return true;
+  },
   // ADK mode: an ADK `/run_live` + session REST front for this emulator → {url}.
   adk: async ({ emulator, body }) => {
     const front = adkFronts.get(emulator) ?? (await startAdkEmulator(emulator, body as never));
@@ -159,6 +193,11 @@ export async function startControlServer(): Promise<ControlServer> {
       return reply(res, 404, { error: 'no such emulator' });
     // A token endpoint like an app server's: POST → {token}. Variants for failure tests.
     if (parts[2] === 'token-endpoint') {
+      const planned = tokenPlans.get(emulator)?.shift();
+      if (planned === 'error') return reply(res, 500, { error: 'internal error' });
+      // A token service that never answers: the request hangs until the client gives up.
+      if (planned === 'hang') return;
+      if (planned?.startsWith('slow:')) await sleep(Number(planned.slice(5)));
       const mode = url.searchParams.get('mode');
       if (mode === 'down') return reply(res, 503, { error: 'token service unavailable' });
       if (mode === 'api-key')
@@ -168,6 +207,7 @@ export async function startControlServer(): Promise<ControlServer> {
     }
     if (parts[2] === 'close') {
       emulators.delete(parts[1]!);
+      tokenPlans.delete(emulator);
       await adkFronts.get(emulator)?.close();
       adkFronts.delete(emulator);
       await emulator.close();
@@ -208,6 +248,8 @@ function revive(body: Record<string, unknown>): EmulatorOptions {
     if (typeof options[key] === 'string') options[key] = new RegExp(options[key] as string);
   return options as EmulatorOptions;
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];

@@ -68,6 +68,11 @@ export class SessionControl {
     call<number>(this.path('send-frames'), { frames });
   close = (code: number, reason = '') => call<unknown>(this.path('close'), { code, reason });
   drop = () => call<unknown>(this.path('drop'), {});
+  /** The network under the session: throttle reads (0 stops them), stall both ways, or resume. */
+  link = (change: { readBytesPerSecond?: number | null; stall?: boolean; resume?: boolean }) =>
+    call<{ readBytesPerSecond: number | null; writesStalled: boolean }>(this.path('link'), change);
+  /** The first PCM sample of every 20 ms (640-byte) block of audio received, in order. */
+  audioMarks = () => call<number[]>(this.path('audio-marks'));
   goAway = (timeLeftMs: number, close = true) =>
     call<unknown>(this.path('go-away'), { timeLeftMs, close });
   say = (text: string) => call<unknown>(this.path('say'), { text });
@@ -97,6 +102,11 @@ export class EmulatorControl {
     return (await call<IssuedToken>(`${this.base}/token`, request)).name;
   }
   tokens = () => call<IssuedToken[]>(`${this.base}/tokens`);
+  /**
+   * How the token endpoint answers its next requests, one entry each: 'ok', 'error' (500),
+   * 'slow:MS' (answers after MS) or 'hang' (never answers); then normally again.
+   */
+  tokenPlan = (plan: string[]) => call<boolean>(`${this.base}/token-plan`, { plan });
   settings = (patch: Partial<EmulatorOptions>) => call<unknown>(`${this.base}/settings`, patch);
   sessions = () => call<SessionInfo[]>(`${this.base}/sessions`);
   /** The next session that connected (oldest first, each returned once). */

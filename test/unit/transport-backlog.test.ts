@@ -1,0 +1,164 @@
+/**
+ * The router against a socket that cannot keep up: a fake connection whose unsent bytes grow
+ * with each send and fall only when the test lets the "network" drain them.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ClientIntent, TransportEvent } from '../../src/core/transport.ts';
+import type { WireConnection } from '../../src/transport/connection.ts';
+import { decodeBase64, encodeBase64 } from '../../src/dsp/index.ts';
+import { CaptureRouter } from '../../src/worker/router.ts';
+import type { CaptureFrame } from '../../src/worker/pipes.ts';
+
+/** 20 ms at 16 kHz whose samples all carry the frame number. */
+function numbered(n: number): CaptureFrame {
+  const pcm = new Int16Array(320).fill(n);
+  return {
+    data: encodeBase64(new Uint8Array(pcm.buffer)),
+    samples: 320,
+    rms: 0.1,
+    at: n,
+    capturedAt: n,
+  };
+}
+
+/** A connection with a real-looking `bufferedAmount`: each send adds its JSON length. */
+function slowConnection() {
+  const messages: number[][] = [];
+  const ends: number[] = [];
+  const conn = {
+    id: 1,
+    setupComplete: {},
+    isOpen: true,
+    bufferedAmount: 0,
+    send(intent: ClientIntent) {
+      if (!conn.isOpen) throw new Error('closed');
+      if (intent.type === 'audioStreamEnd') return void ends.push(messages.length);
+      if (intent.type !== 'audio') throw new Error(`unexpected ${intent.type}`);
+      const bytes = decodeBase64(intent.data);
+      const pcm = new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
+      const marks: number[] = [];
+      for (let i = 0; i < pcm.length; i += 320) marks.push(pcm[i]!);
+      messages.push(marks);
+      conn.bufferedAmount += intent.data.length + 80;
+    },
+    close() {
+      conn.isOpen = false;
+    },
+  };
+  return {
+    conn: conn as WireConnection & { isOpen: boolean; bufferedAmount: number },
+    messages,
+    ends,
+  };
+}
+
+const HIGH = 10_000; // ≈ 11 frames of base64 audio + JSON
+const LOW = 2_000;
+
+describe('CaptureRouter on a congested link', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('holds audio above the high-water mark, drops the oldest beyond 1 s, sends the rest coalesced in order', () => {
+    const events: TransportEvent[] = [];
+    const router = new CaptureRouter({
+      onEvent: (e) => events.push(e),
+      backlog: { highWaterBytes: HIGH, lowWaterBytes: LOW, maxMs: 1000, coalesceMs: 200 },
+    });
+    const { conn, messages } = slowConnection();
+    router.activate(conn);
+    // A stalled link: nothing drains while 3 s of frames arrive.
+    for (let n = 0; n < 150; n++) router.handleFrame(numbered(n));
+    vi.advanceTimersByTime(200);
+    expect(router.congested).toBe(true);
+    expect(events.filter((e) => e.type === 'congestion')).toEqual([
+      { type: 'congestion', congested: true, bufferedBytes: expect.any(Number), droppedMs: 0 },
+    ]);
+    const sentBefore = messages.flat();
+    // Sent straight away until just above the mark, every message one frame.
+    expect(sentBefore).toEqual(Array.from({ length: sentBefore.length }, (_, i) => i));
+    expect(conn.bufferedAmount).toBeGreaterThan(HIGH);
+    expect(conn.bufferedAmount).toBeLessThan(HIGH + 2000);
+    // The link recovers: the backlog goes out coalesced and the congestion ends.
+    // Each check sends up to the high-water mark; the network drains it between checks.
+    for (let i = 0; i < 10; i++) {
+      conn.bufferedAmount = 0;
+      vi.advanceTimersByTime(20);
+    }
+    expect(router.congested).toBe(false);
+    const all = messages.flat();
+    const kept = all.slice(sentBefore.length);
+    // 1 s kept (50 frames), the newest, in order; the oldest held frames were dropped.
+    expect(kept).toEqual(Array.from({ length: 50 }, (_, i) => 100 + i));
+    expect(messages.slice(-5).every((m) => m.length === 10)).toBe(true); // 200 ms messages
+    const droppedMs = (100 - sentBefore.length) * 20;
+    expect(events.filter((e) => e.type !== 'congestion')).toEqual([
+      { type: 'capture-dropped', ms: droppedMs },
+    ]);
+    expect(events.at(-2)).toEqual({
+      type: 'congestion',
+      congested: false,
+      bufferedBytes: 0,
+      droppedMs,
+    });
+    // Flowing again: frames are sent one by one.
+    router.handleFrame(numbered(150));
+    expect(messages.at(-1)).toEqual([150]);
+  });
+
+  it('drains while the link is slow but moving: nothing lost, order kept', () => {
+    const router = new CaptureRouter({
+      onEvent: () => {},
+      backlog: { highWaterBytes: HIGH, lowWaterBytes: LOW, maxMs: 1000 },
+    });
+    const { conn, messages } = slowConnection();
+    router.activate(conn);
+    // The link carries ~80% of the audio rate for 2 s, then all of it.
+    for (let n = 0; n < 200; n++) {
+      conn.bufferedAmount = Math.max(0, conn.bufferedAmount - (n < 100 ? 750 : 3000));
+      router.handleFrame(numbered(n));
+      vi.advanceTimersByTime(20);
+    }
+    conn.bufferedAmount = 0;
+    vi.advanceTimersByTime(40);
+    expect(messages.flat()).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    expect(router.congested).toBe(false);
+  });
+
+  it('moves held audio to the next connection after a drop, behind the resent tail', () => {
+    const router = new CaptureRouter({
+      onEvent: () => {},
+      backlog: { highWaterBytes: HIGH, lowWaterBytes: LOW },
+    });
+    const first = slowConnection();
+    router.activate(first.conn);
+    for (let n = 0; n < 20; n++) router.handleFrame(numbered(n));
+    const sent = first.messages.flat();
+    first.conn.isOpen = false;
+    router.release(first.conn, true);
+    expect(router.congested).toBe(false);
+    const second = slowConnection();
+    router.activate(second.conn);
+    const got = second.messages.flat();
+    // The last 100 ms sent (resend), then everything held, in order.
+    expect(got).toEqual(
+      Array.from({ length: 20 - sent.length + 5 }, (_, i) => sent.length - 5 + i),
+    );
+  });
+
+  it('sends audioStreamEnd after the held audio when the mic goes off while congested', () => {
+    const router = new CaptureRouter({
+      onEvent: () => {},
+      backlog: { highWaterBytes: HIGH, lowWaterBytes: LOW },
+    });
+    const { conn, messages, ends } = slowConnection();
+    router.activate(conn);
+    for (let n = 0; n < 20; n++) router.handleFrame(numbered(n));
+    router.setMicEnabled(false);
+    expect(ends).toEqual([]);
+    conn.bufferedAmount = 0;
+    vi.advanceTimersByTime(20);
+    expect(messages.flat()).toHaveLength(20);
+    expect(ends).toEqual([messages.length]);
+  });
+});
