@@ -39,6 +39,7 @@ export function createConnector(
     token: new TokenProvider(options.token, {
       allowApiKey: options.allowApiKey,
       fetch: deps.fetch,
+      timeoutMs: options.connectTimeoutMs ?? 15_000,
     }),
     policy: new ReconnectPolicy(options.reconnect),
     openParams: (credential, handle) =>

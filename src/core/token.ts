@@ -22,6 +22,11 @@ export interface TokenProviderOptions {
   fetch?: typeof fetch;
   /** Where the one-time API key warning goes (console.warn by default). */
   warn?: (message: string) => void;
+  /**
+   * Longest wait for a credential (the connect timeout): a token endpoint that never answers
+   * must fail the attempt (retryable) instead of leaving a reconnect waiting forever.
+   */
+  timeoutMs?: number;
 }
 
 /** Resolves the configured token source to a Credential, once per connection attempt. */
@@ -36,9 +41,30 @@ export class TokenProvider {
   /** Fetches a fresh credential. Rejects with AuthError, or LiveAgentError `aborted`. */
   async get(signal: AbortSignal): Promise<Credential> {
     throwIfAborted(signal);
-    const raw = await abortable(this.fetchRaw(signal), signal);
-    throwIfAborted(signal);
-    return this.toCredential(raw);
+    const timeoutMs = this.options.timeoutMs;
+    const local = new AbortController();
+    let timedOut = false;
+    const onAbort = (): void => local.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const timer =
+      timeoutMs !== undefined && timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            local.abort();
+          }, timeoutMs)
+        : undefined;
+    try {
+      const raw = await abortable(this.fetchRaw(local.signal), local.signal);
+      throwIfAborted(local.signal);
+      return this.toCredential(raw);
+    } catch (error) {
+      if (timedOut && !signal.aborted)
+        throw AuthError.fetchFailed(`no answer within ${String(timeoutMs)} ms`);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
   }
 
   private async fetchRaw(signal: AbortSignal): Promise<unknown> {

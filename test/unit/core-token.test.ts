@@ -169,4 +169,28 @@ describe('TokenProvider', () => {
       for (const call of spy.mock.calls)
         expect(JSON.stringify(call)).not.toContain('secret-abc123');
   });
+
+  it('an endpoint that never answers fails the attempt after timeoutMs (retryable), aborting the fetch', async () => {
+    let fetchSignal: AbortSignal | undefined;
+    const hang = ((_url: string, init: RequestInit) => {
+      fetchSignal = init.signal ?? undefined;
+      return new Promise<Response>(() => {});
+    }) as unknown as typeof fetch;
+    const provider = new TokenProvider({ url: '/token' }, { fetch: hang, timeoutMs: 50 });
+    const error = await failure(provider.get(signal()));
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.code).toBe('token-fetch-failed');
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain('no answer within 50 ms');
+    expect(fetchSignal?.aborted).toBe(true);
+  });
+
+  it('a caller abort during a slow endpoint stays an abort, not a timeout', async () => {
+    const controller = new AbortController();
+    const slow = (() => new Promise<Response>(() => {})) as unknown as typeof fetch;
+    const provider = new TokenProvider({ url: '/token' }, { fetch: slow, timeoutMs: 10_000 });
+    const pending = provider.get(controller.signal);
+    controller.abort();
+    expect((await failure(pending)).code).toBe('aborted');
+  });
 });
