@@ -85,61 +85,71 @@ async function setup() {
 const audioFrames = async (s: Awaited<ReturnType<typeof setup>>['s']) =>
   (await s.received()).filter((f) => f.message?.realtimeInput?.audio);
 
-test('a stalled link: congestion reported, video dropped first, audio bounded; recovery when it reads again', async () => {
-  const { session, video, s, congestion } = await setup();
-  await until('video flowing', async () => (await s.info()).videoFrames >= 2, 8000);
-  const stalledAt = performance.now();
-  await s.link({ readBytesPerSecond: 0 });
-  // Kernel and engine buffers take the first megabytes: the socket counts as congested only
-  // once they are full and it stays behind (short spikes from one big video frame come first).
-  const onset = await until(
-    'lasting congestion',
-    () => {
-      const last = congestion.at(-1);
-      return last?.congested && performance.now() - last.at > 500 && last;
-    },
-    20_000,
-  );
-  console.log(
-    `[backpressure] congested for good ${Math.round(onset.at - stalledAt)} ms after the stall (${congestion.length} events)`,
-  );
-  expect(session.getSnapshot().metrics.congested).toBe(true);
-  const sentAtOnset = video.getStats().sent;
-  const droppedAtOnset = video.getStats().dropped;
-  await sleep(2500); // past the 1 s backlog: the oldest audio is dropped
-  // While congested no video frame is encoded for the socket; they are counted as dropped.
-  expect(video.getStats().sent).toBe(sentAtOnset);
-  expect(video.getStats().dropped).toBeGreaterThan(droppedAtOnset);
-  expect(session.status).toBe('connected');
+// WebKitGTK's network process takes whatever the page sends: during a 20 s stall it accepted
+// 145 video frames (~16 MB) and `bufferedAmount` only ever spiked for one frame and fell back, so
+// no script there can see a slow link. Measured in Chromium and Firefox only.
+const seesBackpressure = !/AppleWebKit\/(?!537)/.test(navigator.userAgent);
 
-  const audioBefore = (await audioFrames(s)).length;
-  const resumedAt = performance.now();
-  await s.link({ resume: true });
-  const cleared = await until(
-    'recovery',
-    () => congestion.find((e) => !e.congested && e.at > resumedAt),
-    15_000,
-  );
-  const recoveryMs = Math.round(cleared.at - resumedAt);
-  console.log(
-    `[backpressure] recovered ${recoveryMs} ms after the link resumed; dropped ${cleared.droppedMs} ms of audio`,
-  );
-  expect(cleared.droppedMs).toBeGreaterThan(0);
-  expect(session.getSnapshot().metrics.congested).toBe(false);
-  expect(session.getSnapshot().metrics.captureDroppedMs).toBeGreaterThanOrEqual(cleared.droppedMs);
-  // Audio flows again, and live: frames keep arriving after the backlog went out.
-  const afterDrain = await until(
-    'audio after recovery',
-    async () => {
-      const n = (await audioFrames(s)).length;
-      return n > audioBefore ? n : false;
-    },
-    8000,
-  );
-  await sleep(600);
-  expect((await audioFrames(s)).length).toBeGreaterThan(afterDrain);
-  // Video resumes once the link keeps up.
-  const sentAfter = video.getStats().sent;
-  await until('video after recovery', () => video.getStats().sent > sentAfter, 8000);
-  expect(session.status).toBe('connected');
-});
+test.runIf(seesBackpressure)(
+  'a stalled link: congestion reported, video dropped first, audio bounded; recovery when it reads again',
+  async () => {
+    const { session, video, s, congestion } = await setup();
+    await until('video flowing', async () => (await s.info()).videoFrames >= 2, 8000);
+    const stalledAt = performance.now();
+    await s.link({ readBytesPerSecond: 0 });
+    // Kernel and engine buffers take the first megabytes: the socket counts as congested only
+    // once they are full and it stays behind (short spikes from one big video frame come first).
+    const onset = await until(
+      'lasting congestion',
+      () => {
+        const last = congestion.at(-1);
+        return last?.congested && performance.now() - last.at > 500 && last;
+      },
+      20_000,
+    );
+    console.log(
+      `[backpressure] congested for good ${Math.round(onset.at - stalledAt)} ms after the stall (${congestion.length} events)`,
+    );
+    expect(session.getSnapshot().metrics.congested).toBe(true);
+    const sentAtOnset = video.getStats().sent;
+    const droppedAtOnset = video.getStats().dropped;
+    await sleep(2500); // past the 1 s backlog: the oldest audio is dropped
+    // While congested no video frame is encoded for the socket; they are counted as dropped.
+    expect(video.getStats().sent).toBe(sentAtOnset);
+    expect(video.getStats().dropped).toBeGreaterThan(droppedAtOnset);
+    expect(session.status).toBe('connected');
+
+    const audioBefore = (await audioFrames(s)).length;
+    const resumedAt = performance.now();
+    await s.link({ resume: true });
+    const cleared = await until(
+      'recovery',
+      () => congestion.find((e) => !e.congested && e.at > resumedAt),
+      15_000,
+    );
+    const recoveryMs = Math.round(cleared.at - resumedAt);
+    console.log(
+      `[backpressure] recovered ${recoveryMs} ms after the link resumed; dropped ${cleared.droppedMs} ms of audio`,
+    );
+    expect(cleared.droppedMs).toBeGreaterThan(0);
+    expect(session.getSnapshot().metrics.congested).toBe(false);
+    expect(session.getSnapshot().metrics.captureDroppedMs).toBeGreaterThanOrEqual(
+      cleared.droppedMs,
+    );
+    // Audio flows again, and live: frames keep arriving after the backlog went out.
+    const afterDrain = await until(
+      'audio after recovery',
+      async () => {
+        const n = (await audioFrames(s)).length;
+        return n > audioBefore ? n : false;
+      },
+      8000,
+    );
+    await sleep(600);
+    expect((await audioFrames(s)).length).toBeGreaterThan(afterDrain);
+    // Video resumes once the link keeps up.
+    const sentAfter = video.getStats().sent;
+    await until('video after recovery', () => video.getStats().sent > sentAfter, 8000);
+    expect(session.status).toBe('connected');
+  },
+);
