@@ -54,9 +54,10 @@ export interface LiveAgentEventMap {
   video: { source: VideoSource | null; reason?: VideoStopReason };
   /**
    * The link cannot keep up (`congested`: microphone audio is held back, video dropped) or has
-   * recovered; `droppedMs`: audio dropped meanwhile (oldest first), given when it recovers.
+   * recovered; given when it recovers: `droppedMs`, audio dropped meanwhile (oldest first), and
+   * `heldMs`, the most audio held back at once (at most 1000 ms).
    */
-  congestion: { congested: boolean; droppedMs: number };
+  congestion: { congested: boolean; droppedMs: number; heldMs: number };
 }
 
 /** Name of an event in {@link LiveAgentEventMap}. */

@@ -72,7 +72,11 @@ export class InboundHandler {
     this.d.publish();
     if (turn) this.d.emit('metrics', { turn });
     if (event.type === 'congestion')
-      this.d.emit('congestion', { congested: event.congested, droppedMs: event.droppedMs });
+      this.d.emit('congestion', {
+        congested: event.congested,
+        droppedMs: event.droppedMs,
+        heldMs: event.heldMs,
+      });
   }
 
   /** Status change: snapshot, `status` event, and `error {fatal: true}` when it ends badly. */

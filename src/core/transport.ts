@@ -194,9 +194,16 @@ export type TransportEvent =
   | { type: 'capture-dropped'; ms: number }
   /**
    * The socket has too many unsent bytes (`congested`), or has drained again; `droppedMs`: audio
-   * the bounded backlog dropped meanwhile (reported once, when it ends).
+   * the bounded backlog dropped meanwhile, `heldMs`: the most it held at once (both given when
+   * the congestion ends).
    */
-  | { type: 'congestion'; congested: boolean; bufferedBytes: number; droppedMs: number }
+  | {
+      type: 'congestion';
+      congested: boolean;
+      bufferedBytes: number;
+      droppedMs: number;
+      heldMs: number;
+    }
   | { type: 'error'; error: SerializedError };
 
 export interface LiveTransport {

@@ -31,6 +31,8 @@ export class Backlog {
   private readonly coalesceSamples: number;
   /** Samples dropped since the last {@link takeDropped}. */
   private dropped = 0;
+  /** Most samples held at once since the last {@link takeDropped}. */
+  private peak = 0;
 
   constructor(options: BacklogOptions = {}) {
     this.highWaterBytes = options.highWaterBytes ?? 64 * 1024;
@@ -57,6 +59,7 @@ export class Backlog {
   push(frame: CaptureFrame): void {
     this.frames.push(frame);
     this.samples += frame.samples;
+    this.peak = Math.max(this.peak, Math.min(this.samples, this.maxSamples));
     while (this.samples > this.maxSamples && this.frames.length > 1) {
       const old = this.frames.shift() as CaptureFrame;
       this.samples -= old.samples;
@@ -90,11 +93,13 @@ export class Backlog {
     return frames;
   }
 
-  /** Milliseconds dropped since the last call. */
-  takeDropped(): number {
-    const ms = (this.dropped * 1000) / CAPTURE_RATE;
+  /** Milliseconds dropped, and the most held at once, since the last call. */
+  takeDropped(): { droppedMs: number; heldMs: number } {
+    const droppedMs = (this.dropped * 1000) / CAPTURE_RATE;
+    const heldMs = (this.peak * 1000) / CAPTURE_RATE;
     this.dropped = 0;
-    return ms;
+    this.peak = 0;
+    return { droppedMs, heldMs };
   }
 
   private takeGroup(): { merged: CaptureFrame; parts: CaptureFrame[] } {

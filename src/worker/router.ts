@@ -137,7 +137,7 @@ export class CaptureRouter {
       this.unhold();
       this.congestedTo = connection;
       this.drainTimer = setInterval(() => this.drain(), DRAIN_CHECK_MS);
-      this.emitCongestion(true, 0);
+      this.emitCongestion(true, 0, 0);
     }
     if (this.congestedTo !== connection) return this.trySend(connection, frame);
     this.backlog.push(frame);
@@ -161,8 +161,8 @@ export class CaptureRouter {
     clearInterval(this.drainTimer);
     this.drainTimer = undefined;
     this.congestedTo = null;
-    const droppedMs = this.backlog.takeDropped();
-    this.emitCongestion(false, droppedMs);
+    const { droppedMs, heldMs } = this.backlog.takeDropped();
+    this.emitCongestion(false, droppedMs, heldMs);
     if (droppedMs > 0) this.options.onEvent({ type: 'capture-dropped', ms: droppedMs });
   }
 
@@ -175,12 +175,13 @@ export class CaptureRouter {
     this.endCongestion();
   }
 
-  private emitCongestion(congested: boolean, droppedMs: number): void {
+  private emitCongestion(congested: boolean, droppedMs: number, heldMs: number): void {
     this.options.onEvent({
       type: 'congestion',
       congested,
       bufferedBytes: this.congestedTo?.bufferedAmount ?? 0,
       droppedMs,
+      heldMs,
     });
   }
 

@@ -94,6 +94,9 @@ test.runIf(seesBackpressure)(
   'a stalled link: congestion reported, video dropped first, audio bounded; recovery when it reads again',
   async () => {
     const { session, video, s, congestion } = await setup();
+    const heap = () =>
+      (performance as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
+    const heapStart = heap();
     await until('video flowing', async () => (await s.info()).videoFrames >= 2, 8000);
     const stalledAt = performance.now();
     await s.link({ readBytesPerSecond: 0 });
@@ -107,9 +110,7 @@ test.runIf(seesBackpressure)(
       },
       20_000,
     );
-    console.log(
-      `[backpressure] congested for good ${Math.round(onset.at - stalledAt)} ms after the stall (${congestion.length} events)`,
-    );
+    const flaps = congestion.length - 1;
     expect(session.getSnapshot().metrics.congested).toBe(true);
     const sentAtOnset = video.getStats().sent;
     const droppedAtOnset = video.getStats().dropped;
@@ -128,9 +129,8 @@ test.runIf(seesBackpressure)(
       15_000,
     );
     const recoveryMs = Math.round(cleared.at - resumedAt);
-    console.log(
-      `[backpressure] recovered ${recoveryMs} ms after the link resumed; dropped ${cleared.droppedMs} ms of audio`,
-    );
+    const videoSentWhileCongested = video.getStats().sent - sentAtOnset;
+    const videoDroppedWhileCongested = video.getStats().dropped - droppedAtOnset;
     expect(cleared.droppedMs).toBeGreaterThan(0);
     expect(session.getSnapshot().metrics.congested).toBe(false);
     expect(session.getSnapshot().metrics.captureDroppedMs).toBeGreaterThanOrEqual(
@@ -150,6 +150,21 @@ test.runIf(seesBackpressure)(
     // Video resumes once the link keeps up.
     const sentAfter = video.getStats().sent;
     await until('video after recovery', () => video.getStats().sent > sentAfter, 8000);
+    const heapEnd = heap();
+    const figures = {
+      engine: navigator.userAgent,
+      congestedAfterStallMs: Math.round(onset.at - stalledAt),
+      shortCongestionsBefore: flaps,
+      congestedForMs: Math.round(cleared.at - onset.at),
+      videoSentWhileCongested,
+      videoDroppedWhileCongested,
+      audioHeldPeakMs: cleared.heldMs,
+      audioDroppedMs: cleared.droppedMs,
+      recoveryMs,
+      heapGrowthMB: heapStart && heapEnd ? Math.round((heapEnd - heapStart) / 1e4) / 100 : null,
+    };
+    console.log(`BACKPRESSURE_RESULT ${JSON.stringify(figures)}`);
+    expect(cleared.heldMs).toBeLessThanOrEqual(1000);
     expect(session.status).toBe('connected');
   },
 );

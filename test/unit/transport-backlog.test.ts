@@ -72,7 +72,13 @@ describe('CaptureRouter on a congested link', () => {
     vi.advanceTimersByTime(200);
     expect(router.congested).toBe(true);
     expect(events.filter((e) => e.type === 'congestion')).toEqual([
-      { type: 'congestion', congested: true, bufferedBytes: expect.any(Number), droppedMs: 0 },
+      {
+        type: 'congestion',
+        congested: true,
+        bufferedBytes: expect.any(Number),
+        droppedMs: 0,
+        heldMs: 0,
+      },
     ]);
     const sentBefore = messages.flat();
     // Sent straight away until just above the mark, every message one frame.
@@ -100,6 +106,7 @@ describe('CaptureRouter on a congested link', () => {
       congested: false,
       bufferedBytes: 0,
       droppedMs,
+      heldMs: 1000,
     });
     // Flowing again: frames are sent one by one.
     router.handleFrame(numbered(150));
