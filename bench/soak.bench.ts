@@ -63,7 +63,7 @@ const rows: [string, string, (f: Figures) => unknown][] = [
   ['lost (never received)', '—', (f) => f.lostFrames],
   ['dropped by a stated bound (reported)', '—', (f) => f.droppedByBoundFrames],
   ['audio lost beyond the bounds', '0 ms', (f) => `${String(f.lostBeyondBoundMs)} ms`],
-  ['duplicated frames (100 ms resend)', '≤ 5 per abrupt close', (f) => f.duplicatedFrames],
+  ['duplicated frames (100 ms resend)', '≈ 5 per abrupt close', (f) => f.duplicatedFrames],
   [
     'JS heap growth (main thread)',
     'flat',
