@@ -20,6 +20,15 @@ import type { LiveAgentStatus } from './types.ts';
 import type { UsageTracker } from './usage.ts';
 import type { UsageMetadata } from './wire.ts';
 
+/** What a session that closed while congested reports in its metrics. */
+const NO_CONGESTION: TransportEvent = {
+  type: 'congestion',
+  congested: false,
+  bufferedBytes: 0,
+  droppedMs: 0,
+  heldMs: 0,
+};
+
 /** The managers the router feeds, and the session's publish/emit. */
 export interface InboundDeps {
   emit: Emit<LiveAgentEventMap>;
@@ -83,11 +92,16 @@ export class InboundHandler {
   handleStatus(status: LiveAgentStatus, previous: LiveAgentStatus, error?: LiveAgentError): void {
     this.d.batch(() => {
       this.d.link.handleStatus(status, error);
-      if (status === 'closed' || status === 'error') {
+      // A worker shut down mid-congestion never reports its end: no link, no congestion.
+      const ended = status === 'closed' || status === 'error';
+      const congestionEnded = ended && this.d.metrics.current.congested;
+      if (congestionEnded) this.d.metrics.handleEvent(NO_CONGESTION);
+      if (ended) {
         this.d.speaking.handleQuiet();
         this.d.tools.abortAll(status);
       }
       this.d.publish();
+      if (congestionEnded) this.d.emit('congestion', { congested: false, droppedMs: 0, heldMs: 0 });
       this.d.emit('status', { status, previous });
       if (error) this.d.emit('error', { error, fatal: true });
     });

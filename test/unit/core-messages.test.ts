@@ -266,4 +266,34 @@ describe('snapshot', () => {
     store.update({ status: 'idle', micEnabled: true });
     expect(store.get()).toBe(first);
   });
+
+  it('congestion: event and metrics.congested follow the transport; a close clears them', async () => {
+    const { session, transport } = await connected();
+    const events = record(session, ['congestion']);
+    const at = (congested: boolean, droppedMs: number, heldMs: number) =>
+      transport.emitEvent({
+        type: 'congestion',
+        congested,
+        bufferedBytes: 70_000,
+        droppedMs,
+        heldMs,
+      });
+    at(true, 0, 0);
+    expect(session.getSnapshot().metrics.congested).toBe(true);
+    transport.emitEvent({ type: 'capture-dropped', ms: 400 });
+    at(false, 400, 1000);
+    expect(session.getSnapshot().metrics).toMatchObject({
+      congested: false,
+      captureDroppedMs: 400,
+    });
+    at(true, 0, 0);
+    await session.disconnect();
+    expect(session.getSnapshot().metrics.congested).toBe(false);
+    expect(events.map(([, e]) => e)).toEqual([
+      { congested: true, droppedMs: 0, heldMs: 0 },
+      { congested: false, droppedMs: 400, heldMs: 1000 },
+      { congested: true, droppedMs: 0, heldMs: 0 },
+      { congested: false, droppedMs: 0, heldMs: 0 },
+    ]);
+  });
 });
