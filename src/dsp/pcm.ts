@@ -7,14 +7,18 @@
 const SCALE = 32768;
 
 /** True when typed arrays store integers little-endian, so bytes can be copied as is. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Float samples (nominally −1..1) to Int16: clamped, rounded half away from zero (no DC bias from
  * rounding), NaN → 0.
  */
 export function floatToPcm16(input: Float32Array): Int16Array {
-  const out = new Int16Array(input.length);
+  return writePcm16(input, new Int16Array(input.length));
+}
+
+/** {@link floatToPcm16} into `out` (at least as long as `input`); returns `out`. */
+export function writePcm16(input: Float32Array, out: Int16Array): Int16Array {
   for (let i = 0; i < input.length; i++) {
     const v = input[i]! * SCALE;
     if (v >= 32767) out[i] = 32767;
@@ -58,10 +62,13 @@ export function bytesToPcm16(bytes: Uint8Array): Int16Array {
   return out;
 }
 
-/** Little-endian PCM16 bytes straight to float, without an intermediate Int16Array. */
-export function bytesToFloat(bytes: Uint8Array): Float32Array {
-  checkEven(bytes.length);
-  const out = new Float32Array(bytes.length / 2);
+/**
+ * Little-endian PCM16 bytes straight to float, without an intermediate Int16Array; `length`
+ * bytes from the start (default all).
+ */
+export function bytesToFloat(bytes: Uint8Array, length = bytes.length): Float32Array {
+  checkEven(length);
+  const out = new Float32Array(length / 2);
   for (let i = 0; i < out.length; i++) {
     // Shift up and back down to sign-extend the 16-bit value.
     out[i] = (((bytes[2 * i]! | (bytes[2 * i + 1]! << 8)) << 16) >> 16) / SCALE;
