@@ -73,13 +73,6 @@ export function encodePortable(bytes: Uint8Array): string {
  * invalid character and its position, or the impossible length.
  */
 export function decodeBase64(text: string): Uint8Array {
-  const out = new Uint8Array(decodedLength(text));
-  decodeBase64Into(text, out);
-  return out;
-}
-
-/** Bytes `text` decodes to; throws like {@link decodeBase64} when no length fits. */
-export function decodedLength(text: string): number {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === PAD && text.length - end < 2) end--;
   if (end % 4 === 1) {
@@ -88,18 +81,7 @@ export function decodedLength(text: string): number {
   if (end < text.length && text.length % 4 !== 0) {
     throw new SyntaxError(`Invalid base64: padded length ${text.length} is not a multiple of 4`);
   }
-  return Math.floor((end * 3) / 4);
-}
-
-/**
- * Decodes into `out` (at least {@link decodedLength} long) and returns the byte count: the
- * audio path decodes every model chunk into one reused buffer instead of a new one each time.
- */
-export function decodeBase64Into(text: string, out: Uint8Array): number {
-  const n = decodedLength(text);
-  if (out.length < n) throw new RangeError(`decodeBase64Into: needs ${n} bytes, got ${out.length}`);
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) === PAD && text.length - end < 2) end--;
+  const out = new Uint8Array(Math.floor((end * 3) / 4));
   let o = 0;
   let i = 0;
   for (; i + 4 <= end; i += 4) {
@@ -117,7 +99,7 @@ export function decodeBase64Into(text: string, out: Uint8Array): number {
     out[o++] = v >> 16;
     if (end - i === 3) out[o] = ((v | (sextet(text, i + 2) << 6)) >> 8) & 255;
   }
-  return n;
+  return out;
 }
 
 function sextet(text: string, index: number): number {

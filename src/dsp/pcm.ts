@@ -62,13 +62,10 @@ export function bytesToPcm16(bytes: Uint8Array): Int16Array {
   return out;
 }
 
-/**
- * Little-endian PCM16 bytes straight to float, without an intermediate Int16Array; `length`
- * bytes from the start (default all).
- */
-export function bytesToFloat(bytes: Uint8Array, length = bytes.length): Float32Array {
-  checkEven(length);
-  const out = new Float32Array(length / 2);
+/** Little-endian PCM16 bytes straight to float, without an intermediate Int16Array. */
+export function bytesToFloat(bytes: Uint8Array): Float32Array {
+  checkEven(bytes.length);
+  const out = new Float32Array(bytes.length / 2);
   for (let i = 0; i < out.length; i++) {
     // Shift up and back down to sign-extend the 16-bit value.
     out[i] = (((bytes[2 * i]! | (bytes[2 * i + 1]! << 8)) << 16) >> 16) / SCALE;

@@ -137,7 +137,7 @@ describe('PCM16 base64 hot paths', () => {
   });
 
   it('reuses its conversion buffers without results sharing them, for any size', () => {
-    // Frame sizes change (the reuse buffer is re-sized) and exceed the 64 kB reuse bound.
+    // Frame sizes change (the reuse buffer is re-sized), one exceeds the 32k-sample reuse bound.
     const sizes = [320, 320, 7, 960, 320, 40_000, 1, 320];
     const inputs = sizes.map((n, k) =>
       Float32Array.from({ length: n }, (_, i) => Math.sin((i + 1) * (k + 1) * 0.01) * 0.9),
