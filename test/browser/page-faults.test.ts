@@ -187,6 +187,15 @@ describe('a connect that fails for the device or page', () => {
       () => void patch(window, 'AudioWorkletNode' as keyof Window, undefined),
     ],
     [
+      // No output device, or the browser's cap on live contexts: the constructor throws.
+      'an AudioContext that cannot be created (after the mic opened)',
+      'device-error',
+      () =>
+        void patch(window, 'AudioContext', function NoContext() {
+          throw new DOMException('No audio output device', 'NotSupportedError');
+        } as unknown as typeof AudioContext),
+    ],
+    [
       // Safari before 14.1: AudioWorkletNode undefined is caught first; a context whose
       // audioWorklet is missing fails after the microphone and the context are open.
       'a context without audioWorklet (after the mic and context opened)',
