@@ -196,6 +196,18 @@ describe('a connect that fails for the device or page', () => {
         } as unknown as typeof AudioContext),
     ],
     [
+      // The worklet module loaded but its processor is not there (a stale or foreign file).
+      'a worklet node the browser refuses to create',
+      'device-error',
+      () =>
+        void patch(window, 'AudioWorkletNode', function Refused() {
+          throw new DOMException(
+            "node name 'live-agent-capture' is not defined",
+            'InvalidStateError',
+          );
+        } as unknown as typeof AudioWorkletNode),
+    ],
+    [
       // Safari before 14.1: AudioWorkletNode undefined is caught first; a context whose
       // audioWorklet is missing fails after the microphone and the context are open.
       'a context without audioWorklet (after the mic and context opened)',
