@@ -8,6 +8,7 @@ import {
   FIREFOX_PREFS,
   WEBKIT_ARGS,
 } from './test/support/engines.ts';
+import { freezePage } from './test/support/page-lifecycle.ts';
 
 // Absolute path: Chromium resolves it against its own cwd, and a wrong path is silent input.
 const SPEECH_WAV = fileURLToPath(new URL('./test/fixtures/generated/speech.wav', import.meta.url));
@@ -103,6 +104,7 @@ export default defineConfig({
             headless: true,
             screenshotFailures: false,
             instances,
+            commands: { freezePage },
           },
         },
       },

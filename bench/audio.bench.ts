@@ -4,7 +4,8 @@
  * loopback, with the speech WAV as fake mic. Capture frame size and mic→socket latency as the
  * emulator received the frames, first chunk → audible with replies streamed in bursts faster than
  * real time, `interrupted` → silence and dropouts; once idle, once with the main thread blocked
- * 200 ms of every 500 ms.
+ * 200 ms of every 500 ms, once with 3 × cores busy processes competing for the CPU (started and
+ * killed by the bench; AUDIO_BENCH_BUSY=N sets how many, 0 skips the phase) and once quiet again.
  * Run: node --import tsx bench/audio.bench.ts   (JSON: bench/results/audio.json)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,11 +17,14 @@ import { createEmulator } from '../src/emulator/index.ts';
 import { ensureSpeechWav } from '../test/support/fixtures.ts';
 import { analyse, rows } from './audio/analysis.ts';
 import { runAudio } from './audio/run.ts';
+import { DEFAULT_BUSY } from './support/busy.ts';
 import { bundlePage, launchWithMic } from './support/chromium.ts';
 import { listenLoopback, sendFile, type LoopbackServer } from './support/loopback-server.ts';
 import { pct } from './support/stats.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+/** Competing busy processes in the `loaded` phase (AUDIO_BENCH_BUSY=0: no such phase). */
+const BUSY = Number(process.env.AUDIO_BENCH_BUSY ?? DEFAULT_BUSY);
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
 async function main(): Promise<void> {
@@ -61,7 +65,7 @@ async function main(): Promise<void> {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(server.url);
     await page.waitForFunction(() => typeof window.audioBench === 'object');
-    run = await runAudio(page, emulator).catch((e: Error) => {
+    run = await runAudio(page, emulator, BUSY).catch((e: Error) => {
       throw new Error(`${e.message}\n${pageErrors.join('\n')}`);
     });
   } finally {
@@ -91,7 +95,10 @@ async function main(): Promise<void> {
   if (run.page.errors.length) console.log(`\nsession errors: ${run.page.errors.join('; ')}`);
   // Two cores shared with other work skew every figure: the load says how much to trust them.
   const load = r1(loadavg()[0]!);
-  console.log(`\nbench took ${seconds} s; load average (1 min) ${load}`);
+  const perPhase = run.phases.map((p) => `${p.phase} ${r1(p.loadAvg)}`).join(', ');
+  console.log(
+    `\nbench took ${seconds} s; load average (1 min) ${load}; at each phase's end: ${perPhase}`,
+  );
 
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const json = {

@@ -2,6 +2,12 @@
  * The playback worklet's adaptive jitter buffer, kept free of worklet globals so unit tests can
  * drive it quantum by quantum with numbers. Model audio arrives in bursts over the network; a
  * short pre-roll absorbs jitter, an underrun grows the target, a long stable stretch shrinks it.
+ *
+ * The policy has hysteresis: growth is immediate (a dropout is heard), shrinking waits for
+ * `stableMs` of playback without one, and then takes half of the headroom the buffer never used
+ * in that stretch (its low-water mark while more audio was due), at least `shrinkMs`. After a
+ * starved stretch (a busy machine delayed the audio) ends, the target comes back down within a
+ * few windows; while audio still arrives just in time it steps down only by `shrinkMs`.
  */
 import type { JitterOptions } from './messages.ts';
 
@@ -39,6 +45,8 @@ export class JitterBuffer {
   private fadePos = 0;
   private pendingSilent = 0;
   private stableCount = 0;
+  /** Fewest frames queued during the stable stretch while the turn had more audio to come. */
+  private lowWater = Infinity;
   private queuedFrames = 0;
   /** Frames of the current turn already rendered (played position). */
   playedFrames = 0;
@@ -181,11 +189,11 @@ export class JitterBuffer {
       if (c.read === c.data.length) this.queue.shift();
     }
     if (i === out.length) {
+      // A turn whose end has not come may still run dry: how close it came is the headroom.
+      if (this.endedUpTo < this.current && this.queuedFrames < this.lowWater)
+        this.lowWater = this.queuedFrames;
       this.stableCount += out.length;
-      if (this.stableCount >= this.stableFrames) {
-        this.stableCount = 0;
-        this.targetFrames = Math.max(this.minTargetFrames, this.targetFrames - this.shrinkFrames);
-      }
+      if (this.stableCount >= this.stableFrames) this.shrink();
       return;
     }
     const next = this.queue[0];
@@ -198,9 +206,19 @@ export class JitterBuffer {
     // Ran dry mid-turn: rebuffer with a larger target so the next burst gap is absorbed.
     this.underruns++;
     this.stableCount = 0;
+    this.lowWater = Infinity;
     this.targetFrames = Math.min(this.maxTargetFrames, this.targetFrames + this.growFrames);
     this.phase = 'buffering';
     this.emit({ type: 'underrun', turnId: this.current, offset: i });
+  }
+
+  /** One stable window passed: give back half the unused headroom (at least `shrinkFrames`). */
+  private shrink(): void {
+    const unused = Number.isFinite(this.lowWater) ? Math.floor(this.lowWater / 2) : 0;
+    const step = Math.max(this.shrinkFrames, unused);
+    this.targetFrames = Math.max(this.minTargetFrames, this.targetFrames - step);
+    this.stableCount = 0;
+    this.lowWater = Infinity;
   }
 
   private renderFade(out: Float32Array): void {

@@ -76,9 +76,12 @@ export interface JitterOptions {
   maxTargetMs?: number;
   /** Target growth per underrun. Default 40. */
   growMs?: number;
-  /** Playing this long without an underrun lowers the target by `shrinkMs`. Default 5000. */
+  /**
+   * Playing this long without an underrun lowers the target by half the headroom left unused
+   * meanwhile, at least `shrinkMs`. Default 5000.
+   */
   stableMs?: number;
-  /** Default 10. */
+  /** Smallest step down after a stable stretch. Default 10. */
   shrinkMs?: number;
   /** Linear fade after a flush, capped at 10 ms. Default: one render quantum (128 frames). */
   fadeMs?: number;

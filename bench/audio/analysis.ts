@@ -9,6 +9,8 @@ import { BARGE_INS, REPLIES, type PhaseName, type RawRun, type Stall } from './r
 
 export interface PhaseResult {
   phase: PhaseName;
+  busy: number;
+  loadAvg: number;
   frames: number;
   /** Distinct sizes of the frames the emulator received (samples, and ms at their rate). */
   frameSamples: number[];
@@ -69,7 +71,7 @@ export function analyse(run: RawRun): {
   if (mismatch >= 0)
     throw new Error(`frame ${mismatch}: the emulator got other audio than the pipe produced`);
 
-  const phases = run.phases.map(({ phase, from, to, underruns }): PhaseResult => {
+  const phases = run.phases.map(({ phase, busy, loadAvg, from, to, underruns }): PhaseResult => {
     // Only frames captured inside the phase count. Phases start after a warm-up reply (1.5 s
     // after setupComplete): the pre-connect buffer (frames captured before the connection was
     // activated, flushed to it in one burst) was captured before that, so none of it counts.
@@ -88,6 +90,8 @@ export function analyse(run: RawRun): {
     );
     return {
       phase,
+      busy,
+      loadAvg,
       frames: frames.length,
       frameSamples: [...new Set(frames.map((f) => f.samples))],
       frameMs: [...new Set(frames.map((f) => (f.samples * 1000) / f.rate))],
@@ -111,10 +115,34 @@ export function analyse(run: RawRun): {
   };
 }
 
+/** Per-phase limits: the quiet targets, and what degrading gracefully means under load. */
+interface Limits {
+  p95: number;
+  /** Gaps over 60 ms allowed, not counting those a Node stall (the harness) explains. */
+  gaps: number;
+  firstAudio: number;
+  silence: number;
+  dropouts: number;
+}
+const QUIET: Limits = { p95: 25, gaps: 0, firstAudio: 30, silence: 15, dropouts: 0 };
+/**
+ * 3 × cores spinning processes: audio arrives late but none is lost, barge-in still cuts at
+ * once (the flush runs on the audio thread), and the jitter buffer trades a few dropouts for a
+ * longer pre-roll. Set from runs on a shared 2-core machine; the quiet targets stay the goal.
+ */
+const LOADED: Limits = { p95: 250, gaps: 0, firstAudio: 100, silence: 30, dropouts: 3 };
+
 /** The table: the same rows (and names) for each phase. */
 export function rows(phases: PhaseResult[]): Row[] {
   return phases.flatMap((p) => {
-    const tag = p.phase === 'jank' ? ' [main blocked 200/500 ms]' : '';
+    const tag = {
+      idle: '',
+      jank: ' [main blocked 200/500 ms]',
+      loaded: ` [${p.busy} busy processes]`,
+      recovered: ' [after the load]',
+    }[p.phase];
+    const limit = p.phase === 'loaded' ? LOADED : QUIET;
+    const ownGaps = p.gapsOver60 - (p.phase === 'loaded' ? p.gapsInNodeStalls : 0);
     return [
       {
         metric: `capture frame${tag}`,
@@ -125,34 +153,35 @@ export function rows(phases: PhaseResult[]): Row[] {
       {
         metric: `mic→socket p50 / p95${tag}`,
         measured: `${r1(pct(p.latencies, 50))} / ${r1(pct(p.latencies, 95))} ms (n=${p.frames})`,
-        target: '≤ 25 ms p95',
-        pass: pct(p.latencies, 95) <= 25,
+        target: `≤ ${limit.p95} ms p95`,
+        pass: pct(p.latencies, 95) <= limit.p95,
       },
       {
         metric: `capture gaps > 60 ms${tag}`,
         measured:
           `${p.gapsOver60} (max ${r1(p.maxGapMs)} ms` +
           `${p.gapsInNodeStalls ? `; ${p.gapsInNodeStalls} in Node stalls` : ''})`,
-        target: '0',
-        pass: p.frames > 1 && p.gapsOver60 === 0,
+        // Under load the emulator's own process starves too: its stalls are not the SDK's gaps.
+        target: p.phase === 'loaded' ? '0 outside Node stalls' : '0',
+        pass: p.frames > 1 && ownGaps <= limit.gaps,
       },
       {
         metric: `first chunk → audible p50${tag}`,
         measured: `${r1(pct(p.firstAudio, 50))} ms (n=${p.firstAudio.length}, max ${r1(max(p.firstAudio))})`,
-        target: '≤ 30 ms',
-        pass: p.firstAudio.length === REPLIES && pct(p.firstAudio, 50) <= 30,
+        target: `≤ ${limit.firstAudio} ms`,
+        pass: p.firstAudio.length === REPLIES && pct(p.firstAudio, 50) <= limit.firstAudio,
       },
       {
         metric: `interrupted → silence max${tag}`,
         measured: `${r1(max(p.silence))} ms (n=${p.silence.length}, p50 ${r1(pct(p.silence, 50))})`,
-        target: '≤ 15 ms',
-        pass: p.silence.length === BARGE_INS && max(p.silence) <= 15,
+        target: `≤ ${limit.silence} ms`,
+        pass: p.silence.length === BARGE_INS && max(p.silence) <= limit.silence,
       },
       {
         metric: `playback dropouts${tag}`,
         measured: String(p.underruns),
-        target: '0',
-        pass: p.underruns === 0,
+        target: limit.dropouts ? `≤ ${limit.dropouts}` : '0',
+        pass: p.underruns <= limit.dropouts,
       },
     ];
   });

@@ -1,16 +1,18 @@
 /**
  * The audio bench's run: connect the page's session to the emulator, then per phase (idle, main
- * thread janked) have the agent speak replies in fast bursts and barge in on some of them, all
+ * thread janked, machine loaded by competing busy processes, quiet again after the load) have the agent speak replies in fast bursts and barge in on some of them, all
  * from the emulator's scripting API. Collects what the emulator received and what the page saw.
  */
 import { once } from 'node:events';
+import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import type { Emulator, EmulatorSession, FrameRecord } from '../../src/emulator/index.ts';
+import { startBusy } from '../support/busy.ts';
 import { micAudio } from '../support/mic-audio.ts';
 import { fingerprint, type CaptureLog } from './capture-log.ts';
 import type { PageReport } from './page.ts';
 
-export type PhaseName = 'idle' | 'jank';
+export type PhaseName = 'idle' | 'jank' | 'loaded' | 'recovered';
 
 /** One microphone frame as it reached the emulator. */
 export interface Arrival {
@@ -23,6 +25,10 @@ export interface Arrival {
 
 export interface PhaseWindow {
   phase: PhaseName;
+  /** Busy processes competing for the CPU during the phase (0 but in `loaded`). */
+  busy: number;
+  /** Load average (1 min) at the phase's end. */
+  loadAvg: number;
   /** Node wall clock at the phase's start and end. */
   from: number;
   to: number;
@@ -142,8 +148,14 @@ async function clockOffset(page: Page): Promise<RawRun['clock']> {
   return best;
 }
 
-/** Runs both phases on the loaded page against `emulator` (fresh: its first session is ours). */
-export async function runAudio(page: Page, emulator: Emulator): Promise<RawRun> {
+/** The `loaded` phase starts this long after its busy processes, so the load has set in. */
+const LOAD_RAMP_MS = 1000;
+
+/**
+ * Runs the phases on the loaded page against `emulator` (fresh: its first session is ours); the
+ * `loaded` phase only with `busy` > 0 competing processes.
+ */
+export async function runAudio(page: Page, emulator: Emulator, busy = 0): Promise<RawRun> {
   const arrivals: Arrival[] = [];
   let setupCompleteAt = NaN;
   // Stamped in the emulator's frame events, where it records each frame, with the high-resolution
@@ -177,15 +189,31 @@ export async function runAudio(page: Page, emulator: Emulator): Promise<RawRun> 
   const watch = watchStalls();
 
   const phases: PhaseWindow[] = [];
-  for (const phase of ['idle', 'jank'] as const) {
-    const underruns = await page.evaluate(() => window.audioBench.underruns());
-    await page.evaluate((on) => window.audioBench.setJank(on), phase === 'jank');
-    const from = now();
-    for (const step of PLAN) await (step === 'reply' ? reply(s) : bargeIn(s));
-    const to = now();
-    const after = await page.evaluate(() => window.audioBench.underruns());
-    await page.evaluate(() => window.audioBench.setJank(false));
-    phases.push({ phase, from, to, underruns: after - underruns });
+  // `recovered`: quiet again right after the load, where the targets of `idle` apply again.
+  const names: PhaseName[] = busy > 0 ? ['idle', 'jank', 'loaded', 'recovered'] : ['idle', 'jank'];
+  for (const phase of names) {
+    const load = phase === 'loaded' ? startBusy(busy) : undefined;
+    try {
+      if (load) await sleep(LOAD_RAMP_MS);
+      const underruns = await page.evaluate(() => window.audioBench.underruns());
+      await page.evaluate((on) => window.audioBench.setJank(on), phase === 'jank');
+      const from = now();
+      for (const step of PLAN) await (step === 'reply' ? reply(s) : bargeIn(s));
+      const to = now();
+      const after = await page.evaluate(() => window.audioBench.underruns());
+      await page.evaluate(() => window.audioBench.setJank(false));
+      const loadAvg = loadavg()[0]!;
+      phases.push({
+        phase,
+        busy: load?.count ?? 0,
+        loadAvg,
+        from,
+        to,
+        underruns: after - underruns,
+      });
+    } finally {
+      await load?.stop();
+    }
   }
   const captures = await page.evaluate(() => window.audioBench.captureLog());
   const report = await page.evaluate(() => window.audioBench.stop());

@@ -21,7 +21,15 @@ function isRateMismatch(error: unknown): boolean {
 export function newContext(sampleRate?: number): AudioContext {
   const options: AudioContextOptions = { latencyHint: 'interactive' };
   if (sampleRate) options.sampleRate = sampleRate;
-  return new AudioContext(options);
+  try {
+    return new AudioContext(options);
+  } catch (error) {
+    // No usable output device, or the browser's limit of live contexts: a device fault, not a
+    // connection one (untyped, the connector would have reported it as connection-lost).
+    throw new MediaError('device-error', `Audio output could not be opened: ${String(error)}`, {
+      cause: error,
+    });
+  }
 }
 
 /**

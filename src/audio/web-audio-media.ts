@@ -3,7 +3,7 @@
  * AudioContext. Audio flows over MessagePorts between the worklets and the transport's worker;
  * this main-thread object only builds the graph, tracks levels, devices and the autoplay gate.
  */
-import { LiveAgentError } from '../core/errors.ts';
+import { LiveAgentError, MediaError } from '../core/errors.ts';
 import {
   IDLE_PLAYBACK,
   type LiveMedia,
@@ -78,7 +78,12 @@ class WebAudioGraph implements WebAudioMedia {
     this.started ??= this.open().catch(async (error: unknown) => {
       this.closed = true;
       await this.release();
-      throw error;
+      // Whatever else the graph threw (a worklet node the browser refuses, an output that will
+      // not open) is still a media fault: untyped, the session would report connection-lost.
+      if (error instanceof LiveAgentError) throw error;
+      throw new MediaError('device-error', `Audio could not start: ${String(error)}`, {
+        cause: error,
+      });
     });
     return this.started;
   }

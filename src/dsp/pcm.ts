@@ -7,14 +7,18 @@
 const SCALE = 32768;
 
 /** True when typed arrays store integers little-endian, so bytes can be copied as is. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Float samples (nominally −1..1) to Int16: clamped, rounded half away from zero (no DC bias from
  * rounding), NaN → 0.
  */
 export function floatToPcm16(input: Float32Array): Int16Array {
-  const out = new Int16Array(input.length);
+  return writePcm16(input, new Int16Array(input.length));
+}
+
+/** {@link floatToPcm16} into `out` (at least as long as `input`); returns `out`. */
+export function writePcm16(input: Float32Array, out: Int16Array): Int16Array {
   for (let i = 0; i < input.length; i++) {
     const v = input[i]! * SCALE;
     if (v >= 32767) out[i] = 32767;

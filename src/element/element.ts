@@ -200,6 +200,8 @@ export class LiveAgentElement extends HTMLElement {
       this.bar = root.querySelector<HTMLElement>('[part="bar"]');
       this.ensureVideoControls();
     }
+    // Adding the same listener again (a move) is a no-op.
+    this.ownerDocument.defaultView?.addEventListener('pagehide', this.onPageHide);
     this.render();
     if (this.hasAttribute('auto-connect') && !ACTIVE.has(this.status)) {
       // Failures are shown in the UI and dispatched as live-agent-error.
@@ -290,7 +292,17 @@ export class LiveAgentElement extends HTMLElement {
     this.holding = false;
   }
 
+  /**
+   * Leaving the page ends the call: a page kept in the back/forward cache must not hold the
+   * microphone or a socket (browsers evict it, or stop capture behind our back), and on return
+   * (`pageshow`) the element is `closed`, one press of Talk from a new conversation.
+   */
+  private readonly onPageHide = () => {
+    if (ACTIVE.has(this.status)) this.disconnect().catch(() => undefined);
+  };
+
   private teardown(): void {
+    this.ownerDocument.defaultView?.removeEventListener('pagehide', this.onPageHide);
     this.generation++;
     this.release();
     this.dirty = true;

@@ -87,20 +87,65 @@ describe('JitterBuffer adaptation', () => {
     expect(jb.targetFrames).toBe(ms(400));
   });
 
-  test('5 s without an underrun shrinks the target by 10 ms, never below the pre-roll', () => {
+  test('5 s without an underrun, the buffer all but drained between bursts: 10 ms steps down', () => {
     const { jb, render } = setup();
     jb.push(1, dc(ms(40)));
     render(16); // one underrun: target 80 ms
     expect(jb.targetFrames).toBe(ms(80));
-    jb.push(1, dc(ms(12_000)));
-    render(Math.ceil(ms(5000) / Q) + 1);
+    // A late link: each 80 ms burst comes just before the buffer runs dry (no unused headroom).
+    const bursts = (quanta: number) => {
+      for (let i = 0; i < quanta; i++) {
+        if (jb.bufferedFrames < Q) jb.push(1, dc(ms(80)));
+        render();
+      }
+    };
+    bursts(Math.ceil(ms(5000) / Q) + 2);
     expect(jb.targetFrames).toBe(ms(70));
-    render(Math.ceil(ms(5000) / Q));
+    bursts(Math.ceil(ms(5000) / Q));
     expect(jb.targetFrames).toBe(ms(60));
+    expect(jb.underruns).toBe(1);
     const { jb: calm, render: r2 } = setup();
     calm.push(1, dc(ms(11_000)));
+    calm.endTurn(1); // all of it here: no headroom to measure, 10 ms steps
     r2(Math.ceil(ms(10_500) / Q));
     expect(calm.targetFrames).toBe(ms(40));
+  });
+
+  test('after a starved stretch, each 5 s window gives back half the unused headroom', () => {
+    const { jb, render } = setup();
+    // Starvation: 9 underruns grow the target to 400 ms.
+    for (let k = 0; k < 9; k++) {
+      jb.push(1, dc(jb.targetFrames));
+      render(Math.ceil(jb.targetFrames / Q) + 1);
+    }
+    expect(jb.underruns).toBe(9);
+    expect(jb.targetFrames).toBe(ms(400));
+    // The load is gone: audio arrives ahead again, ≥ 300 ms queued beyond what plays.
+    jb.push(1, dc(ms(700)));
+    const targets: number[] = [];
+    for (let w = 0; w < 4; w++) {
+      jb.push(1, dc(ms(5000)));
+      render(Math.ceil(ms(5000) / Q));
+      targets.push(Math.round((jb.targetFrames * 1000) / RATE));
+    }
+    expect(jb.underruns).toBe(9);
+    // Low-water ≈ 300 ms a window: 150 ms steps, then the pre-roll floor.
+    expect(targets[0]).toBeLessThanOrEqual(250);
+    expect(targets[0]).toBeGreaterThan(40);
+    expect(targets.slice(2)).toEqual([40, 40]);
+  });
+
+  test('an underrun restarts the stable window: no shrink within 5 s of a dropout', () => {
+    const { jb, render } = setup();
+    jb.push(1, dc(ms(40)));
+    render(16); // underrun 1: 80 ms
+    jb.push(1, dc(ms(4000)));
+    render(Math.ceil(ms(4000) / Q) + 2); // 4 s played, then dry again: underrun 2, 120 ms
+    expect(jb.underruns).toBe(2);
+    expect(jb.targetFrames).toBe(ms(120));
+    jb.push(1, dc(ms(4900)));
+    render(Math.ceil(ms(4800) / Q)); // 4.8 s more: the window restarted at the dropout
+    expect(jb.targetFrames).toBe(ms(120));
   });
 
   test('the end of a turn is not an underrun', () => {

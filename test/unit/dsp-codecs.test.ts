@@ -135,4 +135,22 @@ describe('PCM16 base64 hot paths', () => {
     expect([...decodePcm16Base64(url)]).toEqual([...pcm16ToFloat(pcm)]);
     expect(() => decodePcm16Base64('AA')).toThrow(/even number of bytes/);
   });
+
+  it('reuses its conversion buffers without results sharing them, for any size', () => {
+    // Frame sizes change (the reuse buffer is re-sized), one exceeds the 32k-sample reuse bound.
+    const sizes = [320, 320, 7, 960, 320, 40_000, 1, 320];
+    const inputs = sizes.map((n, k) =>
+      Float32Array.from({ length: n }, (_, i) => Math.sin((i + 1) * (k + 1) * 0.01) * 0.9),
+    );
+    const texts = inputs.map(encodePcm16Base64);
+    const decoded = texts.map(decodePcm16Base64);
+    inputs.forEach((x, k) => {
+      expect(texts[k]).toBe(Buffer.from(pcm16ToBytes(floatToPcm16(x))).toString('base64'));
+      // Decoded earlier, checked after every later decode: no result is a view of a shared buffer.
+      expect([...decoded[k]!]).toEqual([...pcm16ToFloat(floatToPcm16(x))]);
+    });
+    // A refused chunk leaves the next one intact.
+    expect(() => decodePcm16Base64('AAA*')).toThrow(SyntaxError);
+    expect([...decodePcm16Base64(texts[0]!)]).toEqual([...decoded[0]!]);
+  });
 });
