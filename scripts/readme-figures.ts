@@ -1,0 +1,140 @@
+/**
+ * README figures: every number the README states sits in a marker naming what produces it,
+ *
+ *   <!--KIND:PRODUCER#KEY-->VALUE<!--/-->
+ *
+ *   bench:NAME#KEY        measured by bench/NAME.bench.ts, which writes KEY to
+ *                         bench/results/NAME.figures.json; `npm run bench` fails when the README
+ *                         claims better than measured beyond the figure's tolerance, and
+ *                         `UPDATE_README=1 npm run bench -- NAME` rewrites the figures.
+ *   test:PATH#KEY         asserted by test/PATH.test.ts, which reads the value from the README
+ *                         (readmeFigure) — a bound the test enforces, or a measured count it checks.
+ *   code:PATH#NAME[*N]    a default or constant: the line of PATH (from the repository root) that
+ *                         names NAME holds VALUE (times N: `*1000` for seconds stated as ms).
+ *   was:COMMIT#KEY        measured at an earlier commit (a "before" column): kept as history,
+ *                         not re-measured; the commit must exist.
+ *
+ * test/node/readme-figures.test.ts checks every producer exists and that no number outside a
+ * marker is left in the prose (short of a small allow-list). Run as a script by `npm run bench`:
+ *   node --import tsx scripts/readme-figures.ts NAME…   (UPDATE_README=1 rewrites)
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const here = new URL('../', import.meta.url);
+// happy-dom (the unit project) serves modules over http: there the root is the working directory.
+export const ROOT = here.protocol === 'file:' ? fileURLToPath(here) : `${process.cwd()}/`;
+export const README = `${ROOT}README.md`;
+
+export type Kind = 'bench' | 'test' | 'code' | 'was';
+export interface Figure {
+  kind: Kind;
+  producer: string;
+  key: string;
+  /** As written between the markers, e.g. `4,153` or `0.035`. */
+  text: string;
+  value: number;
+}
+/** What a bench writes per figure: higher or lower is better; relative tolerance (0.1 = 10 %). */
+export interface BenchFigure {
+  value: number;
+  better: 'higher' | 'lower';
+  tolerance: number;
+}
+
+export const MARKER = /<!--(bench|test|code|was):([\w./-]+)#([\w.*-]+)-->([^<]*)<!--\/-->/g;
+
+/** `4,153` → 4153; `1e-6` → 0.000001; a thin/narrow space as a thousands separator is fine. */
+export function parseFigure(text: string): number {
+  const n = Number(text.replace(/[,\u202f\u2009 ]/g, '').replace('−', '-'));
+  if (!Number.isFinite(n) || text.trim() === '') throw new Error(`not a number: "${text}"`);
+  return n;
+}
+
+export function figuresIn(readme: string): Figure[] {
+  return [...readme.matchAll(MARKER)].map((m) => ({
+    kind: m[1] as Kind,
+    producer: m[2]!,
+    key: m[3]!,
+    text: m[4]!,
+    value: parseFigure(m[4]!),
+  }));
+}
+
+/** The value a test asserts: `readmeFigure('unit/dsp-resampler', 'stopband-db')`. */
+export function readmeFigure(testPath: string, key: string, readme = readFileSync(README, 'utf8')) {
+  const found = figuresIn(readme).filter(
+    (f) => f.kind === 'test' && f.producer === testPath && f.key === key,
+  );
+  if (found.length === 0) throw new Error(`README has no <!--test:${testPath}#${key}--> figure`);
+  const values = new Set(found.map((f) => f.value));
+  if (values.size > 1) throw new Error(`README states ${testPath}#${key} as ${[...values]}`);
+  return found[0]!.value;
+}
+
+/** Format like the README already does: same decimals, same thousands separator. */
+export function formatLike(previous: string, value: number): string {
+  const decimals = /\.(\d+)/.exec(previous)?.[1]?.length ?? 0;
+  const fixed = value.toFixed(decimals);
+  if (!previous.includes(',')) return fixed;
+  const [int, frac] = fixed.split('.');
+  return int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (frac ? `.${frac}` : '');
+}
+
+/** A claim better than measured beyond the tolerance (the README says "faster than it is"). */
+export function overclaims(stated: number, m: BenchFigure): boolean {
+  const slack = Math.abs(m.value) * m.tolerance;
+  return m.better === 'higher' ? stated > m.value + slack : stated < m.value - slack;
+}
+
+/**
+ * Compares (or, with update, rewrites) the README's `bench:NAME#…` figures against the bench's
+ * results. Returns the problems found (empty: all good).
+ */
+export function checkBench(
+  name: string,
+  measured: Record<string, BenchFigure>,
+  update: boolean,
+): string[] {
+  const readme = readFileSync(README, 'utf8');
+  const problems: string[] = [];
+  const next = readme.replace(
+    MARKER,
+    (whole, kind: string, producer: string, key: string, text: string) => {
+      if (kind !== 'bench' || producer !== name) return whole;
+      const m = measured[key];
+      if (!m) {
+        problems.push(`README bench:${name}#${key}: the bench did not report "${key}"`);
+        return whole;
+      }
+      if (update) return `<!--bench:${name}#${key}-->${formatLike(text, m.value)}<!--/-->`;
+      if (overclaims(parseFigure(text), m))
+        problems.push(
+          `README bench:${name}#${key} = ${text}, measured ${formatLike(text, m.value)} ` +
+            `(${m.better} is better, tolerance ${m.tolerance * 100} %)`,
+        );
+      return whole;
+    },
+  );
+  if (update && next !== readme) writeFileSync(README, next);
+  return problems;
+}
+
+const main = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
+if (main) {
+  const update = Boolean(process.env.UPDATE_README);
+  let failed = false;
+  for (const name of process.argv.slice(2)) {
+    const file = `${ROOT}bench/results/${name}.figures.json`;
+    if (!existsSync(file)) continue; // a bench without README figures
+    const measured = JSON.parse(readFileSync(file, 'utf8')) as Record<string, BenchFigure>;
+    const problems = checkBench(name, measured, update);
+    for (const p of problems) console.error(p);
+    if (problems.length) failed = true;
+    else console.log(`README figures of ${name}: ${update ? 'rewritten' : 'as measured'}`);
+  }
+  if (failed) {
+    console.error('README claims beyond what was measured (UPDATE_README=1 rewrites them)');
+    process.exit(1);
+  }
+}
