@@ -20,57 +20,25 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { figureIn, MARKER, parseFigure, type BenchFigure } from './readme-markers.ts';
 
 const here = new URL('../', import.meta.url);
 // happy-dom (the unit project) serves modules over http: there the root is the working directory.
 export const ROOT = here.protocol === 'file:' ? fileURLToPath(here) : `${process.cwd()}/`;
 export const README = `${ROOT}README.md`;
 
-export type Kind = 'bench' | 'test' | 'code' | 'was';
-export interface Figure {
-  kind: Kind;
-  producer: string;
-  key: string;
-  /** As written between the markers, e.g. `4,153` or `0.035`. */
-  text: string;
-  value: number;
-}
-/** What a bench writes per figure: higher or lower is better; relative tolerance (0.1 = 10 %). */
-export interface BenchFigure {
-  value: number;
-  better: 'higher' | 'lower';
-  tolerance: number;
-}
+export {
+  figuresIn,
+  MARKER,
+  parseFigure,
+  type BenchFigure,
+  type Figure,
+  type Kind,
+} from './readme-markers.ts';
 
-export const MARKER = /<!--(bench|test|code|was):([\w./-]+)#([\w.*-]+)-->([^<]*)<!--\/-->/g;
-
-/** `4,153` → 4153; `1e-6` → 0.000001; a thin/narrow space as a thousands separator is fine. */
-export function parseFigure(text: string): number {
-  const n = Number(text.replace(/[,\u202f\u2009 ]/g, '').replace('−', '-'));
-  if (!Number.isFinite(n) || text.trim() === '') throw new Error(`not a number: "${text}"`);
-  return n;
-}
-
-export function figuresIn(readme: string): Figure[] {
-  return [...readme.matchAll(MARKER)].map((m) => ({
-    kind: m[1] as Kind,
-    producer: m[2]!,
-    key: m[3]!,
-    text: m[4]!,
-    value: parseFigure(m[4]!),
-  }));
-}
-
-/** The value a test asserts: `readmeFigure('unit/dsp-resampler', 'stopband-db')`. */
-export function readmeFigure(testPath: string, key: string, readme = readFileSync(README, 'utf8')) {
-  const found = figuresIn(readme).filter(
-    (f) => f.kind === 'test' && f.producer === testPath && f.key === key,
-  );
-  if (found.length === 0) throw new Error(`README has no <!--test:${testPath}#${key}--> figure`);
-  const values = new Set(found.map((f) => f.value));
-  if (values.size > 1) throw new Error(`README states ${testPath}#${key} as ${[...values]}`);
-  return found[0]!.value;
-}
+/** The value a test asserts (Node tests): `readmeFigure('unit/dsp-resampler', 'stopband-db')`. */
+export const readmeFigure = (testPath: string, key: string) =>
+  figureIn(readFileSync(README, 'utf8'), testPath, key);
 
 /** Format like the README already does: same decimals, same thousands separator. */
 export function formatLike(previous: string, value: number): string {
