@@ -8,7 +8,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { figuresIn, MARKER, README, ROOT } from '../../scripts/readme-figures.ts';
+import {
+  figuresIn,
+  formatLike,
+  MARKER,
+  overclaims,
+  README,
+  ROOT,
+} from '../../scripts/readme-figures.ts';
 
 const readme = readFileSync(README, 'utf8');
 const figures = figuresIn(readme);
@@ -173,5 +180,18 @@ describe('README figures', () => {
     expect(
       unmarkedNumbers('It streams 48k→16k about <!--bench:resampler#x-->3.5<!--/-->× as fast.'),
     ).toEqual([]);
+  });
+
+  it('a bench figure fails when the README claims better than measured, and rounds modestly', () => {
+    const snr = { value: 100.4, better: 'higher', tolerance: 0.01 } as const;
+    expect(overclaims('100', snr)).toBe(false);
+    expect(overclaims('101', snr)).toBe(false); // within 1 % + rounding
+    expect(overclaims('105', snr)).toBe(true);
+    const ripple = { value: 0.0349, better: 'lower', tolerance: 0.01 } as const;
+    expect(overclaims('0.035', ripple)).toBe(false);
+    expect(overclaims('0.030', ripple)).toBe(true);
+    expect(formatLike('93', { value: 93.55, better: 'higher' })).toBe('93');
+    expect(formatLike('0.035', { value: 0.03412, better: 'lower' })).toBe('0.035');
+    expect(formatLike('4,153', { value: 4810, better: 'lower' })).toBe('4,810');
   });
 });
