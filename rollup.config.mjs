@@ -35,6 +35,20 @@ const split = [
   ['src/element/deps.ts', 'live-agent.deps.js', '.js'],
   ['src/worker/live.worker.ts', 'live-agent.worker.js', '.worker.js'],
 ];
+/**
+ * live-agent.deps.js reuses the IIFE's error classes (src/element/shared-errors.ts): one copy
+ * shipped, and `instanceof` holds across the two files.
+ */
+const sharedErrors = {
+  name: 'shared-errors',
+  async resolveId(source, importer, options) {
+    if (!/[\\/]errors(\.ts)?$/.test(source)) return null;
+    const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+    return resolved && /[\\/]src[\\/]core[\\/]errors\.ts$/.test(resolved.id)
+      ? this.resolve('./src/element/shared-errors.ts', undefined, { skipSelf: true })
+      : resolved;
+  },
+};
 /** On-demand chunk names by the module they are built around. */
 const chunkName = (chunk) => {
   const id = chunk.facadeModuleId ?? '';
@@ -88,7 +102,7 @@ export default [
       entryFileNames: file,
       chunkFileNames: (chunk) => `live-agent-${chunkName(chunk)}${suffix}`,
     },
-    plugins: browser(true),
+    plugins: input === 'src/element/deps.ts' ? [sharedErrors, ...browser(true)] : browser(true),
   })),
   {
     input: node,

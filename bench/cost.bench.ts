@@ -23,6 +23,8 @@ import type { Counts } from './cost/counters.ts';
 import { bundlePage } from './support/chromium.ts';
 import { listenLoopback, sendFile } from './support/loopback-server.ts';
 import { pct } from './support/stats.ts';
+import type { BenchFigure } from '../scripts/readme-figures.ts';
+import { writeFigures } from './support/figures.ts';
 
 type Variant = 'element' | 'bare';
 
@@ -334,8 +336,93 @@ async function main(): Promise<void> {
     join(root, 'bench/results/cost.json'),
     JSON.stringify({ runs: RUNS, seconds: SECONDS, results, ratios, heap, rows }, null, 2),
   );
+  writeFigures('cost', readmeFigures(results, ratios, heap));
   if (rows.some((r) => r.pass === false) || results.some((r) => r.errors.length))
     process.exitCode = 1;
+}
+
+/**
+ * The README's cost table (Benchmarks): medians with min and max of the runs. CPU and busy time
+ * follow the machine's load, so their tolerance is wide; message rates barely move.
+ */
+function readmeFigures(
+  results: RunResult[],
+  ratios: number[],
+  heap: { atS: number; bytes: number }[],
+): Record<string, BenchFigure> {
+  const figures: Record<string, BenchFigure> = {};
+  const lower = (value: number, tolerance: number): BenchFigure => ({
+    value,
+    better: 'lower',
+    tolerance,
+  });
+  const spreadOf = (key: string, xs: number[], tolerance: number) => {
+    figures[key] = lower(pct(xs, 50), tolerance);
+    figures[`${key}-min`] = lower(Math.min(...xs), tolerance);
+    figures[`${key}-max`] = lower(Math.max(...xs), tolerance);
+  };
+  const el = results.filter((r) => r.variant === 'element');
+  const bare = results.filter((r) => r.variant === 'bare');
+  const cpu = (rs: RunResult[], k: string) => rs.map((r) => r.cpu[k] ?? 0);
+  const msgs = (r: RunResult, ks: string[]) => ks.reduce((n, k) => n + (r.messagesPerS[k] ?? 0), 0);
+  // Keys: 'cpu-element', 'cpu-bare', 'ratio', 'busy-element', 'busy-bare' (each with -min, -max).
+  spreadOf('cpu-element', cpu(el, 'total'), 0.3);
+  spreadOf('cpu-bare', cpu(bare, 'total'), 0.3);
+  spreadOf('ratio', ratios, 0.15);
+  spreadOf(
+    'busy-element',
+    el.map((r) => r.taskMs),
+    0.3,
+  );
+  spreadOf(
+    'busy-bare',
+    bare.map((r) => r.taskMs),
+    0.3,
+  );
+  const threads: Record<string, string> = {
+    'el-renderer-main': 'renderer main',
+    'el-compositor': 'compositor',
+    'el-gpu': 'GPU process',
+    'el-worker': 'worker',
+    'el-audio': 'audio thread',
+  };
+  for (const [key, bucket] of Object.entries(threads))
+    figures[key] = lower(pct(cpu(el, bucket), 50), 0.3);
+  figures['layout-style-element'] = lower(
+    pct(
+      el.map((r) => r.layoutStyleMs),
+      50,
+    ),
+    0.3,
+  );
+  figures['recalcs-element'] = lower(
+    pct(
+      el.map((r) => r.recalcs),
+      50,
+    ),
+    0.2,
+  );
+  const toMain = ['capture worklet→main', 'playback worklet→main'];
+  figures['msgs-main'] = lower(
+    pct(
+      el.map((r) => msgs(r, toMain)),
+      50,
+    ),
+    0.1,
+  );
+  figures['msgs-worker'] = lower(
+    pct(
+      el.map((r) => msgs(r, ['playback worklet→worker'])),
+      50,
+    ),
+    0.1,
+  );
+  if (heap.length > 1) {
+    const [first, last] = [heap[0]!, heap[heap.length - 1]!];
+    const kbPerMin = ((last.bytes - first.bytes) / 1000 / (last.atS - first.atS)) * 60;
+    figures['heap-kb-a-minute'] = lower(kbPerMin, 0.5);
+  }
+  return figures;
 }
 
 await main();

@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: every benchmark in one run (numbers belong here, never in timed unit tests).
- * Each bench prints a table with its targets; JSON goes to bench/results/ (not committed).
+ * Each bench prints a table with its targets; JSON goes to bench/results/ (not committed). The
+ * README's figures from a bench (<!--bench:NAME#KEY-->) are then checked against what it measured:
+ * a claim better than measured (beyond its tolerance) fails; UPDATE_README=1 rewrites them.
  *   npm run bench -- resampler     run the benches whose file name contains "resampler"
  *   npm run bench -- --list        list the benches;  --help  this usage
  */
@@ -11,6 +13,7 @@ const USAGE = `Usage: npm run bench [-- NAME | --list | --help]
 
   (no argument)   run every benchmark (tables with targets; JSON in bench/results/)
   NAME            run the benchmarks whose file name contains NAME (e.g. resampler)
+  UPDATE_README=1 rewrite the README's figures from these runs (otherwise they are checked)
   --list          list the benchmarks
   -h, --help      this text
 `;
@@ -45,4 +48,12 @@ for (const file of benches) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', `bench/${file}`], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
+// The README's figures against what these benches measured (bench/results/NAME.figures.json).
+const names = benches.map((f) => f.replace(/\.bench\.ts$/, ''));
+const check = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', 'scripts/readme-figures.ts', ...names],
+  { stdio: 'inherit' },
+);
+if (check.status !== 0) failed++;
 process.exit(failed ? 1 : 0);

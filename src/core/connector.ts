@@ -1,10 +1,12 @@
 /**
  * Connection lifecycle: first connect, reconnect after drops (backoff, fresh token, resumption
  * handle), proactive hand-off after goAway, and disconnect. Owns the status and reports through
- * typed events, which the session routes into snapshot changes and its own events. Every async step checks an epoch so a disconnect()
+ * typed events, which the session routes into snapshot changes and its own events (the status
+ * and who waits on it: connector-status.ts). Every async step checks an epoch so a disconnect()
  * or a newer attempt makes late results harmless (no late status flips, late sockets closed).
  */
 import { LiveAgentError, reviveError, type SerializedError } from './errors.ts';
+import { ConnectorStatus, type StatusChange } from './connector-status.ts';
 import { TypedEmitter } from './events.ts';
 import { Interruptible, sleep, whenAborted } from './async.ts';
 import type { Slot } from './slot.ts';
@@ -37,7 +39,7 @@ export interface ConnectorEvents {
   frame: { frame: InboundFrame; meta: MessageMeta };
   malformed: LiveAgentError;
   /** Status changed; `error` is set when the new status is `error`. */
-  status: { status: LiveAgentStatus; previous: LiveAgentStatus; error?: LiveAgentError };
+  status: StatusChange;
   /** The first connection is ready (its handshake payload). */
   setupcomplete: Record<string, unknown>;
   reconnecting: { attempt: number; delayMs: number; cause: LiveAgentError };
@@ -66,7 +68,6 @@ export interface ConnectorDeps {
 
 /** Drives one session's connections. */
 export class Connector {
-  private state: LiveAgentStatus = 'idle';
   private epoch = 0;
   private controller = new AbortController();
   private readonly slots = new Slots();
@@ -76,10 +77,9 @@ export class Connector {
   /** When the server-side session began (resumed connections continue it). */
   private sessionStartedAt = 0;
   private readonly quiet = new Interruptible();
-  /** connect() calls made while reconnecting, settled by the reconnect's outcome. */
-  private waiters: { resolve(): void; reject(error: LiveAgentError): void }[] = [];
   /** Typed output; the session subscribes once everything is built. */
   readonly events = new TypedEmitter<ConnectorEvents>();
+  private readonly lifecycle = new ConnectorStatus((change) => this.events.emit('status', change));
   /** Last resumable handle the server handed out. */
   resumeHandle: string | undefined;
 
@@ -87,7 +87,7 @@ export class Connector {
 
   /** Current lifecycle status. */
   get status(): LiveAgentStatus {
-    return this.state;
+    return this.lifecycle.current;
   }
 
   /** The active connection, if any. */
@@ -100,10 +100,9 @@ export class Connector {
    * a reconnect it waits for that to end instead of starting a new session.
    */
   connect(initialHandle?: string): Promise<void> {
-    if (this.state === 'connected') return Promise.resolve();
+    if (this.status === 'connected') return Promise.resolve();
     if (this.connecting) return this.connecting;
-    if (this.state === 'reconnecting')
-      return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (this.status === 'reconnecting') return this.lifecycle.outcome();
     const attempt = this.firstConnect(initialHandle).finally(() => {
       if (this.connecting === attempt) this.connecting = null;
     });
@@ -113,7 +112,7 @@ export class Connector {
 
   /** Calls `send` with the active connection; false when there is none. */
   send(send: (connection: LiveConnection) => void): boolean {
-    const conn = this.state === 'connected' ? this.connection : null;
+    const conn = this.status === 'connected' ? this.connection : null;
     if (!conn) return false;
     send(conn);
     return true;
@@ -129,7 +128,7 @@ export class Connector {
    * shortly before the cut), then close the old connection.
    */
   handleGoAway(timeLeftMs: number): void {
-    if (!this.deps.policy.enabled || this.state !== 'connected' || this.handoff) return;
+    if (!this.deps.policy.enabled || this.status !== 'connected' || this.handoff) return;
     const epoch = this.epoch;
     const switchBy = this.deps.now() + timeLeftMs - SWITCH_MARGIN_MS;
     const run = this.runHandoff(epoch, switchBy).finally(() => {
@@ -151,14 +150,14 @@ export class Connector {
     // A connect() right after this must start afresh, not join the cancelled attempt.
     this.connecting = null;
     this.resumeHandle = undefined;
-    this.setStatus('closed');
+    this.lifecycle.set('closed');
     await this.deps.shutdown();
   }
 
   private async firstConnect(initialHandle: string | undefined): Promise<void> {
     const epoch = this.begin();
     this.resumeHandle = initialHandle;
-    this.setStatus('connecting');
+    this.lifecycle.set('connecting');
     const media = this.deps.startMedia();
     const opening = this.open(epoch, initialHandle);
     const signal = this.controller.signal;
@@ -180,14 +179,14 @@ export class Connector {
     }
     this.slots.makeCurrent(o.value);
     this.sessionStartedAt = this.deps.now();
-    this.setStatus('connected');
+    this.lifecycle.set('connected');
     this.events.emit('setupcomplete', o.value.conn?.setupComplete ?? {});
     o.value.flush();
   }
 
   private async reconnect(cause: LiveAgentError): Promise<void> {
     const epoch = this.begin();
-    this.setStatus('reconnecting');
+    this.lifecycle.set('reconnecting');
     let last = cause;
     for (let attempt = 1; ; attempt++) {
       if (!this.deps.policy.shouldRetry(last, attempt)) return this.fail(last);
@@ -201,7 +200,7 @@ export class Connector {
         this.slots.makeCurrent(slot);
         // Without a handle the server started a new session: its limit counts afresh.
         if (handle === undefined) this.sessionStartedAt = this.deps.now();
-        this.setStatus('connected');
+        this.lifecycle.set('connected');
         this.events.emit('resumed', { handoff: false, gapMs: this.deps.now() - this.droppedAt });
         slot.flush();
         return;
@@ -215,14 +214,14 @@ export class Connector {
   private async runHandoff(epoch: number, switchBy: number): Promise<void> {
     try {
       const slot = await this.open(epoch, this.resumeHandle);
-      if (this.state === 'connected' && this.deps.isBusy())
+      if (this.status === 'connected' && this.deps.isBusy())
         await this.quiet.wait(switchBy - this.deps.now());
       if (epoch !== this.epoch) return slot.retire('cancelled');
       // The successor may have been closed by the server while it waited for a quiet moment.
       if (slot.closed) throw classifyClose(slot.closed);
-      const wasDown = this.state === 'reconnecting';
+      const wasDown = this.status === 'reconnecting';
       this.slots.makeCurrent(slot);
-      if (wasDown) this.setStatus('connected');
+      if (wasDown) this.lifecycle.set('connected');
       const gapMs = wasDown ? this.deps.now() - this.droppedAt : 0;
       this.events.emit('resumed', { handoff: true, gapMs });
       slot.flush();
@@ -231,7 +230,7 @@ export class Connector {
       const err = toLiveAgentError(error);
       this.handoff = null;
       // The old connection died while we were opening its successor: recover the usual way.
-      if (this.state === 'reconnecting') this.afterDrop(err);
+      if (this.status === 'reconnecting') this.afterDrop(err);
       else this.events.emit('error', err);
     }
   }
@@ -265,7 +264,7 @@ export class Connector {
     const cause = classifyClose(info, { elapsedMs, ...this.deps.limits() });
     this.quiet.interrupt();
     // A hand-off already opening the successor finishes the job (or falls back to reconnect).
-    if (this.handoff) return this.setStatus('reconnecting');
+    if (this.handoff) return this.lifecycle.set('reconnecting');
     this.afterDrop(cause);
   }
 
@@ -277,7 +276,7 @@ export class Connector {
   private fail(error: LiveAgentError): void {
     this.begin();
     this.slots.retireAll('error');
-    this.setStatus('error', error);
+    this.lifecycle.set('error', error);
     void this.deps.shutdown();
   }
 
@@ -287,21 +286,5 @@ export class Connector {
     this.controller.abort();
     this.controller = new AbortController();
     return ++this.epoch;
-  }
-
-  private setStatus(next: LiveAgentStatus, error?: LiveAgentError): void {
-    const previous = this.state;
-    if (previous === next) return;
-    this.state = next;
-    this.events.emit(
-      'status',
-      error ? { status: next, previous, error } : { status: next, previous },
-    );
-    if (next === 'reconnecting' || next === 'connecting') return;
-    const waiters = this.waiters.splice(0);
-    const failure = error ?? new LiveAgentError('aborted', 'The session was closed');
-    for (const w of waiters)
-      if (next === 'connected') w.resolve();
-      else w.reject(failure);
   }
 }

@@ -3,16 +3,35 @@
  * `LiveAgent`. The transport and audio code (`live-agent.deps.js`), worker and worklets are
  * fetched from beside this script on the first connect, wherever the script is hosted.
  */
-import { AuthError, ConnectionError, LiveAgentError, MediaError } from '../core/errors.ts';
+import {
+  AuthError,
+  ConnectionError,
+  LiveAgentError,
+  MediaError,
+  ProtocolError,
+  reviveError,
+  serializeError,
+} from '../core/errors.ts';
 import { LiveAgentSession } from '../core/session.ts';
 import type { LiveAgentOptions } from '../core/types.ts';
 import type { SessionDeps } from './element.ts';
 import { LIVE_AGENT_DOM_EVENTS, LiveAgentElement } from './element.ts';
 import { LiveAgentEvent } from './events.ts';
+import { ERRORS_KEY } from './shared-errors-key.ts';
 export { LIVE_AGENT_TAG } from './define.ts';
 
 /** File name of the lazily loaded transport + audio bundle (an ES module beside this script). */
 export const DEPS_FILE = 'live-agent.deps.js';
+
+// live-agent.deps.js takes the error classes from here instead of carrying a copy (shared-errors.ts).
+(globalThis as Record<symbol, unknown>)[ERRORS_KEY] = {
+  LiveAgentError,
+  ConnectionError,
+  ProtocolError,
+  MediaError,
+  serializeError,
+  reviveError,
+};
 
 // Only readable while the script itself is evaluating: capture it now, not on first connect.
 const script = typeof document === 'undefined' ? null : document.currentScript;

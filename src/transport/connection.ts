@@ -12,7 +12,12 @@ import {
   serializeError,
   type LiveAgentError,
 } from '../core/errors.ts';
-import type { ClientIntent, ConnectionHandlers, MessageMeta } from '../core/transport.ts';
+import type {
+  ClientIntent,
+  ConnectionHandlers,
+  InboundEvent,
+  MessageMeta,
+} from '../core/transport.ts';
 import type { ServerMessage, SetupBody } from '../core/wire.ts';
 import {
   decodeServerMessage,
@@ -69,6 +74,20 @@ export interface ConnectionOptions {
   playback?: AudioSink;
   /** The ADK codec (adk/worker-codec.ts, loaded on demand); required for `wire: 'adk'`. */
   adk?: typeof AdkCodec;
+}
+
+/**
+ * How a wire other than Gemini's reads and writes frames (ADK: adk/worker-codec.ts, its own
+ * chunk). Such a wire has no setup frame: the socket opening is the handshake.
+ */
+export interface WireCodec {
+  encode(intent: ClientIntent): string;
+  /** One parsed frame: its events, and a Gemini-shaped view of its audio for the sink. */
+  decode(message: ServerMessage): { events: InboundEvent[]; view: ServerMessage };
+  /** The socket failed or closed before it opened. */
+  handshakeError(code: number, reason: string): LiveAgentError;
+  /** The error a close after opening carries, if the code means one on this wire. */
+  closeError(code: number, reason: string): LiveAgentError | undefined;
 }
 
 /** Loads the ADK codec when `params` asks for that wire (a separate chunk: voice on Gemini skips it). */
@@ -140,10 +159,9 @@ export function openConnection(
       return;
     }
     socket.binaryType = 'arraybuffer';
-    const codec = 'wire' in params ? options.adk : undefined;
+    const codec = 'wire' in params ? options.adk?.createWireCodec() : undefined;
     if ('wire' in params && !codec)
       throw new Error('openConnection: the ADK wire needs options.adk');
-    const adk = codec ? new codec.AdkDecoder() : null;
     let state: 'connecting' | 'open' | 'closing' | 'closed' = 'connecting';
     let chain: Promise<void> | null = null;
 
@@ -174,11 +192,7 @@ export function openConnection(
       },
       send(intent) {
         if (state !== 'open' || socket.readyState !== OPEN) throw notConnected();
-        socket.send(
-          codec
-            ? codec.serializeAdkRequest(codec.encodeAdkIntent(intent))
-            : encodeClientMessage(encodeIntent(intent)),
-        );
+        socket.send(codec ? codec.encode(intent) : encodeClientMessage(encodeIntent(intent)));
       },
       close(code, reason = 'client closed') {
         if (state !== 'open') return;
@@ -196,8 +210,8 @@ export function openConnection(
         if (state !== 'closed') handlers.malformed(serializeError(error));
         return;
       }
-      if (adk) {
-        handleAdk(message, receivedAt);
+      if (codec) {
+        handleOther(codec, message, receivedAt);
         return;
       }
       if (state === 'connecting' && message.setupComplete !== undefined) {
@@ -235,23 +249,11 @@ export function openConnection(
       }
     }
 
-    function handleAdk(event: ServerMessage, receivedAt: number): void {
-      codec!.normaliseAdkAudio(event);
-      const events = adk!.decode(event);
-      const content = event['content'] as { role?: string; parts?: unknown[] } | undefined;
-      // The sink reads Gemini's shape: a view over the same parts (stripped in place).
-      const view: ServerMessage = {
-        serverContent: {
-          // Ours or ADK's: a local barge-in flushes the playback just the same.
-          ...(events.some((e) => e.type === 'interrupted') && { interrupted: true }),
-          ...(event['turnComplete'] === true && { turnComplete: true }),
-          ...(content?.role !== 'user' &&
-            Array.isArray(content?.parts) && { modelTurn: { parts: content.parts } }),
-        },
-      } as ServerMessage;
+    function handleOther(wire: WireCodec, message: ServerMessage, receivedAt: number): void {
+      const { events, view } = wire.decode(message);
       const { audioBytes, audioTurnId } = stripAudio(view, receivedAt, options.playback);
       const meta: MessageMeta = { audioBytes, receivedAt, ...(audioTurnId > 0 && { audioTurnId }) };
-      if (state !== 'closed') handlers.message({ raw: event, events }, meta);
+      if (state !== 'closed') handlers.message({ raw: message, events }, meta);
     }
 
     socket.onopen = () => {
@@ -291,7 +293,7 @@ export function openConnection(
       handle(data as string | ArrayBuffer);
     };
     socket.onerror = () => {
-      if (codec) return fail(codec.adkHandshakeError(1006, ''));
+      if (codec) return fail(codec.handshakeError(1006, ''));
       fail(
         new ConnectionError(
           'connection-lost',
@@ -306,7 +308,7 @@ export function openConnection(
       if (state === 'connecting') {
         fail(
           codec
-            ? codec.adkHandshakeError(event.code, event.reason)
+            ? codec.handshakeError(event.code, event.reason)
             : ConnectionError.fromClose(event.code, event.reason),
         );
         return;
@@ -314,13 +316,8 @@ export function openConnection(
       if (state === 'closed') return;
       state = 'closed';
       const info = { code: event.code, reason: event.reason };
-      // ADK's codes mean other things (1002: no such session); a client close stays plain.
-      const own = adk && event.code !== 1000 && event.code !== 1005;
-      handlers.close(
-        own
-          ? { ...info, error: serializeError(codec!.adkCloseError(info.code, info.reason)) }
-          : info,
-      );
+      const error = codec?.closeError(info.code, info.reason);
+      handlers.close(error ? { ...info, error: serializeError(error) } : info);
     };
   });
 }

@@ -3,9 +3,9 @@
  * worker, server messages back on the main thread, typed errors across the boundary.
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { transfer, wrap } from 'comlink';
 import { ConnectionError, LiveAgentError } from '../../src/core/errors.ts';
 import type { LiveTransport, OpenParams } from '../../src/core/transport.ts';
+import { transfer, wrap } from '../../src/transport/rpc.ts';
 import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
 import type { ConnectionPortMessage, WorkerApi } from '../../src/worker/protocol.ts';
 import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';

@@ -1,8 +1,8 @@
 /**
  * The README's quick starts and facts are the repository's own: every code block marked
  * `<!-- file:PATH -->` is that file verbatim (the package test runs those files), and the Node
- * requirement, ports, budgets and bench names it states match the sources they describe.
- * (Size figures are checked by test/package/size.test.ts against the build.)
+ * requirement, ports and bench names it states match the sources they describe. Figures (sizes,
+ * defaults, measurements) sit in markers checked by readme-figures.test.ts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -53,23 +53,6 @@ describe('README facts', () => {
     expect(readme).toContain('http://127.0.0.1:8080/');
     expect(read('examples/script-tag/server.js')).toContain('Number(process.env.PORT ?? 3000)');
     expect(readme).toContain('http://127.0.0.1:3000/ (PORT=… to change)');
-  });
-
-  it('size budgets as the size test enforces them', () => {
-    const size = read('test/package/size.test.ts');
-    expect(size).toContain('const BEFORE_CONNECT_BUDGET = 20 * KB;');
-    expect(size).toContain('const SCRIPT_TAG_BUDGET = 48 * KB;');
-    expect(readme).toContain('budgets 20 KB and 48 KB');
-  });
-
-  it('token defaults (60 s to open, 30 min of messages, 10 a minute) and hint-after 8 s', () => {
-    const handler = read('src/server/token-handler.ts');
-    expect(handler).toContain('newSessionExpireSeconds = 60,');
-    expect(handler).toContain('expireMinutes = 30,');
-    expect(handler).toContain('rateLimit = { windowMs: 60_000, max: 10 },');
-    expect(readme).toContain('must open a session within 60 s\nand allow messages for 30 min');
-    expect(read('src/element/hints.ts')).toContain('export const DEFAULT_HINT_AFTER_S = 8;');
-    expect(readme).toContain('(default 8; `0` = off)');
   });
 
   it('names every benchmark there is', () => {

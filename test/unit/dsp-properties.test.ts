@@ -15,6 +15,7 @@ import {
   pcm16ToBytes,
 } from '../../src/dsp/index.ts';
 import { prng } from '../support/fuzz-frames.ts';
+import { readmeFigure } from '../../scripts/readme-figures.ts';
 
 const SEED = 1612;
 const randomBytes = (r: () => number, n: number) => {
@@ -99,6 +100,6 @@ describe('resampler property: any block split gives the one-shot output', () => 
     let maxDiff = 0;
     for (let i = 0; i < whole.length; i++)
       maxDiff = Math.max(maxDiff, Math.abs(whole[i]! - parts[i]!));
-    expect(maxDiff).toBeLessThanOrEqual(1e-6);
+    expect(maxDiff).toBeLessThanOrEqual(readmeFigure('unit/dsp-properties', 'split-tolerance'));
   });
 });

@@ -5,8 +5,8 @@
  * one thread stand in for workers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { expose } from 'comlink';
 import type { LiveTransport, OpenParams } from '../../src/core/transport.ts';
+import { expose } from '../../src/transport/rpc.ts';
 import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
 import { createWorkerApi } from '../../src/worker/api.ts';
 import { fakePipes, fakeSocketClass, frame } from './transport-fakes.ts';

@@ -3,11 +3,11 @@
  * createWorkerApi on one port, createWorkerTransport (the main-thread side) on the other.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { expose } from 'comlink';
 import { ConnectionError } from '../../src/core/errors.ts';
 import type { LiveTransport, OpenParams, TransportEvent } from '../../src/core/transport.ts';
 import { buildSetup } from '../../src/transport/codec.ts';
 import { buildUrl } from '../../src/transport/url.ts';
+import { expose } from '../../src/transport/rpc.ts';
 import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
 import { createWorkerApi } from '../../src/worker/api.ts';
 import { fakePipes, fakeSocketClass, frame } from './transport-fakes.ts';
