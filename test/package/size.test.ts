@@ -167,6 +167,15 @@ describe('size budget (gzip -9)', () => {
   });
 });
 
+describe('script-tag files share, not copy', () => {
+  test('live-agent.deps.js takes the error classes from the IIFE (src/element/shared-errors.ts)', () => {
+    // A copy would cost bytes and split instanceof between the two files' classes.
+    expect(read(IIFE)).toMatch(/\bextends Error\b/);
+    expect(read('live-agent.deps.js')).not.toMatch(/\bextends Error\b/);
+    expect(read('live-agent.deps.js')).toContain('live-agent.errors');
+  });
+});
+
 describe('browser files', () => {
   test('the set is what the entries reach (and excludes Node-only files)', () => {
     for (const f of browserFiles) expect(existsSync(join(DIST, f)), f).toBe(true);
