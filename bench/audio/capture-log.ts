@@ -1,6 +1,6 @@
 /**
  * The bench worker's log of capture frames, in the order the capture pipe produced them, and the
- * channel the page reads it over (the RPC owns the worker's own message port).
+ * channel the page reads it over (comlink owns the worker's own message port).
  */
 
 /** BroadcastChannel name: the page posts anything, the worker answers with its log. */

@@ -4,8 +4,8 @@
  * wrapped to log each frame's `capturedAt`, in order, so Node can match frames by order with
  * what the emulator received. Nothing else on the SDK path is instrumented.
  */
+import { expose } from 'comlink';
 import type { SocketConstructor } from '../../src/transport/connection.ts';
-import { expose, type RpcEndpoint } from '../../src/transport/rpc.ts';
 import { createWorkerApi } from '../../src/worker/api.ts';
 import { createCapturePipe } from '../../src/worker/capture-pipe.ts';
 import type { CreateCapturePipe } from '../../src/worker/pipes.ts';
@@ -35,5 +35,4 @@ expose(
     createCapturePipe: loggingCapturePipe,
     createPlaybackPipe,
   }),
-  self as unknown as RpcEndpoint,
 );

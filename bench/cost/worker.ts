@@ -1,6 +1,6 @@
 /**
  * Cost bench worker: src/worker/live.worker.ts as it ships, with the message counters installed
- * first and handed to the page over a BroadcastChannel (the RPC owns the worker's own port).
+ * first and handed to the page over a BroadcastChannel (comlink owns the worker's own port).
  */
 import { COUNTS_CHANNEL, installCounters } from './counters.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Main-thread side of the default transport: the WebSocket, the Gemini codec and the audio pipes
- * live in a module Worker (live.worker.ts); this file calls it (rpc.ts), passes intents in and
+ * live in a module Worker (live.worker.ts); this file wraps it with comlink, passes intents in and
  * decoded frames out (in order, as they come: the session's slot holds them until it is ready),
  * revives errors into typed LiveAgentErrors on arrival and frees the worker when the session
  * closes.
@@ -23,7 +23,7 @@ import type { ConnectionPortMessage, EventPortMessage, WorkerApi } from '../work
 import type { AnyWireOpenParams } from './connection.ts';
 import { trustedScriptUrl } from './assets.ts';
 import { GEMINI_CAPABILITIES, toWireParams } from './codec.ts';
-import { transfer, wrap, type Remote } from './rpc.ts';
+import { transfer, wrap, type Remote } from 'comlink';
 
 export interface WorkerTransportOptions {
   /** Where `live-agent.worker.js` is served; default: beside this bundle. */

@@ -35,7 +35,7 @@ function unknownConnection(id: number): ConnectionError {
   return new ConnectionError('not-connected', `No open connection ${id}`, undefined, '');
 }
 
-/** Builds the object live.worker.ts exposes (transport/rpc.ts). */
+/** Builds the object live.worker.ts exposes with comlink. */
 export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   const connections = new Map<number, { wire: WireConnection; port: MessagePort }>();
   const eventPorts: MessagePort[] = [];

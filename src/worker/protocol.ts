@@ -1,6 +1,6 @@
 /**
  * The RPC surface of live.worker.ts and the messages on its ports, as discriminated unions.
- * Calls go through rpc.ts (one postMessage each way); per-connection server messages and transport events travel on
+ * Calls go through comlink; per-connection server messages and transport events travel on
  * dedicated MessagePorts (one postMessage each, no RPC round trip per frame).
  */
 import type { SerializedError } from '../core/errors.ts';
@@ -14,7 +14,7 @@ import type {
 import type { VideoEncodeSettings } from '../core/video.ts';
 import type { AnyWireOpenParams } from '../transport/connection.ts';
 
-/** Result of `open`: errors travel as data so they arrive typed (a thrown error would arrive flattened). */
+/** Result of `open`: errors travel as data so they arrive typed (comlink would flatten them). */
 export type OpenResult =
   { ok: true; setupComplete: Record<string, unknown> } | { ok: false; error: SerializedError };
 

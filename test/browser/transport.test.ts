@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { ConnectionError, LiveAgentError } from '../../src/core/errors.ts';
 import type { LiveTransport, OpenParams } from '../../src/core/transport.ts';
-import { transfer, wrap } from '../../src/transport/rpc.ts';
+import { transfer, wrap } from 'comlink';
 import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
 import type { ConnectionPortMessage, WorkerApi } from '../../src/worker/protocol.ts';
 import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';

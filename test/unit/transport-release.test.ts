@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveTransport, OpenParams } from '../../src/core/transport.ts';
-import { expose } from '../../src/transport/rpc.ts';
+import { expose } from 'comlink';
 import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
 import { createWorkerApi } from '../../src/worker/api.ts';
 import { fakePipes, fakeSocketClass, frame } from './transport-fakes.ts';

@@ -7,7 +7,7 @@ import { ConnectionError } from '../../src/core/errors.ts';
 import type { LiveTransport, OpenParams, TransportEvent } from '../../src/core/transport.ts';
 import { buildSetup } from '../../src/transport/codec.ts';
 import { buildUrl } from '../../src/transport/url.ts';
-import { expose } from '../../src/transport/rpc.ts';
+import { expose } from 'comlink';
 import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
 import { createWorkerApi } from '../../src/worker/api.ts';
 import { fakePipes, fakeSocketClass, frame } from './transport-fakes.ts';
