@@ -8,7 +8,9 @@
  * each thread boundary. Then one long element run with the heap sampled after GC.
  * Run: npm run bench -- cost   (JSON: bench/results/cost.json)
  * Env: COST_RUNS (3 per variant), COST_SECONDS (30), COST_HEAP_SECONDS (120; 0 skips the phase),
- *      COST_THREADS=1 prints the renderer's thread names and CPU after the first run.
+ *      COST_THREADS=1 prints the renderer's thread names and CPU after the first run,
+ *      COST_PROFILE=1 first profiles one conversation per variant (V8 CPU profile, main thread)
+ *      and prints its top functions by self and total time (COST_RUNS=0 then skips the table).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,6 +20,7 @@ import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { createEmulator, type Emulator } from '../src/emulator/index.ts';
 import { CHROMIUM_ARGS, enginePath } from '../test/support/engines.ts';
 import { ensureSpeechWav } from '../test/support/fixtures.ts';
+import { mainThreadBreakdown, startProfile, TRACE_CATEGORIES } from './cost/profile.ts';
 import { diffCpu, findProcess, rendererThreads, sampleCpu } from './cost/proc.ts';
 import type { Counts } from './cost/counters.ts';
 import { bundlePage } from './support/chromium.ts';
@@ -192,6 +195,46 @@ async function heapPhase(
   });
 }
 
+/** One conversation per variant under the V8 profiler: the main thread's top functions. */
+async function profilePhase(url: string, wav: string, emulator: Emulator): Promise<void> {
+  for (const variant of ['element', 'bare'] as const) {
+    await withPage(url, wav, variant, emulator, async (page, cdp) => {
+      await sleep(WARM_UP_MS);
+      const browser = page.context().browser()!;
+      await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+      const stop = await startProfile(cdp);
+      const m0 = await metrics(cdp);
+      const c0 = await counts(page);
+      const t0 = performance.now();
+      await sleep(SECONDS * 1000);
+      const seconds = (performance.now() - t0) / 1000;
+      const c1 = await counts(page);
+      const m1 = await metrics(cdp);
+      const hot = await stop(seconds);
+      const trace = await browser.stopTracing();
+      await page.evaluate(() => window.costBench.stop());
+      const d = (k: string) => (((m1[k] ?? 0) - (m0[k] ?? 0)) / seconds) * 1000;
+      console.log(
+        `\n${variant}: main ${r1(d('TaskDuration'))} ms/s, script ${r1(d('ScriptDuration'))} ms/s ` +
+          `(profiler on); messages/s ` +
+          Object.keys(c1)
+            .map((k) => `${k} ${r1(((c1[k] ?? 0) - (c0[k] ?? 0)) / seconds)}`)
+            .join(', '),
+      );
+      const top = (f: (h: (typeof hot)[number]) => number, label: string) => {
+        console.log(`  top by ${label} (ms/s):`);
+        for (const h of [...hot].sort((a, b) => f(b) - f(a)).slice(0, 15))
+          console.log(`    ${r2(f(h)).padStart(6)}  ${h.name}`);
+      };
+      top((h) => h.selfMs, 'self time');
+      top((h) => h.totalMs, 'total time');
+      console.log('  main thread trace events by self time (ms/s, count/s):');
+      for (const e of mainThreadBreakdown(trace, seconds).slice(0, 15))
+        console.log(`    ${r2(e.selfMs).padStart(6)}  ${r1(e.count).padStart(6)}  ${e.name}`);
+    });
+  }
+}
+
 /** `median [min–max]`. */
 function spread(xs: number[], f = r1): string {
   return `${f(pct(xs, 50))} [${f(Math.min(...xs))}–${f(Math.max(...xs))}]`;
@@ -285,6 +328,7 @@ async function main(): Promise<void> {
       },
       'page',
     );
+    if (process.env.COST_PROFILE) await profilePhase(server.url, wav, emulator);
     for (let round = 0; round < RUNS; round++) {
       // Interleaved, alternating which goes first, so drifting load hits both alike.
       const order: Variant[] = round % 2 ? ['bare', 'element'] : ['element', 'bare'];
@@ -304,6 +348,7 @@ async function main(): Promise<void> {
     rmSync(out, { recursive: true, force: true });
   }
 
+  if (RUNS === 0) return;
   const ratios = Array.from({ length: RUNS }, (_, round) => {
     const cpu = (v: Variant) =>
       results.find((r) => r.round === round && r.variant === v)?.cpu.total ?? NaN;

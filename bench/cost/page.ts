@@ -52,6 +52,7 @@ window.costBench = {
       const { LiveAgentSession } = await import('../../src/core/index.ts');
       const s = new LiveAgentSession({ token, endpoint, reconnect: false }, deps());
       s.on('error', (e) => errors.push(`${e.error.code}: ${e.error.message}`));
+      s.subscribe(() => (counts['snapshots (main)'] = (counts['snapshots (main)'] ?? 0) + 1));
       await s.connect();
       stop = async () => {
         await s.disconnect();
@@ -71,6 +72,9 @@ window.costBench = {
     });
     document.body.append(el);
     await el.connect();
+    el.session?.subscribe(
+      () => (counts['snapshots (main)'] = (counts['snapshots (main)'] ?? 0) + 1),
+    );
     stop = async () => {
       await el.disconnect();
       el.remove();
