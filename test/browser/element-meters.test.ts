@@ -54,25 +54,40 @@ async function readsDuring(el: MeterAgent, ms: number): Promise<number> {
   return el.media.reads - before;
 }
 
-/** Counts canvas clears (one per draw) on `target`. */
-function countDraws(target: HTMLCanvasElement): { draws: number; stop(): void } {
-  const proto = CanvasRenderingContext2D.prototype;
-  const clear = proto.clearRect;
-  const counter = {
-    draws: 0,
-    stop: () => (proto.clearRect = clear),
+/** Counts the meter's frames (drawn in its worker where it can start, else here). */
+function countDraws(el: MeterAgent): { readonly draws: number; stop(): void } {
+  const meter = el['view']!.meter;
+  const start = meter.draws;
+  return {
+    get draws() {
+      return meter.draws - start;
+    },
+    stop: () => undefined,
   };
-  proto.clearRect = function (this: CanvasRenderingContext2D, ...args) {
-    if (this.canvas === target) counter.draws++;
-    return clear.apply(this, args);
-  };
-  return counter;
+}
+
+/** Device pixels of the canvas, as the page shows it (a worker-owned canvas too). */
+async function pixels(target: HTMLCanvasElement): Promise<Uint8ClampedArray> {
+  const copy = document.createElement('canvas');
+  copy.width = target.width;
+  copy.height = target.height;
+  const ctx = copy.getContext('2d')!;
+  ctx.drawImage(target, 0, 0);
+  return ctx.getImageData(0, 0, copy.width, copy.height).data;
+}
+
+/** Fraction of the first bar's row (y = 2 px) that is painted. */
+function filledShare(data: Uint8ClampedArray, width: number, ratio: number): number {
+  const y = Math.round(2 * ratio);
+  let n = 0;
+  for (let x = 0; x < width; x++) if (data[(y * width + x) * 4 + 3]! > 128) n++;
+  return n / width;
 }
 
 describe('<live-agent> level meters', () => {
   it('reads levels at most 30 times a second and draws only when they change', async () => {
     const el = await connected();
-    const draws = countDraws(canvas(el));
+    const draws = countDraws(el);
     try {
       const reads = await readsDuring(el, 1000);
       // ≤ 30 Hz (one extra for the timer phase); a loaded machine may run fewer.
@@ -95,6 +110,25 @@ describe('<live-agent> level meters', () => {
     } finally {
       draws.stop();
     }
+  });
+
+  it('paints the bars, in a worker where the engine can (Chromium)', async () => {
+    const el = await connected();
+    el.media.levels = { input: { rms: 0.25, peak: 0.5 }, output: { rms: 0, peak: 0 } };
+    const target = canvas(el);
+    const ratio = devicePixelRatio || 1;
+    // 0.25 RMS shows 6 of the 8 steps: three quarters of the first bar.
+    await expect
+      .poll(async () => filledShare(await pixels(target), target.width, ratio), { timeout: 3000 })
+      .toBeCloseTo(0.75, 1);
+    if (isChromium) {
+      // The canvas belongs to the meter worker: the main thread cannot draw on it any more.
+      expect(() => target.getContext('2d')).toThrow();
+    }
+    el.media.levels = { input: { rms: 0, peak: 0 }, output: { rms: 0, peak: 0 } };
+    await expect
+      .poll(async () => filledShare(await pixels(target), target.width, ratio), { timeout: 3000 })
+      .toBe(0);
   });
 
   it('stops while the element is off-screen and starts again when it is back', async () => {
@@ -152,7 +186,7 @@ describe('<live-agent> level meters', () => {
       };
       return metrics.find((m) => m.name === 'RecalcStyleCount')?.value ?? NaN;
     };
-    const draws = countDraws(canvas(el));
+    const draws = countDraws(el);
     await sleep(100);
     const before = await recalcs();
     let v = 0;
