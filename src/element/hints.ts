@@ -64,23 +64,38 @@ export class WaitClock {
 export class QuietHints {
   private readonly clock = new WaitClock();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the armed timer fires. */
+  private armedFor = NaN;
 
   constructor(private readonly rerender: () => void) {}
 
-  /** The wait to show now (null: none yet, or hints off); arms the timer for a later one. */
+  /**
+   * The wait to show now (null: none yet, or hints off); arms the timer for a later one. A
+   * conversation renders many times a second: the timer is re-armed only when its due time moves.
+   */
   check(s: LiveAgentSnapshot, listening: boolean, afterMs: number, now: number): WaitKind | null {
-    this.stop();
     const kind = this.clock.update(s, listening, now);
-    if (!kind || afterMs <= 0) return null;
-    const due = this.clock.dueAt(afterMs);
-    if (now >= due) return kind;
-    this.timer = setTimeout(this.rerender, due - now);
+    const due = kind && afterMs > 0 ? this.clock.dueAt(afterMs) : NaN;
+    if (!(now < due)) {
+      this.stop();
+      return Number.isNaN(due) ? null : kind;
+    }
+    if (due !== this.armedFor) {
+      this.stop();
+      this.armedFor = due;
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.armedFor = NaN;
+        this.rerender();
+      }, due - now);
+    }
     return null;
   }
 
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.armedFor = NaN;
   }
 }
 
