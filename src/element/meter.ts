@@ -160,6 +160,8 @@ export class LevelMeter {
   private pending: Frame | undefined;
   /** undefined: not started; null: starting. */
   private out: ((frame: Frame) => void) | null | undefined;
+  private colorValue = '';
+  private colorAt = -Infinity;
   /** Frames drawn so far (tests: nothing is drawn while levels hold still). */
   draws = 0;
 
@@ -186,11 +188,23 @@ export class LevelMeter {
     this.ratio = ratio;
     this.shown = next;
     this.draws++;
-    // The accent colour as the stylesheet resolves it now (themes, custom properties).
-    const color = next[0] || next[1] ? getComputedStyle(this.canvas).color : '';
+    const color = next[0] || next[1] ? this.color() : '';
     this.pending = { w, h: Math.round(HEIGHT * ratio), ratio, filled: next, color };
     this.flush();
     return true;
+  }
+
+  /**
+   * The accent colour as the stylesheet resolves it (themes, custom properties), read again at
+   * most once a second: a computed-style read on every draw showed in the cost bench profile.
+   */
+  private color(): string {
+    const now = Date.now();
+    if (now - this.colorAt >= 1000) {
+      this.colorAt = now;
+      this.colorValue = getComputedStyle(this.canvas).color;
+    }
+    return this.colorValue;
   }
 
   private flush(): void {

@@ -1,5 +1,5 @@
 /**
- * What `<live-agent>`'s level meters cost: levels are read at most 30 times a second (4 under
+ * What `<live-agent>`'s level meters cost: levels are read at most 15 times a second (4 under
  * prefers-reduced-motion), drawn only when they change, never while the element is off-screen or
  * the document hidden, and drawing them recalculates no style (Chromium, CDP metrics).
  */
@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cdp } from 'vitest/browser';
 import '../../src/element/index.ts';
 import { LiveAgentElement, type SessionDeps } from '../../src/element/index.ts';
+import { LEVELS_HZ } from '../../src/element/loops.ts';
 import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
 
 const isChromium = navigator.userAgent.includes('Chrome');
@@ -85,13 +86,13 @@ function filledShare(data: Uint8ClampedArray, width: number, ratio: number): num
 }
 
 describe('<live-agent> level meters', () => {
-  it('reads levels at most 30 times a second and draws only when they change', async () => {
+  it('reads levels at most 15 times a second and draws only when they change', async () => {
     const el = await connected();
     const draws = countDraws(el);
     try {
       const reads = await readsDuring(el, 1000);
-      // ≤ 30 Hz (one extra for the timer phase); a loaded machine may run fewer.
-      expect(reads).toBeLessThanOrEqual(31);
+      // ≤ LEVELS_HZ (one extra for the timer phase); a loaded machine may run fewer.
+      expect(reads).toBeLessThanOrEqual(LEVELS_HZ + 1);
       expect(reads).toBeGreaterThan(3);
       expect(draws.draws, 'silence drew').toBe(0);
       el.media.levels = { input: { rms: 0.2, peak: 0.4 }, output: { rms: 0, peak: 0 } };
@@ -106,7 +107,7 @@ describe('<live-agent> level meters', () => {
       clearInterval(wobble);
       // Levels changing at 200 Hz are drawn at the meter's rate, not theirs.
       expect(draws.draws).toBeGreaterThan(2);
-      expect(draws.draws).toBeLessThanOrEqual(18);
+      expect(draws.draws).toBeLessThanOrEqual(LEVELS_HZ / 2 + 1);
     } finally {
       draws.stop();
     }
@@ -199,7 +200,7 @@ describe('<live-agent> level meters', () => {
     const after = await recalcs();
     draws.stop();
     await session.send('Performance.disable');
-    expect(draws.draws).toBeGreaterThan(10);
+    expect(draws.draws).toBeGreaterThan(5);
     // A style or custom-property write per update would recalculate once per draw.
     expect(after - before).toBeLessThan(draws.draws / 5);
   });
