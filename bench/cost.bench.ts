@@ -5,40 +5,43 @@
  * fresh browser each; per run over the window: CPU of the whole Chromium process tree from /proc
  * (per process and renderer thread), main-thread TaskDuration and layout + style from CDP
  * Performance.getMetrics, JS heap after GC, upload bytes/s at the emulator and messages/s across
- * each thread boundary. Then one long element run with the heap sampled after GC.
+ * each thread boundary. Then one long run per variant with the heap sampled after GC.
  * Run: npm run bench -- cost   (JSON: bench/results/cost.json)
  * Env: COST_RUNS (3 per variant), COST_SECONDS (30), COST_HEAP_SECONDS (120; 0 skips the phase),
  *      COST_THREADS=1 prints the renderer's thread names and CPU after the first run,
- *      COST_PROFILE=1 first profiles one conversation per variant (V8 CPU profile, main thread)
- *      and prints its top functions by self and total time (COST_RUNS=0 then skips the table).
+ *      COST_PROFILE=1 first traces one conversation per variant and prints the main thread's
+ *      trace events (functions called, DOM events, frames) by self time; COST_PROFILE=v8 adds a
+ *      V8 CPU profile's top functions (COST_RUNS=0 then skips the table).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { createEmulator, type Emulator } from '../src/emulator/index.ts';
-import { CHROMIUM_ARGS, enginePath } from '../test/support/engines.ts';
 import { ensureSpeechWav } from '../test/support/fixtures.ts';
-import { mainThreadBreakdown, startProfile, TRACE_CATEGORIES } from './cost/profile.ts';
-import { diffCpu, findProcess, rendererThreads, sampleCpu } from './cost/proc.ts';
-import type { Counts } from './cost/counters.ts';
+import {
+  counts,
+  countUpload,
+  heapAfterGc,
+  metrics,
+  r1,
+  r2,
+  sleep,
+  WARM_UP_MS,
+  withPage,
+  type Variant,
+} from './cost/browser.ts';
+import { heapPhase, profilePhase, type HeapSample } from './cost/phases.ts';
+import { diffCpu, rendererThreads, sampleCpu } from './cost/proc.ts';
 import { bundlePage } from './support/chromium.ts';
 import { listenLoopback, sendFile } from './support/loopback-server.ts';
 import { pct } from './support/stats.ts';
-
-type Variant = 'element' | 'bare';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.COST_RUNS ?? 3);
 const SECONDS = Number(process.env.COST_SECONDS ?? 30);
 const HEAP_SECONDS = Number(process.env.COST_HEAP_SECONDS ?? 120);
-/** Connect, first turns and cold code before the window opens. */
-const WARM_UP_MS = 5000;
 const HEAP_EVERY_MS = 20_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const r1 = (x: number) => (Number.isFinite(x) ? (Math.round(x * 10) / 10).toString() : '–');
-const r2 = (x: number) => (Number.isFinite(x) ? (Math.round(x * 100) / 100).toString() : '–');
 
 interface RunResult {
   variant: Variant;
@@ -59,63 +62,6 @@ interface RunResult {
   uploadBytesPerS: number;
   messagesPerS: Record<string, number>;
   errors: string[];
-}
-
-/** Upload bytes the emulator received, summed over every session. */
-function countUpload(emulator: Emulator): { bytes: number } {
-  const total = { bytes: 0 };
-  emulator.on('session', (s) => s.on('message', (f) => (total.bytes += Buffer.byteLength(f.raw))));
-  return total;
-}
-
-async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
-}
-
-async function heapAfterGc(cdp: CDPSession): Promise<number> {
-  await cdp.send('HeapProfiler.collectGarbage');
-  return (await cdp.send('Runtime.getHeapUsage')).usedSize;
-}
-
-const counts = (page: Page): Promise<Counts> => page.evaluate(() => window.costBench.counts());
-
-async function withPage<T>(
-  url: string,
-  wav: string,
-  variant: Variant,
-  emulator: Emulator,
-  body: (page: Page, cdp: CDPSession, pid: number) => Promise<T>,
-): Promise<T> {
-  const tag = `--live-agent-cost-bench=${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const browser = await chromium.launch({
-    executablePath: enginePath('chromium'),
-    args: [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${wav}`, tag],
-  });
-  try {
-    const pid = findProcess(tag);
-    if (!pid) throw new Error('cannot find the Chromium process in /proc');
-    const page = await browser.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(url);
-    await page.waitForFunction(() => typeof window.costBench === 'object');
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable');
-    const token = emulator.createToken().name;
-    await page
-      .evaluate(([v, e, t]) => window.costBench.start(v, e, t), [
-        variant,
-        emulator.url,
-        token,
-      ] as const)
-      .catch((e: Error) => {
-        throw new Error(`${e.message}\n${pageErrors.join('\n')}`);
-      });
-    return await body(page, cdp, pid);
-  } finally {
-    await browser.close();
-  }
 }
 
 async function measure(
@@ -175,72 +121,12 @@ async function measure(
   });
 }
 
-/** The element page for HEAP_SECONDS, the heap after GC every HEAP_EVERY_MS. */
-async function heapPhase(
-  url: string,
-  wav: string,
-  emulator: Emulator,
-): Promise<{ atS: number; bytes: number }[]> {
-  return withPage(url, wav, 'element', emulator, async (page, cdp) => {
-    await sleep(WARM_UP_MS);
-    const samples: { atS: number; bytes: number }[] = [];
-    const t0 = performance.now();
-    for (;;) {
-      samples.push({ atS: (performance.now() - t0) / 1000, bytes: await heapAfterGc(cdp) });
-      if (performance.now() - t0 >= HEAP_SECONDS * 1000) break;
-      await sleep(HEAP_EVERY_MS);
-    }
-    await page.evaluate(() => window.costBench.stop());
-    return samples;
-  });
-}
-
-/** One conversation per variant under the V8 profiler: the main thread's top functions. */
-async function profilePhase(url: string, wav: string, emulator: Emulator): Promise<void> {
-  for (const variant of ['element', 'bare'] as const) {
-    await withPage(url, wav, variant, emulator, async (page, cdp) => {
-      await sleep(WARM_UP_MS);
-      const browser = page.context().browser()!;
-      await browser.startTracing(page, { categories: TRACE_CATEGORIES });
-      const stop = await startProfile(cdp);
-      const m0 = await metrics(cdp);
-      const c0 = await counts(page);
-      const t0 = performance.now();
-      await sleep(SECONDS * 1000);
-      const seconds = (performance.now() - t0) / 1000;
-      const c1 = await counts(page);
-      const m1 = await metrics(cdp);
-      const hot = await stop(seconds);
-      const trace = await browser.stopTracing();
-      await page.evaluate(() => window.costBench.stop());
-      const d = (k: string) => (((m1[k] ?? 0) - (m0[k] ?? 0)) / seconds) * 1000;
-      console.log(
-        `\n${variant}: main ${r1(d('TaskDuration'))} ms/s, script ${r1(d('ScriptDuration'))} ms/s ` +
-          `(profiler on); messages/s ` +
-          Object.keys(c1)
-            .map((k) => `${k} ${r1(((c1[k] ?? 0) - (c0[k] ?? 0)) / seconds)}`)
-            .join(', '),
-      );
-      const top = (f: (h: (typeof hot)[number]) => number, label: string) => {
-        console.log(`  top by ${label} (ms/s):`);
-        for (const h of [...hot].sort((a, b) => f(b) - f(a)).slice(0, 15))
-          console.log(`    ${r2(f(h)).padStart(6)}  ${h.name}`);
-      };
-      top((h) => h.selfMs, 'self time');
-      top((h) => h.totalMs, 'total time');
-      console.log('  main thread trace events by self time (ms/s, count/s):');
-      for (const e of mainThreadBreakdown(trace, seconds).slice(0, 15))
-        console.log(`    ${r2(e.selfMs).padStart(6)}  ${r1(e.count).padStart(6)}  ${e.name}`);
-    });
-  }
-}
-
 /** `median [min–max]`. */
 function spread(xs: number[], f = r1): string {
   return `${f(pct(xs, 50))} [${f(Math.min(...xs))}–${f(Math.max(...xs))}]`;
 }
 
-function table(results: RunResult[], ratios: number[], heap: { atS: number; bytes: number }[]) {
+function table(results: RunResult[], ratios: number[], heap: Record<Variant, HeapSample[]>) {
   const of = (v: Variant) => results.filter((r) => r.variant === v);
   const el = of('element');
   const bare = of('bare');
@@ -288,18 +174,36 @@ function table(results: RunResult[], ratios: number[], heap: { atS: number; byte
   const boundaries = [...new Set(results.flatMap((r) => Object.keys(r.messagesPerS)))].sort();
   for (const k of boundaries) row(`messages/s ${k}`, (r) => r.messagesPerS[k] ?? 0);
   row('load average (1 min), start', (r) => r.load[0]);
-  if (heap.length > 1) {
-    const first = heap[0]!;
-    const last = heap[heap.length - 1]!;
-    const growthKbPerMin = ((last.bytes - first.bytes) / 1000 / (last.atS - first.atS)) * 60;
-    rows.push({
-      metric: `heap over ${r1(last.atS)} s (element), MB`,
-      element: heap.map((h) => r2(h.bytes / 1e6)).join(' → '),
-      bare: '',
-      target: '≤ 50 KB/min',
-      pass: growthKbPerMin <= 50,
-    });
-    rows.push({ metric: '  growth KB/min', element: r1(growthKbPerMin), bare: '', target: '' });
+  const growth = (h: HeapSample[]) => {
+    const first = h[0]!;
+    const last = h[h.length - 1]!;
+    return {
+      perMin: ((last.bytes - first.bytes) / 1000 / (last.atS - first.atS)) * 60,
+      perTurn: (last.bytes - first.bytes) / 1000 / Math.max(1, last.turns - first.turns),
+      series: h.map((x) => r2(x.bytes / 1e6)).join(' → '),
+      turns: `${first.turns} → ${last.turns}`,
+      seconds: last.atS,
+    };
+  };
+  if (heap.element.length > 1 && heap.bare.length > 1) {
+    const e = growth(heap.element);
+    const b = growth(heap.bare);
+    // Both sessions keep their transcript (capped at 500 turns): the UI's own growth is the
+    // element's minus the bare session's.
+    const ui = e.perMin - b.perMin;
+    rows.push(
+      { metric: `heap over ${r1(e.seconds)} s, MB`, element: e.series, bare: b.series, target: '' },
+      { metric: '  transcript turns held', element: e.turns, bare: b.turns, target: '' },
+      { metric: '  growth KB/min', element: r1(e.perMin), bare: r1(b.perMin), target: '' },
+      { metric: '  growth KB per turn', element: r1(e.perTurn), bare: r1(b.perTurn), target: '' },
+      {
+        metric: '  UI growth (element − bare) KB/min',
+        element: r1(ui),
+        bare: '',
+        target: '≤ 50 KB/min',
+        pass: ui <= 50,
+      },
+    );
   }
   return rows;
 }
@@ -315,7 +219,7 @@ async function main(): Promise<void> {
     sendFile(res, out, path === '/' ? 'index.html' : path.slice(1)),
   );
   const results: RunResult[] = [];
-  let heap: { atS: number; bytes: number }[] = [];
+  const heap: Record<Variant, HeapSample[]> = { element: [], bare: [] };
   try {
     const wav = await ensureSpeechWav();
     await bundlePage(
@@ -328,7 +232,7 @@ async function main(): Promise<void> {
       },
       'page',
     );
-    if (process.env.COST_PROFILE) await profilePhase(server.url, wav, emulator);
+    if (process.env.COST_PROFILE) await profilePhase(server.url, wav, emulator, SECONDS);
     for (let round = 0; round < RUNS; round++) {
       // Interleaved, alternating which goes first, so drifting load hits both alike.
       const order: Variant[] = round % 2 ? ['bare', 'element'] : ['element', 'bare'];
@@ -341,7 +245,9 @@ async function main(): Promise<void> {
         results.push(r);
       }
     }
-    if (HEAP_SECONDS > 0) heap = await heapPhase(server.url, wav, emulator);
+    if (HEAP_SECONDS > 0)
+      for (const v of ['element', 'bare'] as const)
+        heap[v] = await heapPhase(server.url, wav, emulator, v, HEAP_SECONDS, HEAP_EVERY_MS);
   } finally {
     await server.close();
     await emulator.close();

@@ -24,8 +24,8 @@ export function installCounters(scope: 'main' | 'worker'): Counts {
   const bump = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
   const sent = (data: unknown): void => {
     const t = kind(data);
-    // The element's level-meter worker gets { id, frame | canvas } (src/element/meter.ts).
-    const meter = data !== null && typeof data === 'object' && 'id' in data && !t;
+    // The element's level-meter worker gets live-agent-meter(-frame) (src/meter/paint.ts).
+    const meter = t?.startsWith('live-agent-meter');
     if (scope === 'main')
       bump(
         t && WORKLET_CONTROL.has(t) ? 'main→worklet' : meter ? 'main→meter worker' : 'main→worker',

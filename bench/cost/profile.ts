@@ -73,7 +73,19 @@ interface TraceEvent {
   dur?: number;
   pid: number;
   tid: number;
-  args?: { name?: string };
+  args?: {
+    name?: string;
+    data?: { functionName?: string; url?: string; lineNumber?: number; type?: string };
+  };
+}
+
+/** The event's name, with the function it called or the DOM event it dispatched. */
+function label(e: TraceEvent): string {
+  const d = e.args?.data;
+  if (e.name === 'FunctionCall' && d)
+    return `FunctionCall ${d.functionName || '(anonymous)'} ${(d.url ?? '').split('/').pop()}:${d.lineNumber ?? 0}`;
+  if (e.name === 'EventDispatch' && d?.type) return `EventDispatch ${d.type}`;
+  return e.name;
 }
 
 /** Trace categories for {@link mainThreadBreakdown}. */
@@ -113,7 +125,7 @@ export function mainThreadBreakdown(
     const parent = stack[stack.length - 1];
     if (parent) parent.child += e.dur!;
     // `child` starts at the start time and gains each child's duration: self = end − child.
-    stack.push({ end: e.ts + e.dur!, name: e.name, child: e.ts });
+    stack.push({ end: e.ts + e.dur!, name: label(e), child: e.ts });
   }
   close(Infinity);
   return [...self]

@@ -38,6 +38,11 @@ export interface SessionDeps {
   /** Camera/screen source (the default deps add createWebVideo()). */
   video?: (LiveVideo & PreviewSource) | null;
   fetch?: typeof fetch;
+  /**
+   * Starts a worker that draws the level meters off the main thread (the default deps: the SDK's
+   * worker file). Without it the meters are drawn on the main thread.
+   */
+  meterWorker?: () => Worker;
 }
 
 /** Loads the default transport and media (set by the entry: a chunk, or a file beside the IIFE). */
@@ -270,6 +275,7 @@ export class LiveAgentElement extends HTMLElement {
     }
     const session = new LiveAgentSession(options, deps);
     this.current = session;
+    if (this.view && !this.view.meter.startWorker) this.view.meter.startWorker = deps.meterWorker;
     this.ensureVideoControls();
     this.videoControls?.bind(session, deps.video);
     this.sessionMode = options.mode;
@@ -293,6 +299,7 @@ export class LiveAgentElement extends HTMLElement {
   private teardown(): void {
     this.generation++;
     this.release();
+    this.view?.meter.reset();
     this.dirty = true;
     this.render();
   }

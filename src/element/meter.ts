@@ -1,14 +1,15 @@
 /**
  * The element's two level bars (you, the agent). The grey tracks are plain CSS and never change;
- * the filled part is drawn on one small canvas laid over them, and drawn off the main thread: the
- * canvas is handed to a tiny worker (transferControlToOffscreen) whose frames go straight to the
- * compositor. A main-thread draw, however small, costs a whole rendering frame there (style,
- * paint, commit: 1–3 ms each, 20–30 a second while people talk, most of the element's main-thread
- * time in the cost bench); a worker draw costs the main thread one postMessage. Where the worker
- * cannot start (no OffscreenCanvas, a CSP or Trusted Types policy refusing blob: workers) the bars
- * are drawn on the main thread as before. Draws happen only when a bar moves by one of its steps.
+ * the filled part is drawn on one small canvas laid over them, off the main thread where it can
+ * be: the canvas is handed to a worker (the SDK's own worker file, started in meter mode, so a
+ * strict CSP needs nothing more) and its frames go straight to the compositor. A main-thread
+ * draw, however small, costs a whole rendering frame there (style, paint, commit: 1–3 ms each,
+ * 10–15 a second while people talk, most of the element's main-thread time in the cost bench);
+ * a worker draw costs the main thread one postMessage. Without a worker (test fakes, no
+ * OffscreenCanvas) the bars are drawn here. Draws happen only when a bar moves by one of its steps.
  */
 import type { MediaLevels } from '../core/media.ts';
+import { paintMeter, type MeterFrame, type MeterMessage } from '../meter/paint.ts';
 
 /** CSS size of the canvas: two 5 px bars 3 px apart, 56 px wide (see styles.ts, `.lv`). */
 const WIDTH = 56;
@@ -34,132 +35,36 @@ function step(rms: number, shown: number): number {
   return Math.abs(exact - shown) < 0.8 ? shown : Math.round(exact);
 }
 
-/** One picture of the bars, in device pixels. */
-interface Frame {
-  w: number;
-  h: number;
-  ratio: number;
-  filled: [number, number];
-  color: string;
-}
-
-type Canvas2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
-
-/**
- * Draws a frame. Self-contained (no imports, no outer names): the worker gets it as source text.
- */
-function paint(ctx: Canvas2D, f: Frame): void {
-  const c = ctx.canvas;
-  if (c.width !== f.w) c.width = f.w;
-  if (c.height !== f.h) c.height = f.h;
-  ctx.clearRect(0, 0, f.w, f.h);
-  ctx.fillStyle = f.color;
-  f.filled.forEach((filled, i) => {
-    if (filled === 0) return;
-    const y = Math.round(i * 8 * f.ratio); // bar 5 px + gap 3 px
-    const h = Math.round(5 * f.ratio);
-    ctx.save();
-    ctx.beginPath();
-    // The fill is clipped by the rounded track, as the CSS bars were.
-    if (typeof ctx.roundRect === 'function') ctx.roundRect(0, y, f.w, h, 3 * f.ratio);
-    else ctx.rect(0, y, f.w, h);
-    ctx.clip();
-    ctx.fillRect(0, y, filled, h);
-    ctx.restore();
-  });
-}
-
-/** What the meter worker receives: a canvas to adopt, a frame to draw, or (id only) a drop. */
-interface MeterMessage {
-  id: number;
-  canvas?: OffscreenCanvas;
-  frame?: Frame;
-}
-
-/** The meter worker's body (sent as source text, with {@link paint}): one per document. */
-function meterWorker(scope: Worker, draw: typeof paint): void {
-  const meters = new Map<number, OffscreenCanvasRenderingContext2D | null>();
-  scope.onmessage = ({ data: m }: MessageEvent<MeterMessage>) => {
-    if (m.canvas) meters.set(m.id, m.canvas.getContext('2d'));
-    else if (m.frame) {
-      const ctx = meters.get(m.id);
-      if (ctx) draw(ctx, m.frame);
-    } else meters.delete(m.id);
-  };
-  scope.postMessage('ready');
-}
-
-/** How long a starting meter worker may take before the bars are drawn on the main thread. */
-const WORKER_START_MS = 3000;
-
-const workers = new WeakMap<Window, Promise<Worker | null>>();
-
-/** The document's meter worker, or null where none can run (the caller draws itself). */
-function sharedWorker(view: (Window & typeof globalThis) | null): Promise<Worker | null> {
-  if (!view?.Worker || !view.OffscreenCanvas || !view.Blob) return Promise.resolve(null);
-  let started = workers.get(view);
-  if (!started) {
-    started = new Promise((resolve) => {
-      let url = '';
-      const done = (worker: Worker | null) => {
-        clearTimeout(timer);
-        view.URL.revokeObjectURL(url);
-        resolve(worker);
-      };
-      const timer = setTimeout(() => done(null), WORKER_START_MS);
-      try {
-        const source = `(${meterWorker.toString()})(self, ${paint.toString()})`;
-        url = view.URL.createObjectURL(new view.Blob([source], { type: 'text/javascript' }));
-        const worker = new view.Worker(url); // throws under Trusted Types without a policy
-        worker.onmessage = () => done(worker);
-        worker.onerror = () => {
-          worker.terminate(); // CSP refused it (error event), or its code failed to start
-          done(null);
-        };
-      } catch {
-        done(null);
-      }
-    });
-    workers.set(view, started);
-  }
-  return started;
-}
-
-let nextId = 0;
-/** A collected meter's canvas is dropped from the worker too. */
-const dropped = new FinalizationRegistry<{ worker: Worker; id: number }>(({ worker, id }) =>
-  worker.postMessage({ id } satisfies MeterMessage),
-);
-
 /** Where frames go: the worker that owns the canvas, or a main-thread 2D context. */
-async function attach(canvas: HTMLCanvasElement): Promise<(frame: Frame) => void> {
-  const worker = await sharedWorker(canvas.ownerDocument.defaultView);
+function attach(canvas: HTMLCanvasElement, worker: Worker | null): (frame: MeterFrame) => void {
   if (worker && typeof canvas.transferControlToOffscreen === 'function') {
     try {
       const off = canvas.transferControlToOffscreen();
-      const id = ++nextId;
-      worker.postMessage({ id, canvas: off } satisfies MeterMessage, [off]);
-      dropped.register(canvas, { worker, id });
-      return (frame) => worker.postMessage({ id, frame } satisfies MeterMessage);
+      worker.postMessage({ type: 'live-agent-meter', canvas: off } satisfies MeterMessage, [off]);
+      return (frame) =>
+        worker.postMessage({ type: 'live-agent-meter-frame', frame } satisfies MeterMessage);
     } catch {
-      // Not transferable (already has a context): draw here.
+      // Not transferable here: draw on the main thread.
     }
   }
   const ctx = canvas.getContext('2d');
-  return (frame) => ctx && paint(ctx, frame);
+  return (frame) => ctx && paintMeter(ctx, frame);
 }
 
 export class LevelMeter {
-  readonly canvas: HTMLCanvasElement;
+  canvas: HTMLCanvasElement;
+  /** Starts the meter's worker (the element sets it from its session deps). */
+  startWorker: (() => Worker) | undefined;
+  private worker: Worker | null = null;
   /** Filled width of each bar in device pixels, as last drawn. */
   private shown: [number, number] = [0, 0];
   /** Step (0..METER_STEPS) of each bar, as last shown. */
   private steps: [number, number] = [0, 0];
   private ratio = 0;
   /** The newest frame not yet handed on (while the worker starts). */
-  private pending: Frame | undefined;
-  /** undefined: not started; null: starting. */
-  private out: ((frame: Frame) => void) | null | undefined;
+  private pending: MeterFrame | undefined;
+  /** Where frames go; undefined until the first draw. */
+  private out: ((frame: MeterFrame) => void) | undefined;
   private colorValue = '';
   private colorAt = -Infinity;
   /** Frames drawn so far (tests: nothing is drawn while levels hold still). */
@@ -183,8 +88,9 @@ export class LevelMeter {
       Math.round((steps[1] / METER_STEPS) * w),
     ];
     this.steps = steps;
-    if (ratio === this.ratio && next[0] === this.shown[0] && next[1] === this.shown[1])
-      return false;
+    const same = next[0] === this.shown[0] && next[1] === this.shown[1];
+    // An empty canvas needs no draw, whatever its pixel ratio (and claims no context yet).
+    if (same && (ratio === this.ratio || (next[0] === 0 && next[1] === 0))) return false;
     this.ratio = ratio;
     this.shown = next;
     this.draws++;
@@ -210,15 +116,29 @@ export class LevelMeter {
   private flush(): void {
     const frame = this.pending;
     if (!frame) return;
-    if (this.out === undefined) {
-      this.out = null;
-      void attach(this.canvas).then((out) => {
-        this.out = out;
-        this.flush();
-      });
+    if (!this.out) {
+      this.worker = this.startWorker?.() ?? null;
+      this.out = attach(this.canvas, this.worker);
     }
-    if (!this.out) return;
     this.pending = undefined;
     this.out(frame);
+  }
+
+  /**
+   * Stops the meter's worker (the element left the page). A canvas handed to a worker cannot be
+   * taken back: an empty one replaces it, for a later call.
+   */
+  reset(): void {
+    if (!this.worker) return;
+    this.worker.terminate();
+    this.worker = null;
+    this.out = undefined;
+    const fresh = this.canvas.ownerDocument.createElement('canvas');
+    fresh.setAttribute('aria-hidden', 'true');
+    this.canvas.replaceWith(fresh);
+    this.canvas = fresh;
+    this.shown = [0, 0];
+    this.steps = [0, 0];
+    this.ratio = 0;
   }
 }

@@ -3,7 +3,7 @@
  * prefers-reduced-motion), drawn only when they change, never while the element is off-screen or
  * the document hidden, and drawing them recalculates no style (Chromium, CDP metrics).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cdp } from 'vitest/browser';
 import '../../src/element/index.ts';
 import { LiveAgentElement, type SessionDeps } from '../../src/element/index.ts';
@@ -26,7 +26,15 @@ class MeterAgent extends LiveAgentElement {
   protected override createSessionDeps(): Promise<SessionDeps> {
     this.media = new CountingMedia();
     const fetch = () => Promise.resolve(Response.json({ token: 'auth_tokens/meters' }));
-    return Promise.resolve({ transport: new FakeTransport(), media: this.media, fetch });
+    // The SDK's worker file draws the meters, as in the default deps.
+    const meterWorker = () =>
+      new Worker(new URL('../../src/worker/live.worker.ts', import.meta.url), { type: 'module' });
+    return Promise.resolve({
+      transport: new FakeTransport(),
+      media: this.media,
+      fetch,
+      meterWorker,
+    });
   }
 }
 customElements.define('meter-live-agent', MeterAgent);
@@ -130,6 +138,31 @@ describe('<live-agent> level meters', () => {
     await expect
       .poll(async () => filledShare(await pixels(target), target.width, ratio), { timeout: 3000 })
       .toBe(0);
+  });
+
+  it('a removed element stops its meter worker; back on the page it draws on a fresh canvas', async () => {
+    const el = await connected();
+    el.media.levels = { input: { rms: 0.25, peak: 0.5 }, output: { rms: 0, peak: 0 } };
+    await expect.poll(() => el['view']!.meter.draws).toBeGreaterThan(0);
+    const first = canvas(el);
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
+    try {
+      el.remove();
+      await Promise.resolve(); // removal is settled in a microtask (a move keeps the call)
+      expect(terminate).toHaveBeenCalled();
+    } finally {
+      terminate.mockRestore();
+    }
+    expect(canvas(el)).not.toBe(first);
+    document.body.append(el);
+    await el.connect();
+    el.media.levels = { input: { rms: 0.25, peak: 0.5 }, output: { rms: 0, peak: 0 } };
+    const target = canvas(el);
+    await expect
+      .poll(async () => filledShare(await pixels(target), target.width, devicePixelRatio || 1), {
+        timeout: 3000,
+      })
+      .toBeCloseTo(0.75, 1);
   });
 
   it('stops while the element is off-screen and starts again when it is back', async () => {
