@@ -299,7 +299,6 @@ export class LiveAgentElement extends HTMLElement {
   private teardown(): void {
     this.generation++;
     this.release();
-    this.view?.meter.reset();
     this.dirty = true;
     this.render();
   }
@@ -336,6 +335,8 @@ export class LiveAgentElement extends HTMLElement {
     };
     this.view?.render(s, ctx, this.hasAttribute('metrics'));
     this.videoControls?.render(s.status);
+    // Nothing runs between calls: the meter's worker goes with the call (a new one comes with the next).
+    if (!active) this.view?.meter.reset();
     // Levels animate only while a conversation is on; the countdown ticks only after goAway.
     this.loops.update(active && !!this.view, active && s.goAwayAt !== null);
   }

@@ -125,8 +125,8 @@ export class LevelMeter {
   }
 
   /**
-   * Stops the meter's worker (the element left the page). A canvas handed to a worker cannot be
-   * taken back: an empty one replaces it, for a later call.
+   * Stops the meter's worker (the call ended, or the element left the page). A canvas handed to
+   * a worker cannot be taken back: an empty one replaces it, for the next call.
    */
   reset(): void {
     if (!this.worker) return;

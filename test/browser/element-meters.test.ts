@@ -140,7 +140,7 @@ describe('<live-agent> level meters', () => {
       .toBe(0);
   });
 
-  it('a removed element stops its meter worker; back on the page it draws on a fresh canvas', async () => {
+  it('a call’s end or a removal stops the meter worker; the next call draws on a fresh canvas', async () => {
     const el = await connected();
     el.media.levels = { input: { rms: 0.25, peak: 0.5 }, output: { rms: 0, peak: 0 } };
     await expect.poll(() => el['view']!.meter.draws).toBeGreaterThan(0);
