@@ -24,8 +24,8 @@ export function installCounters(scope: 'main' | 'worker'): Counts {
   const bump = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
   const sent = (data: unknown): void => {
     const t = kind(data);
-    // The element's level-meter worker gets live-agent-meter(-frame) (src/meter/paint.ts).
-    const meter = t?.startsWith('live-agent-meter');
+    // The element's level-meter worker gets { meterCanvas } or { meterFrame } (src/meter/paint.ts).
+    const meter = typeof data === 'object' && data !== null && 'meterFrame' in data;
     if (scope === 'main')
       bump(
         t && WORKLET_CONTROL.has(t) ? 'main→worklet' : meter ? 'main→meter worker' : 'main→worker',

@@ -64,8 +64,8 @@ export class WaitClock {
 export class QuietHints {
   private readonly clock = new WaitClock();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** When the armed timer fires. */
-  private armedFor = NaN;
+  /** When the armed timer fires (0: none). */
+  private due = 0;
 
   constructor(private readonly rerender: () => void) {}
 
@@ -75,27 +75,25 @@ export class QuietHints {
    */
   check(s: LiveAgentSnapshot, listening: boolean, afterMs: number, now: number): WaitKind | null {
     const kind = this.clock.update(s, listening, now);
-    const due = kind && afterMs > 0 ? this.clock.dueAt(afterMs) : NaN;
-    if (!(now < due)) {
-      this.stop();
-      return Number.isNaN(due) ? null : kind;
+    const due = kind && afterMs > 0 ? this.clock.dueAt(afterMs) : 0;
+    if (due > now) {
+      if (due !== this.due) {
+        this.stop();
+        this.due = due;
+        this.timer = setTimeout(() => {
+          this.due = 0;
+          this.rerender();
+        }, due - now);
+      }
+      return null;
     }
-    if (due !== this.armedFor) {
-      this.stop();
-      this.armedFor = due;
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.armedFor = NaN;
-        this.rerender();
-      }, due - now);
-    }
-    return null;
+    this.stop();
+    return due ? kind : null;
   }
 
   stop(): void {
     clearTimeout(this.timer);
-    this.timer = undefined;
-    this.armedFor = NaN;
+    this.due = 0;
   }
 }
 

@@ -40,9 +40,8 @@ function attach(canvas: HTMLCanvasElement, worker: Worker | null): (frame: Meter
   if (worker && typeof canvas.transferControlToOffscreen === 'function') {
     try {
       const off = canvas.transferControlToOffscreen();
-      worker.postMessage({ type: 'live-agent-meter', canvas: off } satisfies MeterMessage, [off]);
-      return (frame) =>
-        worker.postMessage({ type: 'live-agent-meter-frame', frame } satisfies MeterMessage);
+      worker.postMessage({ meterCanvas: off } satisfies MeterMessage, [off]);
+      return (meterFrame) => worker.postMessage({ meterFrame } satisfies MeterMessage);
     } catch {
       // Not transferable here: draw on the main thread.
     }
@@ -133,8 +132,7 @@ export class LevelMeter {
     this.worker.terminate();
     this.worker = null;
     this.out = undefined;
-    const fresh = this.canvas.ownerDocument.createElement('canvas');
-    fresh.setAttribute('aria-hidden', 'true');
+    const fresh = this.canvas.cloneNode() as HTMLCanvasElement;
     this.canvas.replaceWith(fresh);
     this.canvas = fresh;
     this.shown = [0, 0];

@@ -16,9 +16,7 @@ export interface MeterFrame {
 }
 
 /** What the meter worker receives: a canvas to adopt, or a frame to draw on it. */
-export type MeterMessage =
-  | { type: 'live-agent-meter'; canvas: OffscreenCanvas }
-  | { type: 'live-agent-meter-frame'; frame: MeterFrame };
+export type MeterMessage = { meterCanvas: OffscreenCanvas } | { meterFrame: MeterFrame };
 
 /** The 2D context calls a frame needs (main-thread and offscreen contexts both have them). */
 export interface MeterContext {
@@ -56,18 +54,17 @@ export function paintMeter(ctx: MeterContext, f: MeterFrame): void {
 }
 
 /**
- * Worker side: a worker started for a meter gets `live-agent-meter` with the canvas first, then
- * frames. Registered before comlink's listener, it keeps those messages from the RPC layer.
+ * Worker side: a worker started for a meter gets the canvas first, then frames. Registered before comlink's listener, it keeps those messages from the RPC layer.
  */
 export function serveMeter(scope: {
   addEventListener(type: 'message', listener: (e: MessageEvent) => void): void;
 }): void {
   let ctx: MeterContext | null = null;
   scope.addEventListener('message', (e) => {
-    const m = e.data as MeterMessage | null;
-    if (m?.type === 'live-agent-meter') ctx = m.canvas.getContext('2d');
-    else if (m?.type === 'live-agent-meter-frame') {
-      if (ctx) paintMeter(ctx, m.frame);
+    const m = e.data as Partial<{ meterCanvas: OffscreenCanvas; meterFrame: MeterFrame }> | null;
+    if (m?.meterCanvas) ctx = m.meterCanvas.getContext('2d');
+    else if (m?.meterFrame) {
+      if (ctx) paintMeter(ctx, m.meterFrame);
     } else return;
     e.stopImmediatePropagation();
   });
