@@ -179,7 +179,10 @@ function table(results: RunResult[], ratios: number[], heap: Record<Variant, Hea
     const last = h[h.length - 1]!;
     return {
       perMin: ((last.bytes - first.bytes) / 1000 / (last.atS - first.atS)) * 60,
-      perTurn: (last.bytes - first.bytes) / 1000 / Math.max(1, last.turns - first.turns),
+      perTurn:
+        last.turns > first.turns
+          ? (last.bytes - first.bytes) / 1000 / (last.turns - first.turns)
+          : NaN,
       series: h.map((x) => r2(x.bytes / 1e6)).join(' → '),
       turns: `${first.turns} → ${last.turns}`,
       seconds: last.atS,
@@ -188,8 +191,8 @@ function table(results: RunResult[], ratios: number[], heap: Record<Variant, Hea
   if (heap.element.length > 1 && heap.bare.length > 1) {
     const e = growth(heap.element);
     const b = growth(heap.bare);
-    // Both sessions keep their transcript (capped at 500 turns): the UI's own growth is the
-    // element's minus the bare session's.
+    // The bare session asks for no transcription (the element does, and shows it): the element's
+    // growth beyond the bare page's is its UI plus the transcript the session keeps (≤ 500 turns).
     const ui = e.perMin - b.perMin;
     rows.push(
       { metric: `heap over ${r1(e.seconds)} s, MB`, element: e.series, bare: b.series, target: '' },
@@ -197,7 +200,7 @@ function table(results: RunResult[], ratios: number[], heap: Record<Variant, Hea
       { metric: '  growth KB/min', element: r1(e.perMin), bare: r1(b.perMin), target: '' },
       { metric: '  growth KB per turn', element: r1(e.perTurn), bare: r1(b.perTurn), target: '' },
       {
-        metric: '  UI growth (element − bare) KB/min',
+        metric: '  element − bare (UI + transcript) KB/min',
         element: r1(ui),
         bare: '',
         target: '≤ 50 KB/min',
