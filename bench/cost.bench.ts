@@ -5,39 +5,45 @@
  * fresh browser each; per run over the window: CPU of the whole Chromium process tree from /proc
  * (per process and renderer thread), main-thread TaskDuration and layout + style from CDP
  * Performance.getMetrics, JS heap after GC, upload bytes/s at the emulator and messages/s across
- * each thread boundary. Then one long element run with the heap sampled after GC.
+ * each thread boundary. Then one long run per variant with the heap sampled after GC.
  * Run: npm run bench -- cost   (JSON: bench/results/cost.json)
  * Env: COST_RUNS (3 per variant), COST_SECONDS (30), COST_HEAP_SECONDS (120; 0 skips the phase),
- *      COST_THREADS=1 prints the renderer's thread names and CPU after the first run.
+ *      COST_THREADS=1 prints the renderer's thread names and CPU after the first run,
+ *      COST_PROFILE=1 first traces one conversation per variant and prints the main thread's
+ *      trace events (functions called, DOM events, frames) by self time; COST_PROFILE=v8 adds a
+ *      V8 CPU profile's top functions (COST_RUNS=0 then skips the table).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { createEmulator, type Emulator } from '../src/emulator/index.ts';
-import { CHROMIUM_ARGS, enginePath } from '../test/support/engines.ts';
 import { ensureSpeechWav } from '../test/support/fixtures.ts';
-import { diffCpu, findProcess, rendererThreads, sampleCpu } from './cost/proc.ts';
-import type { Counts } from './cost/counters.ts';
+import {
+  counts,
+  countUpload,
+  heapAfterGc,
+  metrics,
+  r1,
+  r2,
+  sleep,
+  WARM_UP_MS,
+  withPage,
+  type Variant,
+} from './cost/browser.ts';
+import { heapPhase, profilePhase, type HeapSample } from './cost/phases.ts';
+import { diffCpu, rendererThreads, sampleCpu } from './cost/proc.ts';
 import { bundlePage } from './support/chromium.ts';
 import { listenLoopback, sendFile } from './support/loopback-server.ts';
 import { pct } from './support/stats.ts';
 import type { BenchFigure } from '../scripts/readme-figures.ts';
 import { writeFigures } from './support/figures.ts';
 
-type Variant = 'element' | 'bare';
-
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.COST_RUNS ?? 3);
 const SECONDS = Number(process.env.COST_SECONDS ?? 30);
 const HEAP_SECONDS = Number(process.env.COST_HEAP_SECONDS ?? 120);
-/** Connect, first turns and cold code before the window opens. */
-const WARM_UP_MS = 5000;
 const HEAP_EVERY_MS = 20_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const r1 = (x: number) => (Number.isFinite(x) ? (Math.round(x * 10) / 10).toString() : '–');
-const r2 = (x: number) => (Number.isFinite(x) ? (Math.round(x * 100) / 100).toString() : '–');
 
 interface RunResult {
   variant: Variant;
@@ -58,63 +64,6 @@ interface RunResult {
   uploadBytesPerS: number;
   messagesPerS: Record<string, number>;
   errors: string[];
-}
-
-/** Upload bytes the emulator received, summed over every session. */
-function countUpload(emulator: Emulator): { bytes: number } {
-  const total = { bytes: 0 };
-  emulator.on('session', (s) => s.on('message', (f) => (total.bytes += Buffer.byteLength(f.raw))));
-  return total;
-}
-
-async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
-}
-
-async function heapAfterGc(cdp: CDPSession): Promise<number> {
-  await cdp.send('HeapProfiler.collectGarbage');
-  return (await cdp.send('Runtime.getHeapUsage')).usedSize;
-}
-
-const counts = (page: Page): Promise<Counts> => page.evaluate(() => window.costBench.counts());
-
-async function withPage<T>(
-  url: string,
-  wav: string,
-  variant: Variant,
-  emulator: Emulator,
-  body: (page: Page, cdp: CDPSession, pid: number) => Promise<T>,
-): Promise<T> {
-  const tag = `--live-agent-cost-bench=${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const browser = await chromium.launch({
-    executablePath: enginePath('chromium'),
-    args: [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${wav}`, tag],
-  });
-  try {
-    const pid = findProcess(tag);
-    if (!pid) throw new Error('cannot find the Chromium process in /proc');
-    const page = await browser.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(url);
-    await page.waitForFunction(() => typeof window.costBench === 'object');
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable');
-    const token = emulator.createToken().name;
-    await page
-      .evaluate(([v, e, t]) => window.costBench.start(v, e, t), [
-        variant,
-        emulator.url,
-        token,
-      ] as const)
-      .catch((e: Error) => {
-        throw new Error(`${e.message}\n${pageErrors.join('\n')}`);
-      });
-    return await body(page, cdp, pid);
-  } finally {
-    await browser.close();
-  }
 }
 
 async function measure(
@@ -174,32 +123,12 @@ async function measure(
   });
 }
 
-/** The element page for HEAP_SECONDS, the heap after GC every HEAP_EVERY_MS. */
-async function heapPhase(
-  url: string,
-  wav: string,
-  emulator: Emulator,
-): Promise<{ atS: number; bytes: number }[]> {
-  return withPage(url, wav, 'element', emulator, async (page, cdp) => {
-    await sleep(WARM_UP_MS);
-    const samples: { atS: number; bytes: number }[] = [];
-    const t0 = performance.now();
-    for (;;) {
-      samples.push({ atS: (performance.now() - t0) / 1000, bytes: await heapAfterGc(cdp) });
-      if (performance.now() - t0 >= HEAP_SECONDS * 1000) break;
-      await sleep(HEAP_EVERY_MS);
-    }
-    await page.evaluate(() => window.costBench.stop());
-    return samples;
-  });
-}
-
 /** `median [min–max]`. */
 function spread(xs: number[], f = r1): string {
   return `${f(pct(xs, 50))} [${f(Math.min(...xs))}–${f(Math.max(...xs))}]`;
 }
 
-function table(results: RunResult[], ratios: number[], heap: { atS: number; bytes: number }[]) {
+function table(results: RunResult[], ratios: number[], heap: Record<Variant, HeapSample[]>) {
   const of = (v: Variant) => results.filter((r) => r.variant === v);
   const el = of('element');
   const bare = of('bare');
@@ -247,18 +176,39 @@ function table(results: RunResult[], ratios: number[], heap: { atS: number; byte
   const boundaries = [...new Set(results.flatMap((r) => Object.keys(r.messagesPerS)))].sort();
   for (const k of boundaries) row(`messages/s ${k}`, (r) => r.messagesPerS[k] ?? 0);
   row('load average (1 min), start', (r) => r.load[0]);
-  if (heap.length > 1) {
-    const first = heap[0]!;
-    const last = heap[heap.length - 1]!;
-    const growthKbPerMin = ((last.bytes - first.bytes) / 1000 / (last.atS - first.atS)) * 60;
-    rows.push({
-      metric: `heap over ${r1(last.atS)} s (element), MB`,
-      element: heap.map((h) => r2(h.bytes / 1e6)).join(' → '),
-      bare: '',
-      target: '≤ 50 KB/min',
-      pass: growthKbPerMin <= 50,
-    });
-    rows.push({ metric: '  growth KB/min', element: r1(growthKbPerMin), bare: '', target: '' });
+  const growth = (h: HeapSample[]) => {
+    const first = h[0]!;
+    const last = h[h.length - 1]!;
+    return {
+      perMin: ((last.bytes - first.bytes) / 1000 / (last.atS - first.atS)) * 60,
+      perTurn:
+        last.turns > first.turns
+          ? (last.bytes - first.bytes) / 1000 / (last.turns - first.turns)
+          : NaN,
+      series: h.map((x) => r2(x.bytes / 1e6)).join(' → '),
+      turns: `${first.turns} → ${last.turns}`,
+      seconds: last.atS,
+    };
+  };
+  if (heap.element.length > 1 && heap.bare.length > 1) {
+    const e = growth(heap.element);
+    const b = growth(heap.bare);
+    // The bare session asks for no transcription (the element does, and shows it): the element's
+    // growth beyond the bare page's is its UI plus the transcript the session keeps (≤ 500 turns).
+    const ui = e.perMin - b.perMin;
+    rows.push(
+      { metric: `heap over ${r1(e.seconds)} s, MB`, element: e.series, bare: b.series, target: '' },
+      { metric: '  transcript turns held', element: e.turns, bare: b.turns, target: '' },
+      { metric: '  growth KB/min', element: r1(e.perMin), bare: r1(b.perMin), target: '' },
+      { metric: '  growth KB per turn', element: r1(e.perTurn), bare: r1(b.perTurn), target: '' },
+      {
+        metric: '  element − bare (UI + transcript) KB/min',
+        element: r1(ui),
+        bare: '',
+        target: '≤ 50 KB/min',
+        pass: ui <= 50,
+      },
+    );
   }
   return rows;
 }
@@ -274,7 +224,7 @@ async function main(): Promise<void> {
     sendFile(res, out, path === '/' ? 'index.html' : path.slice(1)),
   );
   const results: RunResult[] = [];
-  let heap: { atS: number; bytes: number }[] = [];
+  const heap: Record<Variant, HeapSample[]> = { element: [], bare: [] };
   try {
     const wav = await ensureSpeechWav();
     await bundlePage(
@@ -287,6 +237,7 @@ async function main(): Promise<void> {
       },
       'page',
     );
+    if (process.env.COST_PROFILE) await profilePhase(server.url, wav, emulator, SECONDS);
     for (let round = 0; round < RUNS; round++) {
       // Interleaved, alternating which goes first, so drifting load hits both alike.
       const order: Variant[] = round % 2 ? ['bare', 'element'] : ['element', 'bare'];
@@ -299,13 +250,16 @@ async function main(): Promise<void> {
         results.push(r);
       }
     }
-    if (HEAP_SECONDS > 0) heap = await heapPhase(server.url, wav, emulator);
+    if (HEAP_SECONDS > 0)
+      for (const v of ['element', 'bare'] as const)
+        heap[v] = await heapPhase(server.url, wav, emulator, v, HEAP_SECONDS, HEAP_EVERY_MS);
   } finally {
     await server.close();
     await emulator.close();
     rmSync(out, { recursive: true, force: true });
   }
 
+  if (RUNS === 0) return;
   const ratios = Array.from({ length: RUNS }, (_, round) => {
     const cpu = (v: Variant) =>
       results.find((r) => r.round === round && r.variant === v)?.cpu.total ?? NaN;

@@ -24,7 +24,12 @@ export function installCounters(scope: 'main' | 'worker'): Counts {
   const bump = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
   const sent = (data: unknown): void => {
     const t = kind(data);
-    if (scope === 'main') bump(t && WORKLET_CONTROL.has(t) ? 'main→worklet' : 'main→worker');
+    // The element's level-meter worker gets { meterCanvas } or { meterFrame } (src/meter/paint.ts).
+    const meter = typeof data === 'object' && data !== null && 'meterFrame' in data;
+    if (scope === 'main')
+      bump(
+        t && WORKLET_CONTROL.has(t) ? 'main→worklet' : meter ? 'main→meter worker' : 'main→worker',
+      );
     else bump(t && PLAYBACK_COMMANDS.has(t) ? 'worker→playback worklet' : 'worker→main');
   };
   const received = (data: unknown): void => {

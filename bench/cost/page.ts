@@ -9,6 +9,8 @@ const counts = installCounters('main');
 
 export interface CostBenchPage {
   start(variant: 'element' | 'bare', endpoint: string, token: string): Promise<void>;
+  /** Transcript turns the session holds now. */
+  turns(): number;
   /** Main-thread counts and the worker's. */
   counts(): Promise<Counts>;
   stop(): Promise<string[]>;
@@ -22,6 +24,7 @@ declare global {
 
 const errors: string[] = [];
 let stop: () => Promise<void> = async () => {};
+let turns = () => 0;
 
 function workerCounts(): Promise<Counts> {
   const channel = new BroadcastChannel(COUNTS_CHANNEL);
@@ -47,11 +50,16 @@ window.costBench = {
         worker: () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
       }),
       media: createWebAudioMedia(),
+      // The element's meters: the same worker file, named so its counters stay out of the count.
+      meterWorker: () =>
+        new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'meter' }),
     });
     if (variant === 'bare') {
       const { LiveAgentSession } = await import('../../src/core/index.ts');
       const s = new LiveAgentSession({ token, endpoint, reconnect: false }, deps());
       s.on('error', (e) => errors.push(`${e.error.code}: ${e.error.message}`));
+      turns = () => s.getSnapshot().transcript.length;
+      s.subscribe(() => (counts['snapshots (main)'] = (counts['snapshots (main)'] ?? 0) + 1));
       await s.connect();
       stop = async () => {
         await s.disconnect();
@@ -71,11 +79,17 @@ window.costBench = {
     });
     document.body.append(el);
     await el.connect();
+    turns = () => el.session?.getSnapshot().transcript.length ?? 0;
+    el.session?.subscribe(
+      () => (counts['snapshots (main)'] = (counts['snapshots (main)'] ?? 0) + 1),
+    );
     stop = async () => {
       await el.disconnect();
       el.remove();
     };
   },
+
+  turns: () => turns(),
 
   async counts() {
     const w = await workerCounts();

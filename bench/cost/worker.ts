@@ -6,6 +6,7 @@ import { COUNTS_CHANNEL, installCounters } from './counters.ts';
 
 const counts = installCounters('worker');
 const channel = new BroadcastChannel(COUNTS_CHANNEL);
-channel.onmessage = () => channel.postMessage({ ...counts });
+// The element's meter worker (same file) stays silent: the page wants the transport worker's counts.
+if (self.name !== 'meter') channel.onmessage = () => channel.postMessage({ ...counts });
 
 await import('../../src/worker/live.worker.ts');

@@ -5,7 +5,7 @@
  */
 import { createWebAudioMedia, type AudioOptions } from '../audio/index.ts';
 import { WORKER_FILE } from '../transport/assets.ts';
-import { createWorkerTransport } from '../transport/worker-transport.ts';
+import { createWorkerTransport, defaultWorker } from '../transport/worker-transport.ts';
 import { createLazyWebVideo } from '../video/lazy.ts';
 import type { SessionDeps } from './element.ts';
 import type { AdkTarget } from './options.ts';
@@ -33,12 +33,18 @@ export async function createDefaultDeps(
   const video = createLazyWebVideo(() =>
     import('../video/web-video.ts').then((m) => m.createWebVideo),
   );
-  if (!assetBase) return { transport: transport(), media: createWebAudioMedia(audio), video };
+  if (!assetBase) {
+    const meterWorker = () => defaultWorker(undefined);
+    return { transport: transport(), media: createWebAudioMedia(audio), video, meterWorker };
+  }
   const base = new URL(assetBase, document.baseURI);
   // A base without a trailing slash would replace its last segment: `/assets` → `/assets/`.
   if (!base.pathname.endsWith('/')) base.pathname += '/';
+  const workerUrl = new URL(WORKER_FILE, base);
   return {
-    transport: transport(new URL(WORKER_FILE, base)),
+    transport: transport(workerUrl),
+    // The meters are drawn by a second instance of the same worker file (see src/meter/paint.ts).
+    meterWorker: () => defaultWorker(workerUrl),
     media: createWebAudioMedia({
       ...audio,
       workletUrls: { capture: new URL(CAPTURE_FILE, base), playback: new URL(PLAYBACK_FILE, base) },

@@ -38,6 +38,11 @@ export interface SessionDeps {
   /** Camera/screen source (the default deps add createWebVideo()). */
   video?: (LiveVideo & PreviewSource) | null;
   fetch?: typeof fetch;
+  /**
+   * Starts a worker that draws the level meters off the main thread (the default deps: the SDK's
+   * worker file). Without it the meters are drawn on the main thread.
+   */
+  meterWorker?: () => Worker;
 }
 
 /** Loads the default transport and media (set by the entry: a chunk, or a file beside the IIFE). */
@@ -272,6 +277,7 @@ export class LiveAgentElement extends HTMLElement {
     }
     const session = new LiveAgentSession(options, deps);
     this.current = session;
+    if (this.view && !this.view.meter.startWorker) this.view.meter.startWorker = deps.meterWorker;
     this.ensureVideoControls();
     this.videoControls?.bind(session, deps.video);
     this.sessionMode = options.mode;
@@ -341,6 +347,8 @@ export class LiveAgentElement extends HTMLElement {
     };
     this.view?.render(s, ctx, this.hasAttribute('metrics'));
     this.videoControls?.render(s.status);
+    // Nothing runs between calls: the meter's worker goes with the call (a new one comes with the next).
+    if (!active) this.view?.meter.reset();
     // Levels animate only while a conversation is on; the countdown ticks only after goAway.
     this.loops.update(active && !!this.view, active && s.goAwayAt !== null);
   }

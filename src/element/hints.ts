@@ -64,23 +64,36 @@ export class WaitClock {
 export class QuietHints {
   private readonly clock = new WaitClock();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the armed timer fires (0: none). */
+  private due = 0;
 
   constructor(private readonly rerender: () => void) {}
 
-  /** The wait to show now (null: none yet, or hints off); arms the timer for a later one. */
+  /**
+   * The wait to show now (null: none yet, or hints off); arms the timer for a later one. A
+   * conversation renders many times a second: the timer is re-armed only when its due time moves.
+   */
   check(s: LiveAgentSnapshot, listening: boolean, afterMs: number, now: number): WaitKind | null {
-    this.stop();
     const kind = this.clock.update(s, listening, now);
-    if (!kind || afterMs <= 0) return null;
-    const due = this.clock.dueAt(afterMs);
-    if (now >= due) return kind;
-    this.timer = setTimeout(this.rerender, due - now);
-    return null;
+    const due = kind && afterMs > 0 ? this.clock.dueAt(afterMs) : 0;
+    if (due > now) {
+      if (due !== this.due) {
+        this.stop();
+        this.due = due;
+        this.timer = setTimeout(() => {
+          this.due = 0;
+          this.rerender();
+        }, due - now);
+      }
+      return null;
+    }
+    this.stop();
+    return due ? kind : null;
   }
 
   stop(): void {
     clearTimeout(this.timer);
-    this.timer = undefined;
+    this.due = 0;
   }
 }
 

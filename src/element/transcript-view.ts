@@ -1,6 +1,12 @@
 /**
  * Renders transcript turns into the caption log. Model and ASR text is untrusted: it only ever
  * becomes a text node (`textContent`), never markup. Turns are keyed by id and updated in place.
+ *
+ * Cost: a conversation updates the transcript several times a second (each partial caption), so
+ * an update touches only what changed: the turns before the first changed one are skipped by
+ * identity (snapshots share unchanged turn objects), a partial is one text-node write, and
+ * nothing here reads layout. Whether the reader is at the bottom is tracked from scroll events,
+ * and following new text is one scroll per animation frame, where layout is due anyway.
  */
 import type { TranscriptTurn } from '../core/types.ts';
 
@@ -16,19 +22,34 @@ interface Row {
 export class TranscriptView {
   private readonly rows = new Map<string, Row>();
   private last: readonly TranscriptTurn[] = [];
+  /** The reader is at the bottom (or nothing overflows): new text scrolls into view. */
+  private follow = true;
+  private scrollFrame = 0;
 
-  constructor(private readonly log: HTMLElement) {}
+  constructor(private readonly log: HTMLElement) {
+    log.addEventListener(
+      'scroll',
+      () => {
+        // Follow new text only when the reader is already at the bottom (do not yank them back).
+        this.follow = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
+      },
+      { passive: true },
+    );
+  }
 
   /** Applies a transcript; cheap when the array or a turn object did not change. */
   update(turns: readonly TranscriptTurn[]): void {
     if (turns === this.last) return;
+    const last = this.last;
     this.last = turns;
+    // Unchanged leading turns are the same objects, already in place.
+    let from = 0;
+    while (from < turns.length && from < last.length && turns[from] === last[from]) from++;
     const log = this.log;
-    // Follow new text only when the reader is already at the bottom (do not yank them back).
-    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
     const seen = new Set<string>();
-    let prev: HTMLElement | null = null;
-    for (const turn of turns) {
+    let prev: HTMLElement | null = from > 0 ? this.rows.get(turns[from - 1]!.id)!.el : null;
+    for (let i = from; i < turns.length; i++) {
+      const turn = turns[i]!;
       seen.add(turn.id);
       let row = this.rows.get(turn.id);
       if (!row) {
@@ -41,13 +62,25 @@ export class TranscriptView {
       if (want !== row.el) log.insertBefore(row.el, want);
       prev = row.el;
     }
-    for (const [id, row] of this.rows) {
-      if (!seen.has(id)) {
+    for (let i = from; i < last.length; i++) {
+      const id = last[i]!.id;
+      const row = this.rows.get(id);
+      if (row && !seen.has(id)) {
         row.el.remove();
         this.rows.delete(id);
       }
     }
-    if (atBottom) log.scrollTop = log.scrollHeight;
+    if (this.follow) this.scrollToEnd();
+  }
+
+  private scrollToEnd(): void {
+    const view = this.log.ownerDocument.defaultView;
+    if (this.scrollFrame || !view) return;
+    this.scrollFrame = view.requestAnimationFrame(() => {
+      this.scrollFrame = 0;
+      const log = this.log;
+      if (log.scrollTop + log.clientHeight < log.scrollHeight) log.scrollTop = log.scrollHeight;
+    });
   }
 
   private create(turn: TranscriptTurn): Row {
@@ -71,8 +104,8 @@ export class TranscriptView {
   private patch(row: Row, turn: TranscriptTurn): void {
     row.turn = turn;
     if (row.text.data !== turn.text) row.text.data = turn.text;
-    row.el.dataset.final = String(turn.final);
-    row.el.dataset.interrupted = String(turn.interrupted);
+    set(row.el, 'final', String(turn.final));
+    set(row.el, 'interrupted', String(turn.interrupted));
     if (turn.interrupted) {
       // Said in words (a dash alone read as part of the reply): who cut it off, and when.
       const words =
@@ -83,8 +116,13 @@ export class TranscriptView {
           : 'cut off';
       if (row.mark.textContent !== words) row.mark.textContent = words;
       if (!row.mark.isConnected) row.el.append(row.mark);
-    } else {
+    } else if (row.mark.isConnected) {
       row.mark.remove();
     }
   }
+}
+
+/** Writes a data attribute only when it changes (an attribute write invalidates style). */
+function set(el: HTMLElement, key: string, value: string): void {
+  if (el.dataset[key] !== value) el.dataset[key] = value;
 }

@@ -66,7 +66,8 @@ function notConnected(): ConnectionError {
   return new ConnectionError('not-connected', 'The connection is closed', undefined, '');
 }
 
-function defaultWorker(workerUrl: string | URL | undefined): Worker {
+/** The SDK worker (live-agent.worker.js), from `workerUrl` or beside this module. */
+export function defaultWorker(workerUrl: string | URL | undefined): Worker {
   return workerUrl
     ? new Worker(trustedScriptUrl(workerUrl), { type: 'module', name: 'live-agent' })
     : // Literal pattern: app bundlers see it and ship dist/live-agent.worker.js with the app.

@@ -2,11 +2,11 @@
  * Pure parts of `<live-agent>` under happy-dom: importing the class registers nothing, state →
  * label/status mapping, attribute → session option mapping, and the IIFE's global surface.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LiveAgentElement } from '../../src/element/element.ts';
 import { sessionOptions, type ElementInputs } from '../../src/element/options.ts';
 import { buttonLabel, statusText, uiState } from '../../src/element/view.ts';
-import { errorText, HINTS, WaitClock } from '../../src/element/hints.ts';
+import { errorText, HINTS, QuietHints, WaitClock } from '../../src/element/hints.ts';
 import { initialSnapshot } from '../../src/core/session-support.ts';
 import { LiveAgentError } from '../../src/core/errors.ts';
 import type { LiveAgentSnapshot } from '../../src/core/types.ts';
@@ -96,6 +96,35 @@ describe('state → UI text', () => {
     expect(clock.dueAt(8000)).toBe(15_000);
     expect(HINTS.heard).toMatch(/^Listening — nothing heard yet/);
     expect(HINTS.reply).toMatch(/^No reply yet/);
+  });
+
+  it('arms one hint timer per wait, however often the call renders', () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const rerender = vi.fn();
+      const hints = new QuietHints(rerender);
+      const call = snap({ status: 'connected' });
+      const arm = vi.spyOn(globalThis, 'setTimeout');
+      // A conversation renders many times a second; the wait (and its due time) stays put.
+      for (let t = 0; t < 5000; t += 50) {
+        expect(hints.check(call, true, 8000, Date.now())).toBeNull();
+        vi.advanceTimersByTime(50);
+      }
+      expect(arm).toHaveBeenCalledTimes(1);
+      arm.mockRestore();
+      vi.advanceTimersByTime(3000); // due at 8000
+      expect(rerender).toHaveBeenCalledTimes(1);
+      expect(hints.check(call, true, 8000, 8000)).toBe('heard');
+      expect(vi.getTimerCount()).toBe(0);
+      expect(hints.check({ ...call, userSpeaking: true }, true, 8000, 8100)).toBeNull();
+      expect(vi.getTimerCount()).toBe(0);
+      expect(hints.check(call, true, 8000, 8200)).toBeNull(); // a new wait: a new timer
+      expect(vi.getTimerCount()).toBe(1);
+      hints.stop();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

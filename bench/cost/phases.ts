@@ -1,0 +1,97 @@
+/**
+ * The cost bench's long phases: the heap of one variant over minutes (sampled after GC, with the
+ * transcript turns the session holds), and one traced conversation per variant (COST_PROFILE).
+ */
+import type { Emulator } from '../../src/emulator/index.ts';
+import {
+  counts,
+  heapAfterGc,
+  metrics,
+  r1,
+  r2,
+  sleep,
+  WARM_UP_MS,
+  withPage,
+  type Variant,
+} from './browser.ts';
+import { mainThreadBreakdown, startProfile, TRACE_CATEGORIES } from './profile.ts';
+
+export interface HeapSample {
+  atS: number;
+  bytes: number;
+  /** Transcript turns the session held (the conversation's own, allowed growth). */
+  turns: number;
+}
+
+/** One variant for `seconds`, the heap after GC every `everyMs`. */
+export async function heapPhase(
+  url: string,
+  wav: string,
+  emulator: Emulator,
+  variant: Variant,
+  seconds: number,
+  everyMs: number,
+): Promise<HeapSample[]> {
+  return withPage(url, wav, variant, emulator, async (page, cdp) => {
+    await sleep(WARM_UP_MS);
+    const samples: HeapSample[] = [];
+    const t0 = performance.now();
+    for (;;) {
+      const bytes = await heapAfterGc(cdp);
+      const turns = await page.evaluate(() => window.costBench.turns());
+      samples.push({ atS: (performance.now() - t0) / 1000, bytes, turns });
+      if (performance.now() - t0 >= seconds * 1000) break;
+      await sleep(everyMs);
+    }
+    await page.evaluate(() => window.costBench.stop());
+    return samples;
+  });
+}
+
+/** One conversation per variant under the V8 profiler: the main thread's top functions. */
+export async function profilePhase(
+  url: string,
+  wav: string,
+  emulator: Emulator,
+  seconds: number,
+): Promise<void> {
+  for (const variant of ['element', 'bare'] as const) {
+    await withPage(url, wav, variant, emulator, async (page, cdp) => {
+      await sleep(WARM_UP_MS);
+      const browser = page.context().browser()!;
+      await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+      const v8 = process.env.COST_PROFILE === 'v8';
+      const stop = v8 ? await startProfile(cdp) : null;
+      const m0 = await metrics(cdp);
+      const c0 = await counts(page);
+      const t0 = performance.now();
+      await sleep(seconds * 1000);
+      const took = (performance.now() - t0) / 1000;
+      const c1 = await counts(page);
+      const m1 = await metrics(cdp);
+      const hot = (await stop?.(took)) ?? [];
+      const trace = await browser.stopTracing();
+      await page.evaluate(() => window.costBench.stop());
+      const d = (k: string) => (((m1[k] ?? 0) - (m0[k] ?? 0)) / took) * 1000;
+      console.log(
+        `\n${variant}: main ${r1(d('TaskDuration'))} ms/s, script ${r1(d('ScriptDuration'))} ms/s ` +
+          `(tracing); messages/s ` +
+          Object.keys(c1)
+            .map((k) => `${k} ${r1(((c1[k] ?? 0) - (c0[k] ?? 0)) / took)}`)
+            .join(', '),
+      );
+      const top = (f: (h: (typeof hot)[number]) => number, label: string) => {
+        console.log(`  top by ${label} (ms/s):`);
+        for (const h of [...hot].sort((a, b) => f(b) - f(a)).slice(0, 15))
+          console.log(`    ${r2(f(h)).padStart(6)}  ${h.name}`);
+      };
+      if (v8) {
+        top((h) => h.selfMs, 'self time');
+        top((h) => h.totalMs, 'total time');
+      }
+      console.log('  main thread trace events by self time (ms/s, count/s):');
+      for (const e of mainThreadBreakdown(trace, took).slice(0, 25))
+        console.log(`    ${r2(e.selfMs).padStart(6)}  ${r1(e.count).padStart(6)}  ${e.name}`);
+    });
+  }
+}
