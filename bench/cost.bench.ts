@@ -290,7 +290,7 @@ async function main(): Promise<void> {
     join(root, 'bench/results/cost.json'),
     JSON.stringify({ runs: RUNS, seconds: SECONDS, results, ratios, heap, rows }, null, 2),
   );
-  writeFigures('cost', readmeFigures(results, ratios, heap));
+  writeFigures('cost', readmeFigures(results, ratios, heap.element));
   if (rows.some((r) => r.pass === false) || results.some((r) => r.errors.length))
     process.exitCode = 1;
 }
