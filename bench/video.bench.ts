@@ -80,6 +80,7 @@ async function main(): Promise<void> {
       {
         page: join(root, 'bench/video/page.ts'),
         worker: join(root, 'src/worker/live.worker.ts'),
+        'video-worker': join(root, 'src/worker/video.worker.ts'),
         'live-agent-capture.worklet': join(root, 'worklets/capture.worklet.ts'),
         'live-agent-playback.worklet': join(root, 'worklets/playback.worklet.ts'),
       },

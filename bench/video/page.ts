@@ -46,7 +46,10 @@ setInterval(() => {
   if (kind === 'moving') x += 37;
 }, 100);
 const track = canvas.captureStream(30).getVideoTracks()[0]!;
-const video = createWebVideo({ openTrack: () => Promise.resolve(track.clone()) });
+const video = createWebVideo({
+  openTrack: () => Promise.resolve(track.clone()),
+  videoWorker: () => new Worker(new URL('./video-worker.js', import.meta.url), { type: 'module' }),
+});
 const Processor = (window as { MediaStreamTrackProcessor?: unknown }).MediaStreamTrackProcessor;
 
 window.videoBench = {

@@ -1,8 +1,9 @@
 /**
  * The default LiveVideo: opens the camera or a screen share, watches the track for its end (the
- * browser's "Stop sharing" button), feeds frames to the transport's worker through a fresh
- * MessagePort per run, and keeps what the worker reports (counts, the last frame's size, the
- * scaled preview) for faces and benches.
+ * browser's "Stop sharing" button), starts a dedicated video worker per run that encodes the
+ * frames and hands them to the transport's worker through a MessagePort (the port VideoPorts
+ * carries), and keeps what the video worker reports (counts, the last frame's size, the scaled
+ * preview) for faces and benches. The video worker is terminated when the run stops.
  */
 import type {
   LiveVideo,
@@ -12,13 +13,36 @@ import type {
   VideoSource,
 } from '../core/video.ts';
 import { videoSettings } from '../core/video.ts';
+import { LiveAgentError } from '../core/errors.ts';
+import { trustedScriptUrl, VIDEO_WORKER_FILE } from '../transport/assets.ts';
 import { startFeed } from './feed.ts';
-import type { VideoPipeMessage } from './messages.ts';
+import type { VideoPipeMessage, VideoWorkerInit } from './messages.ts';
 import { openVideoTrack } from './sources.ts';
 
 export interface WebVideoOptions {
   /** Opens the track (tests and apps with their own capture: a canvas `captureStream()`). */
   openTrack?(source: VideoSource, options: VideoOptions): Promise<MediaStreamTrack>;
+  /** Where `live-agent-video-encoder.worker.js` is served; default: beside this bundle. */
+  videoWorkerUrl?: string | URL;
+  /** Takes precedence over `videoWorkerUrl`: starts a Worker running the video worker (tests). */
+  videoWorker?: () => Worker;
+}
+
+/** Video worker options that find the file beside the transport worker at `workerUrl`. */
+export function videoWorkerBeside(workerUrl: string | URL | undefined): WebVideoOptions {
+  if (!workerUrl) return {};
+  const base = (globalThis as { document?: { baseURI: string } }).document?.baseURI;
+  return { videoWorkerUrl: new URL(VIDEO_WORKER_FILE, new URL(workerUrl, base)) };
+}
+
+function defaultVideoWorker(url: string | URL | undefined): Worker {
+  return url
+    ? new Worker(trustedScriptUrl(url), { type: 'module', name: 'live-agent-video' })
+    : // Literal pattern: app bundlers see it and ship the file with the app.
+      new Worker(
+        trustedScriptUrl(new URL('./live-agent-video-encoder.worker.js', import.meta.url)),
+        { type: 'module', name: 'live-agent-video' },
+      );
 }
 
 /** What the worker reported for the current or last run. */
@@ -64,6 +88,7 @@ export function createWebVideo(options: WebVideoOptions = {}): WebVideo {
     source: VideoSource;
     track: MediaStreamTrack;
     port: MessagePort;
+    worker: Worker;
     stop(): void;
   } | null = null;
   let stats = emptyStats();
@@ -78,6 +103,8 @@ export function createWebVideo(options: WebVideoOptions = {}): WebVideo {
     r.stop();
     r.track.stop();
     r.port.close();
+    // Frees the encoder's canvases and any frame or bitmap still in it at once.
+    r.worker.terminate();
   }
 
   return {
@@ -93,8 +120,31 @@ export function createWebVideo(options: WebVideoOptions = {}): WebVideo {
       const track = await (options.openTrack ?? openVideoTrack)(source, opts);
       stopRun();
       stats = emptyStats();
-      const channel = new MessageChannel();
-      const port = channel.port1;
+      let worker: Worker;
+      try {
+        worker = options.videoWorker?.() ?? defaultVideoWorker(options.videoWorkerUrl);
+      } catch (error) {
+        // A CSP (worker-src) or Trusted Types refusal: nothing may stay open.
+        track.stop();
+        throw new LiveAgentError('unsupported', 'The live-agent video worker could not start', {
+          cause: error,
+        });
+      }
+      // feed: main ↔ video worker (frames in; stats, previews out). socket: video worker ↔
+      // transport worker (finished JPEGs). The main thread never sees an encoded frame.
+      const feed = new MessageChannel();
+      const socket = new MessageChannel();
+      const port = feed.port1;
+      const wanted = { ...settings, preview: previews.size > 0 || settings.preview };
+      worker.postMessage(
+        {
+          type: 'init',
+          settings: wanted,
+          feed: feed.port2,
+          socket: socket.port1,
+        } satisfies VideoWorkerInit,
+        [feed.port2, socket.port1],
+      );
       port.onmessage = (e: MessageEvent<VideoPipeMessage>) => {
         const m = e.data;
         if (m.type === 'sent') {
@@ -115,18 +165,25 @@ export function createWebVideo(options: WebVideoOptions = {}): WebVideo {
           if (stats.mainMs.length < 10_000) stats.mainMs.push(ms);
         },
       });
-      const current = { source, track, port, stop };
+      const current = { source, track, port, worker, stop };
       run = current;
+      // A worker that cannot load (missing file, CSP): an error, then video is off as if the
+      // source had ended; audio is unaffected.
+      worker.addEventListener('error', (event: ErrorEvent) => {
+        event.preventDefault?.();
+        if (run !== current) return;
+        stopRun();
+        const message = `The live-agent video worker failed: ${event.message || 'load error'}`;
+        emit({ type: 'error', error: new LiveAgentError('unsupported', message) });
+        emit({ type: 'ended', source });
+      });
       // The browser's "Stop sharing" (or an unplugged camera) ends the track.
       track.addEventListener('ended', () => {
         if (run !== current) return;
         stopRun();
         emit({ type: 'ended', source });
       });
-      return {
-        port: channel.port2,
-        settings: { ...settings, preview: previews.size > 0 || settings.preview },
-      };
+      return { port: socket.port2, settings: wanted };
     },
 
     stop() {

@@ -8,7 +8,12 @@ import { LiveAgentSession } from '../../src/core/session.ts';
 import type { LiveAgentEventMap } from '../../src/core/events.ts';
 import type { VideoOptions, VideoSource } from '../../src/core/video.ts';
 import { createWebVideo, type WebVideo } from '../../src/video/index.ts';
-import { sourceMedia, sourceTransport, sourceWorker } from '../support/source-deps.ts';
+import {
+  sourceMedia,
+  sourceTransport,
+  sourceVideoWorker,
+  sourceWorker,
+} from '../support/source-deps.ts';
 import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -49,9 +54,22 @@ async function setup(opts: {
 }) {
   const emu: EmulatorControl = await startEmulator(opts.emulator ?? {});
   cleanups.push(() => emu.close());
-  const video: WebVideo = createWebVideo(
-    opts.track ? { openTrack: (s, o) => Promise.resolve(opts.track!(s, o)) } : {},
-  );
+  // Video workers started and terminated (each run must end with its worker gone).
+  const videoWorkers = { started: 0, terminated: 0 };
+  const videoWorker = () => {
+    const w = sourceVideoWorker();
+    videoWorkers.started++;
+    const terminate = w.terminate.bind(w);
+    w.terminate = () => {
+      videoWorkers.terminated++;
+      terminate();
+    };
+    return w;
+  };
+  const video: WebVideo = createWebVideo({
+    videoWorker,
+    ...(opts.track && { openTrack: (s, o) => Promise.resolve(opts.track!(s, o)) }),
+  });
   const session = new LiveAgentSession(
     { token: { url: emu.tokenUrl() }, endpoint: emu.url, config: {} },
     {
@@ -65,7 +83,7 @@ async function setup(opts: {
   session.on('video', (e) => events.push(e));
   await session.connect();
   const s = await emu.waitSession();
-  return { emu, session, video, s, events };
+  return { emu, session, video, s, events, videoWorkers };
 }
 
 test('moving 1280×720 scene: JPEG frames ≤ 768 px reach the emulator at the configured rate', async () => {
@@ -167,7 +185,7 @@ test('switching source keeps the connection; stopVideo and disconnect leave no t
     };
     return w;
   };
-  const { session, video, s, emu } = await setup({
+  const { session, video, s, emu, videoWorkers } = await setup({
     track: (source) => {
       const t = scene(source === 'camera' ? 320 : 1280, source === 'camera' ? 240 : 720, true);
       tracks.push(t);
@@ -180,17 +198,21 @@ test('switching source keeps the connection; stopVideo and disconnect leave no t
   await session.startVideo('screen', { fps: 4 });
   await sleep(700);
   expect(tracks[0]!.readyState).toBe('ended');
+  // One video worker per run: the camera's was terminated by the switch.
+  expect(videoWorkers).toEqual({ started: 2, terminated: 1 });
   expect((await s.info()).lastVideo).toMatchObject({ width: 1280, height: 720 });
   expect((await emu.sessions()).length).toBe(1); // no reconnect
   session.stopVideo();
   expect(tracks[1]!.readyState).toBe('ended');
   expect(video.track).toBeNull();
+  expect(videoWorkers).toEqual({ started: 2, terminated: 2 });
   const n = (await s.info()).videoFrames;
   await sleep(700);
   expect((await s.info()).videoFrames).toBe(n);
   await session.startVideo('camera', { fps: 4 });
   await session.disconnect();
   expect(tracks[2]!.readyState).toBe('ended');
+  expect(videoWorkers).toEqual({ started: 3, terminated: 3 });
   await sleep(1500); // release() lets the socket close, then terminates the worker
   expect(terminated).toBe(1);
 });
@@ -207,4 +229,41 @@ test('the fake camera (real getUserMedia) sends frames', async () => {
   expect(Math.max(info.lastVideo!.width, info.lastVideo!.height)).toBeLessThanOrEqual(768);
   session.stopVideo();
   expect(video.track).toBeNull();
+});
+
+test('a video worker that cannot load: an error, video off, the conversation stays up', async () => {
+  const emu: EmulatorControl = await startEmulator({});
+  cleanups.push(() => emu.close());
+  let track: MediaStreamTrack | undefined;
+  const video = createWebVideo({
+    openTrack: () => Promise.resolve((track = scene(320, 180, true))),
+    // What a missing file or a refusing CSP does: the worker fails to load.
+    videoWorker: () => new Worker('/no-such-video-worker.js', { type: 'module' }),
+  });
+  const session = new LiveAgentSession(
+    { token: { url: emu.tokenUrl() }, endpoint: emu.url, config: {} },
+    { transport: sourceTransport(), media: null, video },
+  );
+  cleanups.push(() => session.dispose());
+  const errors: LiveAgentEventMap['error'][] = [];
+  const events: LiveAgentEventMap['video'][] = [];
+  session.on('error', (e) => errors.push(e));
+  session.on('video', (e) => events.push(e));
+  await session.connect();
+  await session.startVideo('camera', { fps: 4 });
+  for (let i = 0; i < 50 && events.at(-1)?.source !== null; i++) await sleep(50);
+  expect(errors[0]?.error).toMatchObject({ code: 'unsupported' });
+  expect(errors[0]?.error.message).toMatch(/video worker/);
+  expect(errors[0]?.fatal).toBe(false);
+  expect(events.at(-1)).toEqual({ source: null, reason: 'ended' });
+  expect(track!.readyState).toBe('ended');
+  expect(session.status).toBe('connected');
+});
+
+test('dispose() stops the camera and terminates the video worker', async () => {
+  const { session, videoWorkers } = await setup({ track: () => scene(320, 180, true) });
+  await session.startVideo('camera', { fps: 4 });
+  await sleep(300);
+  session.dispose();
+  expect(videoWorkers).toEqual({ started: 1, terminated: 1 });
 });
