@@ -24,7 +24,14 @@ export type VideoFeedMessage =
 
 /** Video worker → main on the feed port. */
 export type VideoPipeMessage =
-  | { type: 'sent'; width: number; height: number; bytes: number; encodeMs: number }
+  | {
+      type: 'sent';
+      width: number;
+      height: number;
+      bytes: number;
+      encodeMs: number;
+      socketMs: number;
+    }
   | { type: 'skipped' }
   | { type: 'dropped' }
   /** The worker is done with the last bitmap (the grab may send the next). */
@@ -41,4 +48,6 @@ export interface VideoJpegMessage {
 /** Transport worker → video worker: what became of the last frame. */
 export interface VideoAnswerMessage {
   type: 'sent' | 'dropped';
+  /** Transport-worker time spent on the frame (the cost video puts on the audio's thread). */
+  ms: number;
 }

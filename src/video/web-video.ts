@@ -57,6 +57,11 @@ export interface VideoStats {
   encodeMs: number;
   /** The same for every sent frame of the run (at most 10 000 kept). */
   encodeSamples: number[];
+  /**
+   * Transport-worker milliseconds per sent frame: all that video costs the thread carrying the
+   * microphone and the socket (the encoding runs in the video worker).
+   */
+  socketMs: number[];
   /** Main-thread milliseconds spent per fed frame (the grab path; ~0 with a processor). */
   mainMs: number[];
 }
@@ -78,6 +83,7 @@ const emptyStats = (): VideoStats => ({
   bytes: 0,
   encodeMs: 0,
   encodeSamples: [],
+  socketMs: [],
   mainMs: [],
 });
 
@@ -151,7 +157,10 @@ export function createWebVideo(options: WebVideoOptions = {}): WebVideo {
           stats.sent++;
           ({ width: stats.width, height: stats.height, bytes: stats.bytes } = m);
           stats.encodeMs = m.encodeMs;
-          if (stats.encodeSamples.length < 10_000) stats.encodeSamples.push(m.encodeMs);
+          if (stats.encodeSamples.length < 10_000) {
+            stats.encodeSamples.push(m.encodeMs);
+            stats.socketMs.push(m.socketMs);
+          }
         } else if (m.type === 'skipped') stats.skipped++;
         else if (m.type === 'dropped') stats.dropped++;
         else if (m.type === 'preview') {
@@ -198,6 +207,7 @@ export function createWebVideo(options: WebVideoOptions = {}): WebVideo {
     getStats: () => ({
       ...stats,
       encodeSamples: [...stats.encodeSamples],
+      socketMs: [...stats.socketMs],
       mainMs: [...stats.mainMs],
     }),
 

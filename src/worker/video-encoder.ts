@@ -41,8 +41,8 @@ export function createVideoEncoder(
   const thumbCtx = thumbCanvas.getContext('2d', { willReadFrequently: true })!;
   let closed = false;
   let reader: ReadableStreamDefaultReader<VideoFrame> | null = null;
-  /** Settles with the transport worker's answer to the frame in flight. */
-  let answer: ((sent: boolean) => void) | null = null;
+  /** Settles with the transport worker's answer to the frame in flight (null: dropped). */
+  let answer: ((socketMs: number | null) => void) | null = null;
   const post = (m: VideoPipeMessage, transfer: Transferable[] = []): void => {
     if (!closed) feed.postMessage(m, transfer);
   };
@@ -75,13 +75,13 @@ export function createVideoEncoder(
     const data = encodeBase64(bytes);
     const encodeMs = performance.now() - t0;
     if (closed) return;
-    const sent = await new Promise<boolean>((resolve) => {
+    const socketMs = await new Promise<number | null>((resolve) => {
       answer = resolve;
       socket.postMessage({ type: 'jpeg', data } satisfies VideoJpegMessage);
     });
-    if (!sent) return post({ type: 'dropped' });
+    if (socketMs === null) return post({ type: 'dropped' });
     detector.sent(thumb, now);
-    post({ type: 'sent', width, height, bytes: bytes.length, encodeMs });
+    post({ type: 'sent', width, height, bytes: bytes.length, encodeMs, socketMs });
     if (settings.preview) {
       const bitmap = canvas.transferToImageBitmap();
       post({ type: 'preview', bitmap }, [bitmap]);
@@ -109,7 +109,7 @@ export function createVideoEncoder(
   socket.onmessage = (e: MessageEvent<VideoAnswerMessage>) => {
     const settle = answer;
     answer = null;
-    settle?.(e.data.type === 'sent');
+    settle?.(e.data.type === 'sent' ? e.data.ms : null);
   };
 
   feed.onmessage = (e: MessageEvent<VideoFeedMessage>) => {
@@ -126,7 +126,7 @@ export function createVideoEncoder(
       closed = true;
       reader?.cancel().catch(() => undefined);
       reader = null;
-      answer?.(false);
+      answer?.(null);
       answer = null;
       feed.onmessage = socket.onmessage = null;
       feed.close();

@@ -22,10 +22,12 @@ export function createVideoPipe(
   settings: Pick<VideoEncodeSettings, 'maxBufferedBytes'>,
   target: VideoTarget,
 ): VideoPipe {
+  let t0 = 0;
   const answer = (type: VideoAnswerMessage['type']): void =>
-    port.postMessage({ type } satisfies VideoAnswerMessage);
+    port.postMessage({ type, ms: performance.now() - t0 } satisfies VideoAnswerMessage);
 
   port.onmessage = (e: MessageEvent<VideoJpegMessage>) => {
+    t0 = performance.now();
     const wire = target();
     if (!wire?.isOpen || (wire.bufferedAmount ?? 0) > settings.maxBufferedBytes)
       return answer('dropped');

@@ -10,6 +10,7 @@ import { adkDetails } from '../../src/transport/adk/codec.ts';
 import { createAdkTransport, type AdkTransport } from '../../src/transport/adk/transport.ts';
 import { createWebVideo } from '../../src/video/index.ts';
 import { sourceMedia, sourceVideoWorker, sourceWorker } from '../support/source-deps.ts';
+import { movingScene } from '../support/video-scene.ts';
 import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';
 
 let emu: EmulatorControl | undefined;
@@ -21,25 +22,6 @@ afterEach(async () => {
   emu = undefined;
 });
 
-/** A moving 1280×720 canvas scene as a camera track (stopped after the test). */
-function movingScene(): MediaStreamTrack {
-  const canvas = Object.assign(document.createElement('canvas'), { width: 1280, height: 720 });
-  const ctx = canvas.getContext('2d')!;
-  let x = 0;
-  const timer = setInterval(() => {
-    ctx.fillStyle = '#234';
-    ctx.fillRect(0, 0, 1280, 720);
-    ctx.fillStyle = '#fc0';
-    ctx.fillRect((x += 97) % 1280, 240, 320, 240);
-  }, 100);
-  const track = canvas.captureStream(10).getVideoTracks()[0]!;
-  track.addEventListener('ended', () => clearInterval(timer));
-  stops.push(() => {
-    clearInterval(timer);
-    track.stop();
-  });
-  return track;
-}
 const stops: (() => void)[] = [];
 afterEach(() => {
   for (const stop of stops.splice(0)) stop();
@@ -62,7 +44,11 @@ async function setup(opts: { sessionId?: string; media?: boolean; video?: boolea
       media: opts.media === false ? null : sourceMedia(),
       video: opts.video
         ? createWebVideo({
-            openTrack: () => Promise.resolve(movingScene()),
+            openTrack: () => {
+              const scene = movingScene();
+              stops.push(scene.stop);
+              return Promise.resolve(scene.track);
+            },
             videoWorker: sourceVideoWorker,
           })
         : null,

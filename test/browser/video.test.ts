@@ -104,7 +104,11 @@ test('moving 1280×720 scene: JPEG frames ≤ 768 px reach the emulator at the c
   const frames = (await s.received()).filter((f) => f.message?.realtimeInput?.video);
   expect(frames[0]!.message!.realtimeInput.video.mimeType).toBe('image/jpeg');
   expect(previews.at(-1)).toEqual([768, 432]);
-  expect(video.getStats()).toMatchObject({ width: 768, height: 432, skipped: 0 });
+  const stats = video.getStats();
+  expect(stats).toMatchObject({ width: 768, height: 432, skipped: 0 });
+  // Every sent frame was answered by the transport worker, which reports its own time.
+  expect(stats.socketMs).toHaveLength(stats.sent);
+  expect(stats.encodeSamples).toHaveLength(stats.sent);
 });
 
 test('static scene: unchanged frames are skipped and refreshed at the interval', async () => {
