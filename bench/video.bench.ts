@@ -3,7 +3,8 @@
  * media with the speech WAV as fake mic, createWebVideo and its video worker on a 1280×720 canvas
  * scene) against the emulator on loopback, at the default 1 fps and 10 s refresh. Phases of 30 s
  * each: audio only, a static scene, a moving scene (MediaStreamTrackProcessor path), the moving
- * scene through the grab path used where there is no processor. Per frame: video-worker encode
+ * scene through the grab paths used where there is no processor (a VideoFrame per tick, and an
+ * ImageBitmap per tick where there is no WebCodecs either). Per frame: video-worker encode
  * time, transport-worker time (what video costs the thread carrying the microphone and the
  * socket) and main-thread script time (p50/p95), bytes at 768 px; skipped share on the static
  * scene, frames on the moving one, and audio gaps at the emulator with video on vs off (on a
@@ -43,7 +44,7 @@ async function phase(
   emulator: Emulator,
   name: string,
   ms: number,
-  scene: { kind: 'static' | 'moving'; grab: boolean } | null,
+  scene: { kind: 'static' | 'moving'; grab: false | 'frame' | 'bitmap' } | null,
 ): Promise<Phase> {
   const session = emulator.allSessions[0]!;
   const from = session.received.length;
@@ -107,7 +108,10 @@ async function main(): Promise<void> {
       await phase(page, emulator, 'moving scene', 30_000, { kind: 'moving', grab: false }),
     );
     phases.push(
-      await phase(page, emulator, 'moving, grab path', 30_000, { kind: 'moving', grab: true }),
+      await phase(page, emulator, 'grab, VideoFrame', 30_000, { kind: 'moving', grab: 'frame' }),
+    );
+    phases.push(
+      await phase(page, emulator, 'grab, ImageBitmap', 30_000, { kind: 'moving', grab: 'bitmap' }),
     );
     report = await page.evaluate(() => window.videoBench.stop());
   } finally {
@@ -117,14 +121,16 @@ async function main(): Promise<void> {
     rmSync(out, { recursive: true, force: true });
   }
 
-  const [audioOnly, still, moving, grab] = phases as [Phase, Phase, Phase, Phase];
+  const [audioOnly, still, moving, grab, bitmap] = phases as [Phase, Phase, Phase, Phase, Phase];
+  const video = [still, moving, grab, bitmap];
   const candidates = (p: Phase) => (p.stats ? p.stats.sent + p.stats.skipped + p.stats.dropped : 0);
   const skippedPct = (100 * still.stats!.skipped) / Math.max(1, candidates(still));
   const enc = [...moving.stats!.encodeSamples, ...still.stats!.encodeSamples];
-  const socket = [moving, still, grab].flatMap((p) => p.stats!.socketMs);
+  const socket = video.flatMap((p) => p.stats!.socketMs);
   // The processor path runs no script per frame after its one-time setup (counted as frame 1).
   const mainProc = moving.stats!.mainMs;
   const mainGrab = grab.stats!.mainMs;
+  const mainBitmap = bitmap.stats!.mainMs;
   const rows: [string, string, string, boolean][] = [
     [
       'worker encode per frame p50 / p95 (ms)',
@@ -145,8 +151,14 @@ async function main(): Promise<void> {
       mainProc.length === 1,
     ],
     [
-      'main-thread script per frame, grab path p50 / p95 (ms)',
+      'main-thread script per frame, grab VideoFrame p50 / p95 (ms)',
       `${r1(pct(mainGrab, 50))} / ${r1(pct(mainGrab, 95))}`,
+      'report',
+      true,
+    ],
+    [
+      'main-thread script per frame, grab ImageBitmap p50 / p95 (ms)',
+      `${r1(pct(mainBitmap, 50))} / ${r1(pct(mainBitmap, 95))}`,
       'report',
       true,
     ],
@@ -168,22 +180,27 @@ async function main(): Promise<void> {
       '≈ 30 (1 fps)',
       moving.videoFrames >= 27,
     ],
-    ['grab path 30 s: frames sent', `${grab.videoFrames}`, '≈ 30', grab.videoFrames >= 27],
     [
-      'audio gaps > 100 ms: audio only / static / moving / grab',
-      [audioOnly, still, moving, grab].map((p) => p.audioGaps).join(' / '),
-      'same with video',
-      Math.max(still.audioGaps, moving.audioGaps, grab.audioGaps) <= audioOnly.audioGaps,
+      'grab 30 s: frames sent, VideoFrame / ImageBitmap',
+      `${grab.videoFrames} / ${bitmap.videoFrames}`,
+      '≈ 30',
+      Math.min(grab.videoFrames, bitmap.videoFrames) >= 27,
     ],
     [
-      'longest audio gap (ms): audio only / static / moving / grab',
-      [audioOnly, still, moving, grab].map((p) => Math.round(p.maxAudioGapMs)).join(' / '),
+      'audio gaps > 100 ms: audio only / static / moving / frame / bitmap',
+      [audioOnly, ...video].map((p) => p.audioGaps).join(' / '),
+      'same with video',
+      Math.max(...video.map((p) => p.audioGaps)) <= audioOnly.audioGaps,
+    ],
+    [
+      'longest audio gap (ms): audio only / static / moving / frame / bitmap',
+      [audioOnly, ...video].map((p) => Math.round(p.maxAudioGapMs)).join(' / '),
       'report',
       true,
     ],
     ['capture dropped (ms)', `${report.captureDroppedMs}`, '0', report.captureDroppedMs === 0],
   ];
-  const w = [62, 52, 18];
+  const w = [70, 52, 18];
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i] ?? 0)).join(' ');
   console.log('1280×720 canvas scene, 1 fps, refresh 10 s, camera preset (768 px, quality 0.7)\n');
   console.log(line(['metric', 'measured', 'target', 'result']));

@@ -19,7 +19,8 @@ export interface VideoWorkerInit {
 /** Main → video worker on the feed port. */
 export type VideoFeedMessage =
   | { type: 'stream'; readable: ReadableStream<VideoFrame> }
-  | { type: 'frame'; bitmap: ImageBitmap; at: number }
+  /** One grabbed picture (a VideoFrame where WebCodecs exists, else a scaled ImageBitmap). */
+  | { type: 'frame'; bitmap: ImageBitmap | VideoFrame; at: number }
   | { type: 'stop' };
 
 /** Video worker → main on the feed port. */
@@ -36,6 +37,8 @@ export type VideoPipeMessage =
   | { type: 'dropped' }
   /** The worker is done with the last bitmap (the grab may send the next). */
   | { type: 'done' }
+  /** The worker loaded and took the run (first message). */
+  | { type: 'ready' }
   | { type: 'preview'; bitmap: ImageBitmap };
 
 /** Video worker → transport worker: one encoded frame, ready for `realtimeInput.video`. */

@@ -1,9 +1,9 @@
 /**
  * The default LiveVideo: opens the camera or a screen share, watches the track for its end (the
- * browser's "Stop sharing" button), starts a dedicated video worker per run that encodes the
- * frames and hands them to the transport's worker through a MessagePort (the port VideoPorts
- * carries), and keeps what the video worker reports (counts, the last frame's size, the scaled
- * preview) for faces and benches. The video worker is terminated when the run stops.
+ * browser's "Stop sharing" button), starts a dedicated video worker that encodes the frames and
+ * hands them to the transport's worker through a MessagePort (the port VideoPorts carries), and
+ * keeps what the video worker reports (counts, the last frame's size, the scaled preview) for
+ * faces and benches. A switch of source reuses the video worker; stop() terminates it.
  */
 import type {
   LiveVideo,
@@ -74,6 +74,9 @@ export interface WebVideo extends LiveVideo {
   readonly track: MediaStreamTrack | null;
 }
 
+/** How long a video worker may take to load and answer before it counts as failed. */
+const VIDEO_WORKER_START_MS = 10_000;
+
 const emptyStats = (): VideoStats => ({
   sent: 0,
   skipped: 0,
@@ -94,23 +97,52 @@ export function createWebVideo(options: WebVideoOptions = {}): WebVideo {
     source: VideoSource;
     track: MediaStreamTrack;
     port: MessagePort;
-    worker: Worker;
+    watchdog: ReturnType<typeof setTimeout>;
     stop(): void;
   } | null = null;
+  /** The video worker, kept across a switch of source, terminated when video stops. */
+  let worker: Worker | null = null;
   let stats = emptyStats();
   const emit = (event: VideoEvent): void => {
     for (const l of [...listeners]) l(event);
   };
 
-  function stopRun(): void {
+  /** Ends the run; `switching`: a new run follows at once and keeps the video worker. */
+  function stopRun(switching = false): void {
     const r = run;
     run = null;
-    if (!r) return;
-    r.stop();
-    r.track.stop();
-    r.port.close();
+    if (r) {
+      r.stop();
+      r.track.stop();
+      r.port.close();
+      clearTimeout(r.watchdog);
+    }
+    if (switching) return;
     // Frees the encoder's canvases and any frame or bitmap still in it at once.
-    r.worker.terminate();
+    worker?.terminate();
+    worker = null;
+  }
+
+  /**
+   * A video worker that cannot load (missing file, CSP) or breaks: an error, then video is off
+   * as if the source had ended; audio is unaffected.
+   */
+  function fail(why: string): void {
+    const r = run;
+    stopRun();
+    if (!r) return;
+    const message = `The live-agent video worker failed: ${why}`;
+    emit({ type: 'error', error: new LiveAgentError('unsupported', message) });
+    emit({ type: 'ended', source: r.source });
+  }
+
+  function startWorker(): Worker {
+    const w = options.videoWorker?.() ?? defaultVideoWorker(options.videoWorkerUrl);
+    w.addEventListener('error', (event: ErrorEvent) => {
+      event.preventDefault?.();
+      if (worker === w) fail(event.message || 'load error');
+    });
+    return w;
   }
 
   return {
@@ -124,11 +156,10 @@ export function createWebVideo(options: WebVideoOptions = {}): WebVideo {
     async start(source, opts = {}): Promise<VideoPorts> {
       const settings = videoSettings(source, opts);
       const track = await (options.openTrack ?? openVideoTrack)(source, opts);
-      stopRun();
+      stopRun(true);
       stats = emptyStats();
-      let worker: Worker;
       try {
-        worker = options.videoWorker?.() ?? defaultVideoWorker(options.videoWorkerUrl);
+        worker ??= startWorker();
       } catch (error) {
         // A CSP (worker-src) or Trusted Types refusal: nothing may stay open.
         track.stop();
@@ -161,7 +192,8 @@ export function createWebVideo(options: WebVideoOptions = {}): WebVideo {
             stats.encodeSamples.push(m.encodeMs);
             stats.socketMs.push(m.socketMs);
           }
-        } else if (m.type === 'skipped') stats.skipped++;
+        } else if (m.type === 'ready') clearTimeout(current.watchdog);
+        else if (m.type === 'skipped') stats.skipped++;
         else if (m.type === 'dropped') stats.dropped++;
         else if (m.type === 'preview') {
           if (previews.size === 0) m.bitmap.close();
@@ -174,18 +206,19 @@ export function createWebVideo(options: WebVideoOptions = {}): WebVideo {
           if (stats.mainMs.length < 10_000) stats.mainMs.push(ms);
         },
       });
-      const current = { source, track, port, worker, stop };
+      // WebKit fires no error event for a module worker that fails to load: a worker that has
+      // not taken the run in time counts as failed.
+      const current = {
+        source,
+        track,
+        port,
+        stop,
+        watchdog: setTimeout(
+          () => run === current && fail('it did not start'),
+          VIDEO_WORKER_START_MS,
+        ),
+      };
       run = current;
-      // A worker that cannot load (missing file, CSP): an error, then video is off as if the
-      // source had ended; audio is unaffected.
-      worker.addEventListener('error', (event: ErrorEvent) => {
-        event.preventDefault?.();
-        if (run !== current) return;
-        stopRun();
-        const message = `The live-agent video worker failed: ${event.message || 'load error'}`;
-        emit({ type: 'error', error: new LiveAgentError('unsupported', message) });
-        emit({ type: 'ended', source });
-      });
       // The browser's "Stop sharing" (or an unplugged camera) ends the track.
       track.addEventListener('ended', () => {
         if (run !== current) return;

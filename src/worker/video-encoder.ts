@@ -120,6 +120,7 @@ export function createVideoEncoder(
     } else encoder.close();
   };
 
+  post({ type: 'ready' });
   const encoder: VideoEncoder = {
     close() {
       if (closed) return;

@@ -94,11 +94,16 @@ test('moving 1280×720 scene: JPEG frames ≤ 768 px reach the emulator at the c
     b.close();
   });
   await session.startVideo('camera', { fps: 2 });
-  await sleep(3200);
+  // Counted from the first frame: the video worker's start (cold, from source) is not the rate.
+  await expect
+    .poll(async () => (await s.info()).videoFrames, { timeout: 10_000 })
+    .toBeGreaterThanOrEqual(1);
+  const first = (await s.info()).videoFrames;
+  await sleep(3000);
   const info = await s.info();
-  // 2 fps over ~3.2 s: 6–7 frames; never more than the rate allows.
-  expect(info.videoFrames).toBeGreaterThanOrEqual(5);
-  expect(info.videoFrames).toBeLessThanOrEqual(8);
+  // 2 fps over 3 s: about 6 more; never more than the rate allows.
+  expect(info.videoFrames - first).toBeGreaterThanOrEqual(4);
+  expect(info.videoFrames - first).toBeLessThanOrEqual(7);
   expect(info.lastVideo).toMatchObject({ mimeType: 'image/jpeg', width: 768, height: 432 });
   expect(info.lastVideo!.bytes).toBeGreaterThan(1000);
   const frames = (await s.received()).filter((f) => f.message?.realtimeInput?.video);
@@ -171,6 +176,56 @@ test.runIf(scriptedEnd)(
   },
 );
 
+// Each way frames leave the main thread, forced by hiding what the engine would prefer: the
+// processor's stream (Chromium), a VideoFrame per tick (WebCodecs engines without a processor),
+// an ImageBitmap per tick (neither).
+test.for(['processor', 'frame', 'bitmap'] as const)(
+  'feed path %s: frames reach the emulator, each by that path',
+  async (path, { skip }) => {
+    const w = window as unknown as Record<string, unknown>;
+    const saved = {
+      processor: w['MediaStreamTrackProcessor'],
+      frame: w['VideoFrame'] as (new (...a: unknown[]) => VideoFrame) | undefined,
+      bitmap: w['createImageBitmap'] as (...a: unknown[]) => Promise<ImageBitmap>,
+    };
+    if (path !== 'bitmap' && !saved[path]) skip(); // the engine has no such path
+    cleanups.push(() => {
+      Object.assign(w, { MediaStreamTrackProcessor: saved.processor, VideoFrame: saved.frame });
+      w['createImageBitmap'] = saved.bitmap;
+      if (!saved.processor) delete w['MediaStreamTrackProcessor'];
+      if (!saved.frame) delete w['VideoFrame'];
+    });
+    let made = 0;
+    if (path !== 'processor') delete w['MediaStreamTrackProcessor'];
+    if (path === 'bitmap') delete w['VideoFrame'];
+    if (path === 'frame')
+      w['VideoFrame'] = class extends saved.frame! {
+        constructor(...args: unknown[]) {
+          super(...args);
+          made++;
+        }
+      };
+    if (path === 'bitmap')
+      w['createImageBitmap'] = (...args: unknown[]) => {
+        made++;
+        return saved.bitmap.apply(window, args);
+      };
+    const { session, video, s } = await setup({ track: () => scene(640, 360, true) });
+    await session.startVideo('camera', { fps: 4 });
+    await expect
+      .poll(async () => (await s.info()).videoFrames, { timeout: 8000 })
+      .toBeGreaterThanOrEqual(3);
+    expect((await s.info()).lastVideo).toMatchObject({ width: 640, height: 360 });
+    const { mainMs } = video.getStats();
+    if (path === 'processor') {
+      expect(mainMs).toHaveLength(1); // the one-time hand-over; no script per frame
+    } else {
+      expect(made).toBeGreaterThanOrEqual(3);
+      expect(mainMs.length).toBeGreaterThanOrEqual(3);
+    }
+  },
+);
+
 test('compression is set by default when the session can send video', async () => {
   const { s } = await setup({ track: () => scene(64, 36, false) });
   const info = await s.info();
@@ -200,23 +255,24 @@ test('switching source keeps the connection; stopVideo and disconnect leave no t
   await session.startVideo('camera', { fps: 4 });
   await sleep(700);
   await session.startVideo('screen', { fps: 4 });
-  await sleep(700);
   expect(tracks[0]!.readyState).toBe('ended');
-  // One video worker per run: the camera's was terminated by the switch.
-  expect(videoWorkers).toEqual({ started: 2, terminated: 1 });
-  expect((await s.info()).lastVideo).toMatchObject({ width: 1280, height: 720 });
+  // The switch reuses the video worker.
+  expect(videoWorkers).toEqual({ started: 1, terminated: 0 });
+  await expect
+    .poll(async () => (await s.info()).lastVideo, { timeout: 8000 })
+    .toMatchObject({ width: 1280, height: 720 });
   expect((await emu.sessions()).length).toBe(1); // no reconnect
   session.stopVideo();
   expect(tracks[1]!.readyState).toBe('ended');
   expect(video.track).toBeNull();
-  expect(videoWorkers).toEqual({ started: 2, terminated: 2 });
+  expect(videoWorkers).toEqual({ started: 1, terminated: 1 });
   const n = (await s.info()).videoFrames;
   await sleep(700);
   expect((await s.info()).videoFrames).toBe(n);
   await session.startVideo('camera', { fps: 4 });
   await session.disconnect();
   expect(tracks[2]!.readyState).toBe('ended');
-  expect(videoWorkers).toEqual({ started: 3, terminated: 3 });
+  expect(videoWorkers).toEqual({ started: 2, terminated: 2 });
   await sleep(1500); // release() lets the socket close, then terminates the worker
   expect(terminated).toBe(1);
 });
@@ -255,7 +311,8 @@ test('a video worker that cannot load: an error, video off, the conversation sta
   session.on('video', (e) => events.push(e));
   await session.connect();
   await session.startVideo('camera', { fps: 4 });
-  for (let i = 0; i < 50 && events.at(-1)?.source !== null; i++) await sleep(50);
+  // An error event where the engine fires one (Chromium, Firefox), else the start watchdog.
+  for (let i = 0; i < 300 && events.at(-1)?.source !== null; i++) await sleep(50);
   expect(errors[0]?.error).toMatchObject({ code: 'unsupported' });
   expect(errors[0]?.error.message).toMatch(/video worker/);
   expect(errors[0]?.fatal).toBe(false);
