@@ -23,6 +23,8 @@ const standalone = [
   ['src/element/iife.ts', 'live-agent.iife.js', 'iife'],
   ['worklets/capture.worklet.ts', 'live-agent-capture.worklet.js', 'es'],
   ['worklets/playback.worklet.ts', 'live-agent-playback.worklet.js', 'es'],
+  // The video worker (JPEG encoding), started only while video is on.
+  ['src/worker/video.worker.ts', 'live-agent-video-encoder.worker.js', 'es'],
 ];
 
 /**

@@ -8,7 +8,7 @@ import type { LiveAgentOptions } from './core/types.ts';
 import { createWorkerTransport } from './transport/worker-transport.ts';
 import { createWebAudioMedia } from './audio/index.ts';
 import type { AudioOptions } from './audio/index.ts';
-import { createWebVideo } from './video/index.ts';
+import { createWebVideo, videoWorkerBeside } from './video/index.ts';
 import type { WebVideoOptions } from './video/index.ts';
 import { createAdkTransport, type AdkTransportOptions } from './transport/adk/transport.ts';
 
@@ -42,7 +42,11 @@ export function createLiveAgent(
   options: CreateLiveAgentOptions | CreateAdkLiveAgentOptions,
 ): LiveAgentSession {
   const media = options.audio === false ? null : createWebAudioMedia(options.audio ?? {});
-  const video = options.video === false ? null : createWebVideo(options.video ?? {});
+  // The video worker is looked for beside the transport worker when the app moved that one.
+  const video =
+    options.video === false
+      ? null
+      : createWebVideo({ ...videoWorkerBeside(options.workerUrl), ...options.video });
   if (options.transport === 'adk') {
     const {
       audio: _audio,

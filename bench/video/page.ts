@@ -11,8 +11,11 @@ import { createWebVideo, type VideoStats } from '../../src/video/index.ts';
 
 export interface VideoBenchPage {
   start(endpoint: string, token: string): Promise<void>;
-  /** Starts a scene at 1280×720 (`grab`: hide MediaStreamTrackProcessor, as in Firefox/WebKit). */
-  scene(kind: 'static' | 'moving', grab: boolean): Promise<void>;
+  /**
+   * Starts a scene at 1280×720. `grab`: hide MediaStreamTrackProcessor, as in Firefox/WebKit
+   * (`frame`: they grab VideoFrames; `bitmap`: also hide VideoFrame, as in engines without it).
+   */
+  scene(kind: 'static' | 'moving', grab: false | 'frame' | 'bitmap'): Promise<void>;
   stopVideo(): VideoStats;
   stop(): Promise<{ errors: string[]; captureDroppedMs: number }>;
 }
@@ -46,8 +49,12 @@ setInterval(() => {
   if (kind === 'moving') x += 37;
 }, 100);
 const track = canvas.captureStream(30).getVideoTracks()[0]!;
-const video = createWebVideo({ openTrack: () => Promise.resolve(track.clone()) });
+const video = createWebVideo({
+  openTrack: () => Promise.resolve(track.clone()),
+  videoWorker: () => new Worker(new URL('./video-worker.js', import.meta.url), { type: 'module' }),
+});
 const Processor = (window as { MediaStreamTrackProcessor?: unknown }).MediaStreamTrackProcessor;
+const Frame = (window as { VideoFrame?: unknown }).VideoFrame;
 
 window.videoBench = {
   async start(endpoint, token) {
@@ -62,8 +69,11 @@ window.videoBench = {
   async scene(k, grab) {
     kind = k;
     const w = window as { MediaStreamTrackProcessor?: unknown };
+    const v = window as { VideoFrame?: unknown };
     if (grab) delete w.MediaStreamTrackProcessor;
     else w.MediaStreamTrackProcessor = Processor;
+    if (grab === 'bitmap') delete v.VideoFrame;
+    else v.VideoFrame = Frame;
     await session!.startVideo('camera', { fps: 1 });
   },
   stopVideo() {

@@ -67,6 +67,11 @@ export class SessionVideo {
       throw new LiveAgentError('aborted', 'Video start superseded');
     }
     await transport.attachVideo(ports);
+    if (generation !== this.generation)
+      throw new LiveAgentError('aborted', 'Video start superseded');
+    // The source ended (or its worker failed) while it was being attached: its event came before
+    // it was current, so report it here; video is off.
+    if (video.source !== source) return this.deps.changed(null, 'ended');
     this.current = source;
     this.used = true;
     this.deps.changed(source);

@@ -129,14 +129,11 @@ export class Agent {
     if (input.activityStart !== undefined) this.listener.activityStart();
     const audio = input.audio as Blob | undefined;
     if (audio && !this.audio(audio)) return;
-    if (input.video !== undefined) {
-      this.videoFrames += 1;
-      this.lastVideo = videoFrameInfo(input.video as Blob);
-      this.host.videoFrame?.(this.lastVideo);
-    }
+    if (input.video !== undefined) this.image(input.video as Blob);
     // Legacy `mediaChunks` (older models only, protocol.ts checks): audio and images by MIME type.
+    // google-genai's send() writes images this way (ADK's `blob` frames on gemini-2.0 models).
     for (const chunk of (input.mediaChunks ?? []) as Blob[]) {
-      if (String(chunk.mimeType ?? '').startsWith('image/')) this.videoFrames += 1;
+      if (String(chunk.mimeType ?? '').startsWith('image/')) this.image(chunk);
       else if (!this.audio(chunk)) return;
     }
     if (input.activityEnd !== undefined) this.listener.activityEnd();
@@ -147,6 +144,13 @@ export class Agent {
   }
 
   /** Feeds one base64 PCM16 chunk to the listener; false (session failed) when it is not base64. */
+  /** One image frame: counted, its size recorded for replies and the host. */
+  private image(blob: Blob): void {
+    this.videoFrames += 1;
+    this.lastVideo = videoFrameInfo(blob);
+    this.host.videoFrame?.(this.lastVideo);
+  }
+
   private audio(blob: Blob): boolean {
     let samples: Int16Array;
     try {

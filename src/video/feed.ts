@@ -2,8 +2,10 @@
  * Getting frames of a track to the worker with as little main-thread work as the engine allows.
  * Chromium: a MediaStreamTrackProcessor's stream is transferred once; the worker pulls one
  * VideoFrame per tick and the processor drops the rest natively (no per-frame main-thread code
- * beyond the stream's own hand-over). Elsewhere: a muted <video> and one createImageBitmap per
- * tick (scaled by the browser), transferred, never more than one waiting for the worker.
+ * beyond the stream's own hand-over). Elsewhere: a muted <video> and, per tick, one VideoFrame of
+ * its current picture (WebCodecs: Firefox, Safari; it references the picture, no copy on this
+ * thread) or else one createImageBitmap (scaled by the browser), transferred, never more than one
+ * waiting for the worker.
  */
 import type { VideoEncodeSettings } from '../core/video.ts';
 import type { VideoFeedMessage, VideoPipeMessage } from './messages.ts';
@@ -37,6 +39,16 @@ export function startFeed(
   return startGrab(track, port, settings, timing);
 }
 
+/** The video's current picture as a VideoFrame, or null without WebCodecs (or when refused). */
+function videoFrameOf(video: HTMLVideoElement): VideoFrame | null {
+  const Frame = (globalThis as { VideoFrame?: typeof VideoFrame }).VideoFrame;
+  try {
+    return Frame ? new Frame(video) : null;
+  } catch {
+    return null;
+  }
+}
+
 function startGrab(
   track: MediaStreamTrack,
   port: MessagePort,
@@ -57,6 +69,14 @@ function startGrab(
   const tick = (): void => {
     if (stopped || waiting || video.readyState < 2 || !video.videoWidth) return;
     const t0 = timing.now();
+    const frame = videoFrameOf(video);
+    if (frame) {
+      waiting = true;
+      port.postMessage({ type: 'frame', bitmap: frame, at: t0 } satisfies VideoFeedMessage, [
+        frame,
+      ]);
+      return timing.mainMs(timing.now() - t0);
+    }
     const { videoWidth: w, videoHeight: h } = video;
     const scale = Math.min(1, settings.maxSize / Math.max(w, h));
     waiting = true;

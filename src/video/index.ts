@@ -4,6 +4,7 @@
  */
 export {
   createWebVideo,
+  videoWorkerBeside,
   type VideoStats,
   type WebVideo,
   type WebVideoOptions,

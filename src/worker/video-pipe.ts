@@ -1,16 +1,14 @@
 /**
- * One video run in the worker: frames arrive as a transferred VideoFrame stream (pulled one per
- * tick) or as transferred ImageBitmaps; each due frame is thumbnailed and compared with the last
- * one sent, scaled to ≤ maxSize, encoded as JPEG with OffscreenCanvas.convertToBlob, base64'd and
- * sent on the active connection. Video is the first thing dropped: no connection, a socket with
- * too much unsent data, or a frame still encoding, and the frame is closed unsent.
+ * The transport worker's side of a video run: finished JPEG frames (already scaled, encoded and
+ * base64'd by the dedicated video worker, video-encoder.ts) arrive on a MessagePort and go out on
+ * the active connection. Video is the first thing dropped: with no connection, or a socket holding
+ * more unsent bytes than the bound, the frame is dropped. Every frame gets an answer, which the
+ * video worker waits for before encoding the next. Nothing here touches pixels: the microphone and
+ * the socket share this thread.
  */
 import type { VideoEncodeSettings } from '../core/video.ts';
-import type { VideoFeedMessage, VideoPipeMessage } from '../video/messages.ts';
+import type { VideoAnswerMessage, VideoJpegMessage } from '../video/messages.ts';
 import type { WireConnection } from '../transport/connection.ts';
-import { encodeBase64 } from '../dsp/base64.ts';
-import { fitSize } from './video-fit.ts';
-import { ChangeDetector, FrameScheduler, THUMB_H, THUMB_W, lumaOf } from './frame-change.ts';
 
 /** The connection frames go to, with the socket's unsent bytes (null: none active). */
 export type VideoTarget = () => (WireConnection & { readonly bufferedAmount?: number }) | null;
@@ -19,112 +17,32 @@ export interface VideoPipe {
   close(): void;
 }
 
-type Source = VideoFrame | ImageBitmap;
-
-function sizeOf(frame: Source): { w: number; h: number } {
-  return 'displayWidth' in frame
-    ? { w: frame.displayWidth, h: frame.displayHeight }
-    : { w: frame.width, h: frame.height };
-}
-
 export function createVideoPipe(
   port: MessagePort,
-  settings: VideoEncodeSettings,
+  settings: Pick<VideoEncodeSettings, 'maxBufferedBytes'>,
   target: VideoTarget,
 ): VideoPipe {
-  const scheduler = new FrameScheduler(settings.fps);
-  const detector = new ChangeDetector(settings.changeThreshold, settings.refreshMs);
-  const thumbCanvas = new OffscreenCanvas(THUMB_W, THUMB_H);
-  const thumbCtx = thumbCanvas.getContext('2d', { willReadFrequently: true })!;
-  let closed = false;
-  let reader: ReadableStreamDefaultReader<VideoFrame> | null = null;
-  const post = (m: VideoPipeMessage, transfer: Transferable[] = []): void => {
-    if (!closed) port.postMessage(m, transfer);
-  };
+  let t0 = 0;
+  const answer = (type: VideoAnswerMessage['type']): void =>
+    port.postMessage({ type, ms: performance.now() - t0 } satisfies VideoAnswerMessage);
 
-  async function handle(frame: Source): Promise<void> {
-    const now = performance.now();
-    try {
-      if (!scheduler.take(now)) return;
-      try {
-        await encode(frame, now);
-      } finally {
-        scheduler.finish();
-      }
-    } finally {
-      frame.close();
-    }
-  }
-
-  async function encode(frame: Source, now: number): Promise<void> {
-    const t0 = performance.now();
-    thumbCtx.drawImage(frame, 0, 0, THUMB_W, THUMB_H);
-    const thumb = lumaOf(thumbCtx.getImageData(0, 0, THUMB_W, THUMB_H).data);
-    if (!detector.shouldSend(thumb, now)) return post({ type: 'skipped' });
+  port.onmessage = (e: MessageEvent<VideoJpegMessage>) => {
+    t0 = performance.now();
     const wire = target();
     if (!wire?.isOpen || (wire.bufferedAmount ?? 0) > settings.maxBufferedBytes)
-      return post({ type: 'dropped' });
-    const { w, h } = sizeOf(frame);
-    const { width, height } = fitSize(w, h, settings.maxSize);
-    const canvas = new OffscreenCanvas(width, height);
-    canvas.getContext('2d')!.drawImage(frame, 0, 0, width, height);
-    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: settings.quality });
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    if (closed || !wire.isOpen) return;
+      return answer('dropped');
     try {
-      wire.send({ type: 'video', data: encodeBase64(bytes), mimeType: 'image/jpeg' });
+      wire.send({ type: 'video', data: e.data.data, mimeType: 'image/jpeg' });
     } catch {
-      return post({ type: 'dropped' });
+      return answer('dropped');
     }
-    detector.sent(thumb, now);
-    post({
-      type: 'sent',
-      width,
-      height,
-      bytes: bytes.length,
-      encodeMs: performance.now() - t0,
-    });
-    if (settings.preview) {
-      const bitmap = canvas.transferToImageBitmap();
-      post({ type: 'preview', bitmap }, [bitmap]);
-    }
-  }
-
-  /** Pulls one frame per tick: the processor drops the rest without running any script. */
-  async function pull(readable: ReadableStream<VideoFrame>): Promise<void> {
-    reader?.cancel().catch(() => undefined);
-    const r = (reader = readable.getReader());
-    while (!closed && reader === r) {
-      const wait = scheduler.waitMs(performance.now());
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      if (closed || reader !== r) break;
-      const { value, done } = await r.read().catch(() => ({ value: undefined, done: true }));
-      if (done || !value) break;
-      if (closed) {
-        value.close();
-        break;
-      }
-      await handle(value);
-    }
-  }
-
-  port.onmessage = (e: MessageEvent<VideoFeedMessage>) => {
-    const m = e.data;
-    if (m.type === 'stream') void pull(m.readable);
-    else if (m.type === 'frame') {
-      void handle(m.bitmap).finally(() => post({ type: 'done' }));
-    } else pipe.close();
+    answer('sent');
   };
 
-  const pipe: VideoPipe = {
+  return {
     close() {
-      if (closed) return;
-      closed = true;
-      reader?.cancel().catch(() => undefined);
-      reader = null;
       port.onmessage = null;
       port.close();
     },
   };
-  return pipe;
 }

@@ -8,13 +8,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LiveAgentSession } from '../../src/core/session.ts';
 import { adkDetails } from '../../src/transport/adk/codec.ts';
 import { adkTicketEndpoint, createAdkTransport } from '../../src/transport/adk/transport.ts';
-import { sourceMedia, sourceWorker } from '../support/source-deps.ts';
+import { createWebVideo } from '../../src/video/index.ts';
+import { sourceMedia, sourceVideoWorker, sourceWorker } from '../support/source-deps.ts';
+import { movingScene } from '../support/video-scene.ts';
 import { startRealAdk } from '../support/emulator-control.ts';
 
 const chromium = /Chrome/.test(navigator.userAgent) && !/Edg/.test(navigator.userAgent);
 let stop: (() => Promise<unknown>) | undefined;
 let session: LiveAgentSession | undefined;
+let scene: ReturnType<typeof movingScene> | undefined;
 afterEach(async () => {
+  scene?.stop();
+  scene = undefined;
   session?.dispose();
   session = undefined;
   await stop?.();
@@ -86,5 +91,33 @@ describe.runIf(chromium)('real google-adk api_server', () => {
     expect(transport.sessionId).toBeTruthy();
     s.sendText('hello there');
     await expect.poll(() => finals(s, 'model'), { timeout: 40_000 }).toMatch(/hello there/);
+  });
+
+  it('camera frames reach the model through ADK as JPEG blobs', { timeout: 120_000 }, async () => {
+    const adk = await startRealAdk(location.origin);
+    stop = adk.close;
+    const transport = createAdkTransport({
+      endpoint: adk.url,
+      appName: 'concierge_app',
+      userId: 'u1',
+      worker: sourceWorker,
+    });
+    const video = createWebVideo({
+      openTrack: () => Promise.resolve((scene = movingScene()).track),
+      videoWorker: sourceVideoWorker,
+    });
+    const s = new LiveAgentSession(
+      { token: 'auth_tokens/adk-server-side', endpoint: adk.url },
+      { transport, media: null, video },
+    );
+    session = s;
+    await s.connect();
+    await s.startVideo('camera', { fps: 2 });
+    await expect.poll(() => video.getStats().sent, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    s.sendText('what do you see?');
+    // The emulator behind ADK's google-genai client describes the frames it received.
+    await expect
+      .poll(() => finals(s, 'model'), { timeout: 40_000 })
+      .toMatch(/I have seen \d+ frames\. I see a 768×432 image\./);
   });
 });

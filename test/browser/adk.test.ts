@@ -8,7 +8,9 @@ import { LiveAgentSession } from '../../src/core/session.ts';
 import type { LiveAgentError } from '../../src/core/errors.ts';
 import { adkDetails } from '../../src/transport/adk/codec.ts';
 import { createAdkTransport, type AdkTransport } from '../../src/transport/adk/transport.ts';
-import { sourceMedia, sourceWorker } from '../support/source-deps.ts';
+import { createWebVideo } from '../../src/video/index.ts';
+import { sourceMedia, sourceVideoWorker, sourceWorker } from '../support/source-deps.ts';
+import { movingScene } from '../support/video-scene.ts';
 import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';
 
 let emu: EmulatorControl | undefined;
@@ -20,7 +22,12 @@ afterEach(async () => {
   emu = undefined;
 });
 
-async function setup(opts: { sessionId?: string; media?: boolean } = {}) {
+const stops: (() => void)[] = [];
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
+
+async function setup(opts: { sessionId?: string; media?: boolean; video?: boolean } = {}) {
   emu = await startEmulator();
   const endpoint = await emu.adkUrl();
   const transport = createAdkTransport({
@@ -32,7 +39,20 @@ async function setup(opts: { sessionId?: string; media?: boolean } = {}) {
   });
   const s = new LiveAgentSession(
     { token: 'auth_tokens/adk-server-side', endpoint },
-    { transport, media: opts.media === false ? null : sourceMedia() },
+    {
+      transport,
+      media: opts.media === false ? null : sourceMedia(),
+      video: opts.video
+        ? createWebVideo({
+            openTrack: () => {
+              const scene = movingScene();
+              stops.push(scene.stop);
+              return Promise.resolve(scene.track);
+            },
+            videoWorker: sourceVideoWorker,
+          })
+        : null,
+    },
   );
   session = s;
   const raws: Record<string, unknown>[] = [];
@@ -127,6 +147,26 @@ describe('ADK transport against the emulator ADK mode', () => {
     expect(transport.sessionId).toBe('kept-session');
     s.sendText('again');
     await expect.poll(() => finals(s, 'model').join(' '), { timeout: 15_000 }).toMatch(/again/);
+  });
+
+  it('camera frames reach the model as ADK JPEG blobs, ≤ 768 px, at the configured rate', async () => {
+    const { s, errors } = await setup({ media: false, video: true });
+    await s.connect();
+    await s.startVideo('camera', { fps: 2 });
+    const live = await emu!.waitSession();
+    await expect
+      .poll(async () => (await live.info()).videoFrames, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(3);
+    // The ADK front turns only `{"blob":{"mime_type":"image/…","data":…}}` requests into
+    // `realtimeInput.video`: frames here went over /run_live as ADK blobs.
+    const info = await live.info();
+    expect(info.lastVideo).toMatchObject({ mimeType: 'image/jpeg', width: 768, height: 432 });
+    const frames = (await live.received()).filter((f) => f.message?.realtimeInput?.video);
+    expect(frames[0]!.message!.realtimeInput.video.mimeType).toBe('image/jpeg');
+    s.stopVideo();
+    expect(s.videoSource).toBeNull();
+    expect(s.status).toBe('connected');
+    expect(errors).toEqual([]);
   });
 
   it('the ADK mode closes 1002 "Session not found" for an unknown session, as ADK does', async () => {

@@ -81,6 +81,25 @@ describe('emulator video', () => {
     c.ws.close();
   });
 
+  it('legacy mediaChunks images (google-genai send(), ADK on 2.0 models) count the same', async () => {
+    emu.settings.mediaChunksModels = /./;
+    try {
+      const c = await open({ contextWindowCompression: { slidingWindow: {} } });
+      const session = emu.allSessions.at(-1)!;
+      const data = fakeJpeg(640, 360).toString('base64');
+      c.ws.send(
+        JSON.stringify({ realtime_input: { media_chunks: [{ mime_type: 'image/jpeg', data }] } }),
+      );
+      for (let i = 0; i < 100 && session.videoFrames < 1; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(session.videoFrames).toBe(1);
+      expect(session.lastVideo).toMatchObject({ mimeType: 'image/jpeg', width: 640, height: 360 });
+      c.ws.close();
+    } finally {
+      emu.settings.mediaChunksModels = /^gemini-2\.0-flash-live/;
+    }
+  });
+
   it('closes an uncompressed audio+video session 1011 at the limit; a compressed one stays', async () => {
     const plain = await open({});
     const compressed = await open({ contextWindowCompression: { slidingWindow: {} } });

@@ -365,6 +365,39 @@ describe.each(['plain page', 'strict-CSP page'])('IIFE via <script src> on a %s'
     expect(emulator.allSessions).toHaveLength(0);
     expectNoCspViolations(s, rec, lines);
   });
+
+  test('camera: the video chunk and its worker load from beside the script; frames reach the emulator', async () => {
+    const s = site();
+    const { page, console: lines } = await open(s, '/');
+    const before = Date.now();
+    type El = {
+      connect(): Promise<void>;
+      session: {
+        startVideo(source: 'camera', options: { fps: number }): Promise<void>;
+        stopVideo(): void;
+        setMicEnabled(on: boolean): void;
+      };
+    };
+    await page.evaluate(async () => {
+      const el = document.querySelector('live-agent') as unknown as El;
+      await el.connect();
+      el.session.setMicEnabled(false);
+      await el.session.startVideo('camera', { fps: 2 }); // Chromium's fake camera
+    });
+    const session = await emulator.waitForSession();
+    await until('video frames at the emulator', () => session.videoFrames >= 2, 15_000);
+    expect(Math.max(session.lastVideo!.width, session.lastVideo!.height)).toBeLessThanOrEqual(768);
+    const files = s.server.requested('/dist/', before).map((r) => r.path);
+    expect(files).toContain('/dist/live-agent-video.js');
+    expect(files).toContain('/dist/live-agent-video-encoder.worker.js');
+    await page.evaluate(() =>
+      (document.querySelector('live-agent') as unknown as El).session.stopVideo(),
+    );
+    const sent = session.videoFrames;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(session.videoFrames).toBeLessThanOrEqual(sent + 1); // one may have been on its way
+    expectNoCspViolations(s, await record(page), lines);
+  });
 });
 
 test('the strict policy is enforced and its violations are seen (control)', async () => {

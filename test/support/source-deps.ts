@@ -22,6 +22,13 @@ export function sourceWorker(): Worker {
   });
 }
 
+/** The video worker (JPEG encoding), from source. */
+export function sourceVideoWorker(): Worker {
+  return new Worker(new URL('../../src/worker/video.worker.ts', import.meta.url), {
+    type: 'module',
+  });
+}
+
 /** A worker transport running the source worker (a fresh one per session run, like the default). */
 export function sourceTransport(worker: () => Worker = sourceWorker): LiveTransport {
   return createWorkerTransport({ worker });

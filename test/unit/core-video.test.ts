@@ -58,6 +58,36 @@ describe('session video', () => {
     expect(session.status).toBe('connected');
   });
 
+  it('a source that ends (or whose worker fails) while being attached leaves video off', async () => {
+    const { session, transport, video } = kit();
+    const events = record(session, ['video']);
+    await session.connect();
+    const attach = transport.attachVideo.bind(transport);
+    transport.attachVideo = (ports) => {
+      video.end(); // its `ended` arrives before the session made it current
+      return attach(ports);
+    };
+    await session.startVideo('camera');
+    expect(session.videoSource).toBeNull();
+    expect(events.map(([, e]) => e)).toEqual([{ source: null, reason: 'ended' }]);
+    expect(session.status).toBe('connected');
+  });
+
+  it('stopVideo() while the source is being attached wins: video stays off', async () => {
+    const { session, transport } = kit();
+    const events = record(session, ['video']);
+    await session.connect();
+    const attach = transport.attachVideo.bind(transport);
+    transport.attachVideo = (ports) => {
+      session.stopVideo();
+      return attach(ports);
+    };
+    const error = await session.startVideo('camera').catch((e: LiveAgentError) => e);
+    expect((error as LiveAgentError).code).toBe('aborted');
+    expect(session.videoSource).toBeNull();
+    expect(events).toEqual([]);
+  });
+
   it('a denied camera rejects with a MediaError; mic and connection are untouched', async () => {
     const { session, video, media } = kit();
     await session.connect();
