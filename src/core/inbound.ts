@@ -5,6 +5,7 @@
  * listener always sees the snapshot its event describes. It writes no state of its own.
  */
 import { MediaError, ProtocolError, reviveError, type LiveAgentError } from './errors.ts';
+import type { AgentState } from './agents.ts';
 import type { Connector } from './connector.ts';
 import type { Emit, LiveAgentEventMap } from './events.ts';
 import type { LinkState } from './link.ts';
@@ -36,6 +37,7 @@ export interface InboundDeps {
   metrics: MetricsTracker;
   media: SessionMedia;
   stats: SessionStats;
+  agents: AgentState;
 }
 
 /** Routes inbound events to the session's managers. */
@@ -141,7 +143,27 @@ export class InboundHandler {
         return this.handleGoAway(event.timeLeftMs);
       case 'error':
         return this.d.emit('error', { error: reviveError(event.error), fatal: false });
+      case 'agent':
+        return this.handleAgent(event.name);
+      case 'serverToolCall': {
+        const { id, name, args, longRunning } = event;
+        const call = this.d.agents.handleCall(id, name, args, longRunning);
+        this.d.publish();
+        return this.d.emit('servertoolcall', { call });
+      }
+      case 'serverToolResult': {
+        const call = this.d.agents.handleResult(event.id, event.name, event.response);
+        this.d.publish();
+        return this.d.emit('servertoolresult', { call });
+      }
     }
+  }
+
+  private handleAgent(name: string): void {
+    const change = this.d.agents.handleAgent(name);
+    if (!change) return;
+    this.d.publish();
+    this.d.emit('agent', change);
   }
 
   private handleResumption(handle: string): void {

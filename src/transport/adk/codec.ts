@@ -2,8 +2,9 @@
  * The ADK `/run_live` codec, the only place ADK's wire is written or read. Out: `LiveRequest` JSON
  * with snake_case top-level keys (camelCase ones are dropped silently by ADK), validated strictly
  * first because one frame ADK cannot validate makes it stop reading the socket for good. In: ADK
- * `Event` JSON (camelCase, `None` omitted) normalised into the session's inbound events; what only
- * ADK has (author, transfers, server-side tool calls, error codes) is read by `adkDetails`.
+ * `Event` JSON (camelCase, `None` omitted) normalised into the session's inbound events, including
+ * what only ADK has (the answering agent, transfers, server-side tool calls, error codes);
+ * `adkDetails` reads those fields of one raw event.
  * Both ADK 1.18 and 2.x event shapes are accepted (test/fixtures/adk-run-live*).
  */
 import { LiveAgentError, serializeError } from '../../core/errors.ts';
@@ -110,7 +111,8 @@ const LOCAL_BARGE_IN_PARTS = 10;
  * socket: ADK streams transcription deltas (`partial` true or missing), and 2.x follows them with
  * one aggregate (`partial: false`, `finished: true`, the whole text) that must REPLACE the deltas,
  * not extend them; the decoder passes on only what the aggregate adds. Function calls are NOT tool
- * calls for the session: ADK runs them itself (see `adkDetails`).
+ * calls for the session: ADK runs them itself, so they become `serverToolCall`/`serverToolResult`
+ * (display only); `author` and transfers become `agent` events when the agent changes.
  */
 export class AdkDecoder {
   private readonly heard = { user: '', model: '' };
@@ -120,10 +122,18 @@ export class AdkDecoder {
   private cutLocally = false;
   /** Model audio parts since the user's last transcription delta. */
   private audioSinceInput = 0;
+  /** The agent this socket reported last. */
+  private currentAgent: string | undefined;
 
   decode(event: ServerMessage): InboundEvent[] {
     const e = event as Json;
     const events: InboundEvent[] = [];
+    // The agent first, so the session files this event's tool calls and speech under it. 2.x
+    // authors the user's transcription `user`: that is not an agent.
+    const author = e['author'];
+    if (typeof author === 'string' && author !== '' && author !== 'user')
+      this.agent(author, events);
+    events.push(...serverTools(e));
     if (isObject(e['usageMetadata']))
       events.push({ type: 'usage', usage: e['usageMetadata'] as UsageMetadata });
     const input = this.transcription('user', e['inputTranscription'], e['partial'] === false);
@@ -174,6 +184,10 @@ export class AdkDecoder {
       this.heard.user = this.heard.model = '';
       events.push({ type: 'turnComplete' });
     }
+    // The transfer's functionResponse is still authored by the agent handing over.
+    const actions = e['actions'];
+    if (isObject(actions) && typeof actions['transferToAgent'] === 'string')
+      this.agent(actions['transferToAgent'], events);
     if (typeof e['errorCode'] === 'string' || typeof e['errorMessage'] === 'string') {
       const code = typeof e['errorCode'] === 'string' ? e['errorCode'] : 'ERROR';
       const message = typeof e['errorMessage'] === 'string' ? e['errorMessage'] : '';
@@ -182,6 +196,13 @@ export class AdkDecoder {
       events.push({ type: 'error', error: serializeError(error) });
     }
     return events;
+  }
+
+  /** Reports the agent when it is not the one this socket reported last. */
+  private agent(name: string, events: InboundEvent[]): void {
+    if (name === this.currentAgent) return;
+    this.currentAgent = name;
+    events.push({ type: 'agent', name });
   }
 
   private transcription(
@@ -209,6 +230,31 @@ export class AdkDecoder {
       ? { type: 'transcription', speaker, finished }
       : { type: 'transcription', speaker, text, finished };
   }
+}
+
+/**
+ * The server-side tool calls and results of an event, for display: ADK runs them itself, so they
+ * never become the session's client `toolCall`s. Long-running calls are those in
+ * `longRunningToolIds`.
+ */
+function serverTools(e: Json): InboundEvent[] {
+  const longRunning = Array.isArray(e['longRunningToolIds']) ? e['longRunningToolIds'] : [];
+  const out: InboundEvent[] = [];
+  for (const tool of adkDetails(e).tools) {
+    const id = tool.id ?? '';
+    out.push(
+      tool.kind === 'call'
+        ? {
+            type: 'serverToolCall',
+            id,
+            name: tool.name,
+            args: tool.data,
+            longRunning: id !== '' && longRunning.includes(id),
+          }
+        : { type: 'serverToolResult', id, name: tool.name, response: tool.data },
+    );
+  }
+  return out;
 }
 
 /** A server-side tool call or result, for display only. */
