@@ -25,7 +25,7 @@ import {
 } from './options.ts';
 import { wireControls } from './controls.ts';
 import { RenderLoops } from './loops.ts';
-import { DEFAULT_HINT_AFTER_S, QuietHints } from './hints.ts';
+import { DEFAULT_HINT_AFTER_S, elementEndpoints, QuietHints } from './hints.ts';
 import { applyStyles } from './styles.ts';
 import { LiveAgentView } from './view.ts';
 import type { PreviewSource, VideoControlHost, VideoControls } from './video-controls.ts';
@@ -322,10 +322,10 @@ export class LiveAgentElement extends HTMLElement {
         this.isConnected ? this.hintAfter * 1000 : 0, // a detached element arms no timer
         now,
       ),
-      endpoints: {
-        endpoint: this.getAttribute('endpoint') || 'https://generativelanguage.googleapis.com',
-        tokenUrl: this.getAttribute('token-url'),
-      },
+      endpoints: elementEndpoints(
+        (name) => this.getAttribute(name),
+        this.ownerDocument.defaultView?.location.origin,
+      ),
     };
     this.view?.render(s, ctx, this.hasAttribute('metrics'));
     this.videoControls?.render(s.status);

@@ -60,6 +60,12 @@ flex-direction:column;gap:6px}
 align-self:flex-start;border:1px solid var(--_bd)}
 .t[data-role=user]{align-self:flex-end;background:var(--_lane);border-color:transparent}
 .t[data-final=false]{font-style:italic}
+/* Agent servers (ADK): the answering agent, and the tools it ran as quiet lines in the log. */
+.ag{margin:8px 0 0;color:var(--_mu);font-size:12px}
+.tl{margin:0;align-self:center;max-width:100%;color:var(--_mu);font-size:12px;white-space:pre-wrap;
+overflow-wrap:anywhere}
+.tl[data-state=running]{font-style:italic}
+:host([layout=compact]) .log .tl,:host([layout=compact]) .ag{display:none}
 .int{margin-left:6px;padding:0 6px;border:1px solid var(--_bd);border-radius:6px;font-size:12px;font-style:normal;
 color:var(--_mu);white-space:nowrap}
 form{display:flex;gap:8px;margin-top:10px}
@@ -69,7 +75,7 @@ background:transparent;min-height:36px}
 .mx dd{margin:0;font-variant-numeric:tabular-nums;color:var(--_fg)}
 :host([layout=compact]){display:inline-block;padding:6px;border-radius:calc(var(--_r)*3)}
 :host([layout=compact]) .log{max-height:3em;margin-top:6px}
-:host([layout=compact]) .log .t:not(:last-child){display:none}
+:host([layout=compact]) .log .t:not(:last-of-type){display:none}
 :host([layout=compact]) form,:host([layout=compact]) .mx,:host([layout=compact]) .mxb{display:none}
 :host([layout=compact]) .st{flex-basis:auto}
 :host([transcript=hide]) .log{display:none}

@@ -7,6 +7,7 @@ import type { LatencyMetrics, LiveAgentSnapshot, UsageTotals } from '../core/typ
 import { errorText, HINTS, type Endpoints, type WaitKind } from './hints.ts';
 import { LevelMeter } from './meter.ts';
 import { TranscriptView } from './transcript-view.ts';
+import { AgentView } from './agent-view.ts';
 
 /** What the talk button shows. */
 export type UiState =
@@ -116,6 +117,7 @@ export class LiveAgentView {
   readonly meter: LevelMeter;
   private readonly metrics: HTMLElement;
   private readonly transcript: TranscriptView;
+  private readonly agents: AgentView;
   private shownMetrics: LatencyMetrics | null = null;
   private shownUsage: UsageTotals | null = null;
 
@@ -172,6 +174,9 @@ export class LiveAgentView {
       'aria-label': 'Conversation',
     });
     this.transcript = new TranscriptView(log);
+    // Agent servers (ADK) only: hidden while no agent is named.
+    const agent = h(d, 'p', { class: 'ag', part: 'agent', hidden: true });
+    this.agents = new AgentView(log, agent);
     this.metrics = h(d, 'dl', {
       class: 'mx',
       part: 'metrics',
@@ -196,7 +201,7 @@ export class LiveAgentView {
     // Two rows that never wrap: the call controls, then the status line with its extras.
     this.bar = h(d, 'div', { class: 'bar', part: 'bar' }, this.talk, this.end, this.mute, levels);
     const row = h(d, 'div', { class: 'row' }, this.status, this.gesture, this.metricsButton);
-    root.append(this.bar, row, log, this.metrics, this.form);
+    root.append(this.bar, row, agent, log, this.metrics, this.form);
   }
 
   /** Updates every control from a snapshot (cheap: DOM writes only on change). */
@@ -231,6 +236,7 @@ export class LiveAgentView {
     if (ctx.wait && connected && !s.agentSpeaking) attr(this.status, 'data-hint', ctx.wait);
     else this.status.removeAttribute('data-hint');
     this.transcript.update(s.transcript);
+    this.agents.update(s);
     this.metrics.hidden = !showMetrics;
     attr(this.metricsButton, 'aria-pressed', String(showMetrics));
     if (showMetrics && (s.metrics !== this.shownMetrics || s.usage !== this.shownUsage)) {
