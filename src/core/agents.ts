@@ -4,10 +4,13 @@
  * executed or answered here (client tools are tools.ts). Owns the `agent` and `serverToolCalls`
  * slice of the snapshot; the Gemini transport never feeds it, so both stay empty there.
  */
+import type { InboundEvent } from './transport.ts';
 import type { ServerToolCall } from './types.ts';
 
 /** Server tool calls kept in the snapshot (a long call keeps its entry until 20 newer ones). */
 export const SERVER_TOOL_CALLS_KEPT = 20;
+
+type ToolEvent = Extract<InboundEvent, { type: 'serverToolCall' | 'serverToolResult' }>;
 
 export class AgentState {
   private current: string | null = null;
@@ -21,52 +24,51 @@ export class AgentState {
 
   /** The agent answering now; returns the change, or null when it is the same agent. */
   handleAgent(name: string): { from: string | null; to: string } | null {
-    if (name === this.current) return null;
     const from = this.current;
     this.current = name;
-    return { from, to: name };
-  }
-
-  /** A call the server makes; returns the (frozen) entry. */
-  handleCall(id: string, name: string, args: Record<string, unknown>, longRunning: boolean) {
-    const call: ServerToolCall = Object.freeze({
-      id,
-      name,
-      args: Object.freeze({ ...args }),
-      longRunning,
-      agent: this.current,
-      calledAt: this.now(),
-    });
-    this.put(
-      call,
-      this.calls.findIndex((c) => id !== '' && c.id === id && !c.response),
-    );
-    return call;
+    return name === from ? null : { from, to: name };
   }
 
   /**
-   * A result: completes the open call with the same id (or, without ids, the oldest open call of
-   * that name); a result whose call was never seen (it came before a reconnect) gets an entry.
+   * A call, or a result: it completes the open call with its id (without ids, the oldest open
+   * call of that name); a result whose call was never seen (before a reconnect) gets an entry.
+   * Returns the new frozen entry.
    */
-  handleResult(id: string, name: string, response: Record<string, unknown>): ServerToolCall {
-    const index = this.calls.findIndex(
-      (c) => !c.response && c.name === name && (id === '' || c.id === id),
-    );
+  handleTool(e: ToolEvent): ServerToolCall {
+    const { id, name } = e;
     const at = this.now();
-    const call: ServerToolCall = Object.freeze({
-      ...(this.calls[index] ?? { id, name, args: {}, longRunning: false, agent: this.current }),
-      calledAt: this.calls[index]?.calledAt ?? at,
-      response: Object.freeze({ ...response }),
-      respondedAt: at,
-    });
-    this.put(call, index);
-    return call;
-  }
-
-  private put(call: ServerToolCall, index: number): void {
+    const index = this.calls.findIndex(
+      (c) =>
+        !c.response && c.name === name && (id === '' ? e.type !== 'serverToolCall' : c.id === id),
+    );
+    const open = this.calls[index];
+    const call: ServerToolCall = Object.freeze(
+      e.type === 'serverToolCall'
+        ? {
+            id,
+            name,
+            args: Object.freeze({ ...e.args }),
+            longRunning: e.longRunning,
+            agent: this.current,
+            calledAt: at,
+          }
+        : {
+            ...(open ?? {
+              id,
+              name,
+              args: {},
+              longRunning: false,
+              agent: this.current,
+              calledAt: at,
+            }),
+            response: Object.freeze({ ...e.response }),
+            respondedAt: at,
+          },
+    );
     const next = [...this.calls];
     if (index >= 0) next[index] = call;
     else next.push(call);
     this.calls = Object.freeze(next.slice(-SERVER_TOOL_CALLS_KEPT));
+    return call;
   }
 }

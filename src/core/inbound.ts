@@ -145,16 +145,16 @@ export class InboundHandler {
         return this.d.emit('error', { error: reviveError(event.error), fatal: false });
       case 'agent':
         return this.handleAgent(event.name);
-      case 'serverToolCall': {
-        const { id, name, args, longRunning } = event;
-        const call = this.d.agents.handleCall(id, name, args, longRunning);
-        this.d.publish();
-        return this.d.emit('servertoolcall', { call });
-      }
+      case 'serverToolCall':
       case 'serverToolResult': {
-        const call = this.d.agents.handleResult(event.id, event.name, event.response);
+        const call = this.d.agents.handleTool(event);
         this.d.publish();
-        return this.d.emit('servertoolresult', { call });
+        return this.d.emit(
+          event.type === 'serverToolCall' ? 'servertoolcall' : 'servertoolresult',
+          {
+            call,
+          },
+        );
       }
     }
   }

@@ -27,7 +27,7 @@ import { wireControls } from './controls.ts';
 import { RenderLoops } from './loops.ts';
 import { DEFAULT_HINT_AFTER_S, elementEndpoints, QuietHints } from './hints.ts';
 import { applyStyles } from './styles.ts';
-import { LiveAgentView } from './view.ts';
+import { LiveAgentView, type AgentFace } from './view.ts';
 import type { PreviewSource, VideoControlHost, VideoControls } from './video-controls.ts';
 import type { LiveVideo } from '../core/video.ts';
 
@@ -38,6 +38,8 @@ export interface SessionDeps {
   /** Camera/screen source (the default deps add createWebVideo()). */
   video?: (LiveVideo & PreviewSource) | null;
   fetch?: typeof fetch;
+  /** What an agent server's session shows (the default deps add it for transport="adk"). */
+  agentFace?: AgentFace;
 }
 
 /** Loads the default transport and media (set by the entry: a chunk, or a file beside the IIFE). */
@@ -272,6 +274,7 @@ export class LiveAgentElement extends HTMLElement {
     this.current = session;
     this.ensureVideoControls();
     this.videoControls?.bind(session, deps.video);
+    this.view?.useAgentFace(deps.agentFace);
     this.sessionMode = options.mode;
     this.dirty = false;
     this.unsubscribers.push(

@@ -89,7 +89,15 @@ export interface Endpoints {
   endpoint: string;
   tokenUrl: string | null;
   /** Set for `transport="adk"`: an ADK agent server, not the Live API, is at `endpoint`. */
-  adk?: { appName: string; userId: string; sessionId?: string; origin?: string };
+  adk?: AdkNames;
+  /** A transport's own wording of its errors (null: the common wording). */
+  explain?: (error: LiveAgentError, msg: string, endpoint: string, adk: AdkNames) => string | null;
+}
+
+/** What the ADK hints name (read there): the element's attributes and the page's origin. */
+export interface AdkNames {
+  attr: (name: string) => string | null;
+  origin: string | undefined;
 }
 
 /** The element's endpoints from its attributes (`origin`: the page's, named in ADK hints). */
@@ -101,14 +109,7 @@ export function elementEndpoints(
     endpoint: attr('endpoint') || 'https://generativelanguage.googleapis.com',
     tokenUrl: attr('token-url'),
   };
-  if (attr('transport') !== 'adk') return where;
-  const sessionId = attr('session-id');
-  where.adk = {
-    appName: attr('app-name') ?? '',
-    userId: attr('user-id') ?? '',
-    ...(sessionId && { sessionId }),
-    ...(origin && origin !== 'null' && { origin }),
-  };
+  if (attr('transport') === 'adk') where.adk = { attr, origin };
   return where;
 }
 
@@ -117,8 +118,10 @@ export function errorText(error: LiveAgentError | null, where: Endpoints): strin
   if (!error) return 'Something went wrong';
   const msg = error.message.replace(/\.?$/, '.');
   if (where.adk) {
-    const adk = adkErrorText(error, msg, where.endpoint, where.adk);
-    if (adk) return adk;
+    // The ADK wording comes with the ADK chunk (adk/hints.ts); before it has loaded, only the
+    // attributes can be wrong, and their message says which.
+    const own = where.explain ? where.explain(error, msg, where.endpoint, where.adk) : msg;
+    if (own !== null) return own;
   }
   const token = where.tokenUrl ?? 'the token property';
   const live = `the Live API at ${where.endpoint}`;
@@ -148,45 +151,6 @@ export function errorText(error: LiveAgentError | null, where: Endpoints): strin
   }
 }
 
-/**
- * The ADK wording: an agent server holds the model credentials, so what goes wrong is its address,
- * the page's origin (`--allow_origins`), the app and user names, or an unknown session — never a
- * token. Null for errors that read the same on both transports (microphone, context).
- */
-function adkErrorText(
-  error: LiveAgentError,
-  msg: string,
-  endpoint: string,
-  adk: NonNullable<Endpoints['adk']>,
-): string | null {
-  const server = `the ADK server at ${endpoint}`;
-  const origin = adk.origin ?? "<this page's origin>";
-  const start = `\`adk api_server --allow_origins ${origin}\``;
-  const names = `app-name "${adk.appName}" and user-id "${adk.userId}"`;
-  const closeCode = (error as { closeCode?: number }).closeCode;
-  switch (error.code) {
-    case 'token-fetch-failed':
-    case 'token-invalid':
-      return `Could not get a ticket for ${server}: ${msg} Check the ticket endpoint of your ADK guard.`;
-    case 'auth-rejected':
-      return closeCode === 1008
-        ? `${cap(server)} refused the socket: ${msg} Check the ticket and the user's access to ${names}.`
-        : `${cap(server)} refused this page: ${msg} Allow this origin: ${start}.`;
-    case 'invalid-request':
-      if (closeCode === 1002) {
-        const id = adk.sessionId ? `session-id "${adk.sessionId}"` : 'the session';
-        return `${cap(server)} has no ${id} for ${names} (1002 Session not found): ${msg} Check session-id, or leave it out to start a new session.`;
-      }
-      return `${cap(server)} rejected the request: ${msg} Check ${names}.`;
-    case 'connect-timeout':
-    case 'connection-lost':
-    case 'server-error':
-      return `No connection to ${server}: ${msg} Check the endpoint attribute, that ${start} runs there, and that ${names} name an agent it serves.`;
-    default:
-      return null;
-  }
-}
-
-function cap(text: string): string {
+export function cap(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -60,12 +60,6 @@ flex-direction:column;gap:6px}
 align-self:flex-start;border:1px solid var(--_bd)}
 .t[data-role=user]{align-self:flex-end;background:var(--_lane);border-color:transparent}
 .t[data-final=false]{font-style:italic}
-/* Agent servers (ADK): the answering agent, and the tools it ran as quiet lines in the log. */
-.ag{margin:8px 0 0;color:var(--_mu);font-size:12px}
-.tl{margin:0;align-self:center;max-width:100%;color:var(--_mu);font-size:12px;white-space:pre-wrap;
-overflow-wrap:anywhere}
-.tl[data-state=running]{font-style:italic}
-:host([layout=compact]) .log .tl,:host([layout=compact]) .ag{display:none}
 .int{margin-left:6px;padding:0 6px;border:1px solid var(--_bd);border-radius:6px;font-size:12px;font-style:normal;
 color:var(--_mu);white-space:nowrap}
 form{display:flex;gap:8px;margin-top:10px}

@@ -7,7 +7,13 @@ import type { LatencyMetrics, LiveAgentSnapshot, UsageTotals } from '../core/typ
 import { errorText, HINTS, type Endpoints, type WaitKind } from './hints.ts';
 import { LevelMeter } from './meter.ts';
 import { TranscriptView } from './transcript-view.ts';
-import { AgentView } from './agent-view.ts';
+
+/** The element parts only an agent server (ADK) needs, loaded with its transport. */
+export interface AgentFace {
+  /** The agent name line and server tool lines, added beside the conversation log. */
+  view(log: HTMLElement): { update(s: LiveAgentSnapshot): void };
+  explain: NonNullable<Endpoints['explain']>;
+}
 
 /** What the talk button shows. */
 export type UiState =
@@ -117,7 +123,9 @@ export class LiveAgentView {
   readonly meter: LevelMeter;
   private readonly metrics: HTMLElement;
   private readonly transcript: TranscriptView;
-  private readonly agents: AgentView;
+  private readonly log: HTMLElement;
+  private agents: { update(s: LiveAgentSnapshot): void } | null = null;
+  private explain: Endpoints['explain'];
   private shownMetrics: LatencyMetrics | null = null;
   private shownUsage: UsageTotals | null = null;
 
@@ -174,9 +182,7 @@ export class LiveAgentView {
       'aria-label': 'Conversation',
     });
     this.transcript = new TranscriptView(log);
-    // Agent servers (ADK) only: hidden while no agent is named.
-    const agent = h(d, 'p', { class: 'ag', part: 'agent', hidden: true });
-    this.agents = new AgentView(log, agent);
+    this.log = log;
     this.metrics = h(d, 'dl', {
       class: 'mx',
       part: 'metrics',
@@ -201,7 +207,7 @@ export class LiveAgentView {
     // Two rows that never wrap: the call controls, then the status line with its extras.
     this.bar = h(d, 'div', { class: 'bar', part: 'bar' }, this.talk, this.end, this.mute, levels);
     const row = h(d, 'div', { class: 'row' }, this.status, this.gesture, this.metricsButton);
-    root.append(this.bar, row, agent, log, this.metrics, this.form);
+    root.append(this.bar, row, log, this.metrics, this.form);
   }
 
   /** Updates every control from a snapshot (cheap: DOM writes only on change). */
@@ -229,20 +235,31 @@ export class LiveAgentView {
     this.mute.hidden = !on;
     attr(this.mute, 'aria-pressed', String(!s.micEnabled));
     this.gesture.hidden = !s.needsGesture;
-    const text = statusText(s, ctx);
+    const where = ctx.endpoints;
+    const text = statusText(
+      s,
+      where && this.explain ? { ...ctx, endpoints: { ...where, explain: this.explain } } : ctx,
+    );
     setText(this.status, text);
     if (s.status === 'error') attr(this.status, 'data-error', '');
     else this.status.removeAttribute('data-error');
     if (ctx.wait && connected && !s.agentSpeaking) attr(this.status, 'data-hint', ctx.wait);
     else this.status.removeAttribute('data-hint');
     this.transcript.update(s.transcript);
-    this.agents.update(s);
+    this.agents?.update(s);
     this.metrics.hidden = !showMetrics;
     attr(this.metricsButton, 'aria-pressed', String(showMetrics));
     if (showMetrics && (s.metrics !== this.shownMetrics || s.usage !== this.shownUsage)) {
       this.renderMetrics(s.metrics, s.usage);
     }
     if (!on) this.setLevels(null);
+  }
+
+  /** Adds what an agent server's session shows (from the ADK chunk); once per view. */
+  useAgentFace(face: AgentFace | undefined): void {
+    if (!face || this.agents) return;
+    this.agents = face.view(this.log);
+    this.explain = face.explain;
   }
 
   /** Sets the two level bars (input, output); null empties them. True when it drew. */

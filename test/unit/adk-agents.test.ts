@@ -73,11 +73,28 @@ describe('AgentState', () => {
     let t = 1000;
     const a = new AgentState(() => t);
     a.handleAgent('root');
-    a.handleCall('1', 'get_time', {}, false);
-    a.handleCall('', 'lookup', { q: 'x' }, true);
+    a.handleTool({
+      type: 'serverToolCall',
+      id: '1',
+      name: 'get_time',
+      args: {},
+      longRunning: false,
+    });
+    a.handleTool({
+      type: 'serverToolCall',
+      id: '',
+      name: 'lookup',
+      args: { q: 'x' },
+      longRunning: true,
+    });
     t = 1500;
-    a.handleResult('1', 'get_time', { time: '10:00' });
-    a.handleResult('', 'lookup', { hits: 0 });
+    a.handleTool({
+      type: 'serverToolResult',
+      id: '1',
+      name: 'get_time',
+      response: { time: '10:00' },
+    });
+    a.handleTool({ type: 'serverToolResult', id: '', name: 'lookup', response: { hits: 0 } });
     expect(a.slice.serverToolCalls).toEqual([
       {
         id: '1',
@@ -105,7 +122,7 @@ describe('AgentState', () => {
 
   it('a result whose call it never saw (before a reconnect) still gets an entry', () => {
     const a = new AgentState(() => 5);
-    a.handleResult('9', 'slow_job', { done: true });
+    a.handleTool({ type: 'serverToolResult', id: '9', name: 'slow_job', response: { done: true } });
     expect(a.slice.serverToolCalls).toEqual([
       {
         id: '9',
@@ -122,7 +139,14 @@ describe('AgentState', () => {
 
   it(`keeps the last ${SERVER_TOOL_CALLS_KEPT} calls and reports agent changes only`, () => {
     const a = new AgentState();
-    for (let i = 0; i < 25; i++) a.handleCall(String(i), 't', {}, false);
+    for (let i = 0; i < 25; i++)
+      a.handleTool({
+        type: 'serverToolCall',
+        id: String(i),
+        name: 't',
+        args: {},
+        longRunning: false,
+      });
     expect(a.slice.serverToolCalls.map((c) => c.id)).toEqual(
       Array.from({ length: 20 }, (_, i) => String(i + 5)),
     );

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LiveAgentView } from '../../src/element/view.ts';
-import { serverToolText } from '../../src/element/agent-view.ts';
+import { serverToolText } from '../../src/element/adk/agent-view.ts';
+import { agentFace } from '../../src/element/adk/face.ts';
 import { elementEndpoints, errorText } from '../../src/element/hints.ts';
 import { initialSnapshot } from '../../src/core/session-support.ts';
 import { ConnectionError, LiveAgentError } from '../../src/core/errors.ts';
@@ -36,6 +37,7 @@ function mountView() {
   document.body.append(host);
   const root = host.attachShadow({ mode: 'open' });
   const view = new LiveAgentView(root);
+  view.useAgentFace(agentFace);
   let s: LiveAgentSnapshot = { ...initialSnapshot(false), status: 'connected' };
   const render = (patch: Partial<LiveAgentSnapshot>) => {
     s = { ...s, ...patch };
@@ -46,7 +48,7 @@ function mountView() {
       el.classList.contains('tl') ? `[${el.textContent}]` : el.textContent!.replace(/^.*?: /, ''),
     );
   const agent = root.querySelector<HTMLElement>('[part="agent"]')!;
-  return { render, log, agent, root };
+  return { render, log, agent, root, view };
 }
 
 describe('<live-agent> agent view', () => {
@@ -114,7 +116,11 @@ describe('ADK error hints', () => {
     'user-id': 'u1',
     'session-id': 'old-session',
   };
-  const where = elementEndpoints((n) => attrs[n] ?? null, 'http://localhost:5173');
+  // As the element has them once the ADK chunk has loaded.
+  const where = {
+    ...elementEndpoints((n) => attrs[n] ?? null, 'http://localhost:5173'),
+    explain: agentFace.explain,
+  };
 
   it('never mention the Live API or tokens for transport="adk"', () => {
     const errors = [
@@ -157,6 +163,25 @@ describe('ADK error hints', () => {
     // Errors that read the same on both transports keep their wording.
     const mic = new LiveAgentError('mic-denied', 'Microphone permission was denied');
     expect(errorText(mic, where)).toContain('Allow the microphone');
+  });
+
+  it('before the ADK chunk has loaded, an attribute error is said as it is', () => {
+    const bare = elementEndpoints((n) => attrs[n] ?? null, undefined);
+    const error = new LiveAgentError('invalid-request', 'needs app-name');
+    expect(errorText(error, bare)).toBe('needs app-name.');
+  });
+
+  it('the status line of the view uses the ADK wording once the face is in', () => {
+    const v = mountView();
+    const error = new ConnectionError('invalid-request', 'gone', 1002, 'Session not found');
+    v.view.render(
+      { ...initialSnapshot(false), status: 'error', error },
+      { ...ctx, endpoints: elementEndpoints((n) => attrs[n] ?? null, undefined) },
+      false,
+    );
+    expect(v.root.querySelector('[part="status"]')!.textContent).toContain(
+      '1002 Session not found',
+    );
   });
 
   it('the Gemini wording is unchanged without transport="adk"', () => {

@@ -2,9 +2,10 @@
  * What an agent server (ADK) adds to the element: the answering agent's name, and one line in the
  * conversation log per tool the server ran (a transfer reads as a hand-over). Names, arguments and
  * results are untrusted server data: they only ever become text nodes, never markup. Lines are put
- * where they happen in the log, between transcript turns (TranscriptView steps over them).
+ * where they happen in the log, between transcript turns (TranscriptView steps over them). Part
+ * of the ADK chunk (./face.ts).
  */
-import type { LiveAgentSnapshot, ServerToolCall } from '../core/types.ts';
+import type { LiveAgentSnapshot, ServerToolCall } from '../../core/types.ts';
 
 /** Longest arguments or result shown on a tool line (the whole value is in the snapshot). */
 const MAX_JSON = 120;
@@ -32,6 +33,30 @@ export function serverToolText(call: ServerToolCall): string {
   return `${head} … ${call.longRunning ? 'running (long)' : 'running'}`;
 }
 
+/** The lines' look, added to the element's own sheet (the IIFE carries none of it). */
+const CSS = `.ag{margin:8px 0 0;color:var(--_mu);font-size:12px}
+.tl{margin:0;align-self:center;max-width:100%;color:var(--_mu);font-size:12px;white-space:pre-wrap;
+overflow-wrap:anywhere}
+.tl[data-state=running]{font-style:italic}
+:host([layout=compact]) .log .tl,:host([layout=compact]) .ag{display:none}`;
+
+/** As styles.ts does it: a constructed sheet (strict-CSP safe), else a `<style>` element. */
+function addStyles(root: Node): void {
+  const doc = root.ownerDocument;
+  const Sheet = doc?.defaultView?.CSSStyleSheet;
+  if (!doc || root.nodeType !== 11) return; // not in a shadow root: the element's only home
+  const shadow = root as ShadowRoot;
+  if (Sheet && 'adoptedStyleSheets' in shadow && 'replaceSync' in Sheet.prototype) {
+    const sheet = new Sheet();
+    sheet.replaceSync(CSS);
+    shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet];
+    return;
+  }
+  const style = doc.createElement('style');
+  style.textContent = CSS;
+  shadow.append(style);
+}
+
 const keyOf = (c: ServerToolCall) => `${c.id}\u0000${c.name}\u0000${c.calledAt}`;
 
 /** Keeps the agent name line and the server tool lines in sync with the snapshot. */
@@ -39,10 +64,17 @@ export class AgentView {
   private readonly lines = new Map<string, { el: HTMLElement; text: string }>();
   private lastCalls: readonly ServerToolCall[] = [];
 
-  constructor(
-    private readonly log: HTMLElement,
-    private readonly name: HTMLElement,
-  ) {}
+  private readonly name: HTMLElement;
+
+  constructor(private readonly log: HTMLElement) {
+    // Above the log: hidden while no agent is named.
+    this.name = log.ownerDocument.createElement('p');
+    this.name.className = 'ag';
+    this.name.setAttribute('part', 'agent');
+    this.name.hidden = true;
+    log.before(this.name);
+    addStyles(log.getRootNode());
+  }
 
   update(s: Pick<LiveAgentSnapshot, 'agent' | 'serverToolCalls'>): void {
     const label = s.agent === null ? '' : `Agent: ${s.agent}`;
