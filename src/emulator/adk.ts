@@ -3,7 +3,7 @@
  * in front of a running emulator, behaving like the recorded google-adk 2.13 server
  * (test/fixtures/adk-run-live-2): snake_case `LiveRequest` in, ADK `Event` JSON out (URL-safe
  * audio, partial transcription deltas and a final aggregate, `author`, server-side tools,
- * `actions.transferToAgent`), 1002 for an unknown session, 1011 for binary frames and
+ * `actions.transferToAgent`, `longRunningToolIds` for `start_job`), 1002 for an unknown session, 1011 for binary frames and
  * `activity_start`, 403 for a disallowed origin. Each `/run_live` socket is bridged to one Gemini
  * Live session of the emulator, so its speech, transcripts and VAD are the emulator's own.
  */
@@ -45,6 +45,8 @@ const TOOLS = [
   {
     functionDeclarations: [
       { name: 'get_time', description: 'The current time.' },
+      // ADK's LongRunningFunctionTool: its id is listed in the call event's longRunningToolIds.
+      { name: 'start_job', description: 'Starts a long job; the result follows later.' },
       {
         name: 'transfer_to_agent',
         description: 'Hand the conversation to another agent.',
@@ -255,7 +257,7 @@ export async function startAdkEmulator(
               ],
               role: 'model',
             },
-            longRunningToolIds: [],
+            longRunningToolIds: call['name'] === 'start_job' ? [call['id']] : [],
           },
           true,
         );
@@ -263,7 +265,9 @@ export async function startAdkEmulator(
           call['name'] === 'transfer_to_agent' ? String(call['args']?.agent_name ?? '') : '';
         const response = target
           ? { result: null }
-          : { time: new Date().toISOString().slice(11, 16) };
+          : call['name'] === 'start_job'
+            ? { status: 'pending' }
+            : { time: new Date().toISOString().slice(11, 16) };
         out({
           content: {
             parts: [{ functionResponse: { id: call['id'], name: call['name'], response } }],
