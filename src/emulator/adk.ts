@@ -3,7 +3,8 @@
  * in front of a running emulator, behaving like the recorded google-adk 2.13 server
  * (test/fixtures/adk-run-live-2): snake_case `LiveRequest` in, ADK `Event` JSON out (URL-safe
  * audio, partial transcription deltas and a final aggregate, `author`, server-side tools,
- * `actions.transferToAgent`, `longRunningToolIds` for `start_job`), 1002 for an unknown session, 1011 for binary frames and
+ * `actions.transferToAgent`, `longRunningToolIds` for `start_job`, an `errorCode` event for a
+ * user turn saying "adk error CODE"), 1002 for an unknown session, 1011 for binary frames and
  * `activity_start`, 403 for a disallowed origin. Each `/run_live` socket is bridged to one Gemini
  * Live session of the emulator, so its speech, transcripts and VAD are the emulator's own.
  */
@@ -305,6 +306,12 @@ export async function startAdkEmulator(
             : { audio: { mimeType, data: b64 } },
         };
       } else if (req['content']) {
+        // "adk error CODE": an `errorCode` event as ADK sends for a model-level error (the
+        // socket stays open), for tests of how a client shows it.
+        const said = JSON.stringify(req['content']);
+        const scripted = /adk error ([A-Z_]+)/.exec(said);
+        if (scripted)
+          return out({ errorCode: scripted[1], errorMessage: 'scripted by the emulator' }, true);
         msg = { clientContent: { turns: [req['content']], turnComplete: true } };
       } else if (req['activity_start'] || req['activity_end']) {
         return ws.close(1011, '1007 None. Request contains an invalid argument.');

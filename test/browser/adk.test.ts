@@ -166,6 +166,21 @@ describe('ADK transport against the emulator ADK mode', () => {
     }
   });
 
+  it('an errorCode event is a non-fatal server-error; the socket stays open', async () => {
+    const { s, errors } = await setup({ media: false });
+    await s.connect();
+    const fatal: boolean[] = [];
+    s.on('error', (e) => fatal.push(e.fatal));
+    s.sendText('adk error RESOURCE_EXHAUSTED');
+    await expect
+      .poll(() => errors.map((e) => e.code), { timeout: 15_000 })
+      .toEqual(['server-error']);
+    expect(errors[0]!.message).toContain('RESOURCE_EXHAUSTED: scripted by the emulator');
+    expect([fatal, s.status]).toEqual([[false], 'connected']);
+    s.sendText('hello there');
+    await expect.poll(() => finals(s, 'model').join(' '), { timeout: 15_000 }).toMatch(/hello/);
+  });
+
   it("barge-in: ADK's interrupted flushes the playing reply and marks the turn", async () => {
     const { s } = await setup({ media: true });
     await s.connect();
