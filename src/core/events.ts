@@ -6,6 +6,7 @@ import type { LiveAgentError } from './errors.ts';
 import type {
   DeviceChange,
   LiveAgentStatus,
+  ServerToolCall,
   TranscriptTurn,
   TurnMetrics,
   UsageTotals,
@@ -58,6 +59,15 @@ export interface LiveAgentEventMap {
    * `heldMs`, the most audio held back at once (at most 1000 ms).
    */
   congestion: { congested: boolean; droppedMs: number; heldMs: number };
+  /**
+   * Another of the server's agents answers now (ADK: a transfer, or a new `author`); `from` is
+   * null for the first agent named. Never emitted by the Gemini transport.
+   */
+  agent: { from: string | null; to: string };
+  /** The agent server called one of its own tools (ADK): shown, never executed here. */
+  servertoolcall: { call: ServerToolCall };
+  /** A server-run tool's result arrived (`call.response`). */
+  servertoolresult: { call: ServerToolCall };
 }
 
 /** Name of an event in {@link LiveAgentEventMap}. */
@@ -87,6 +97,9 @@ const EVENT_KEYS: { readonly [K in LiveAgentEventType]: true } = {
   setupcomplete: true,
   video: true,
   congestion: true,
+  agent: true,
+  servertoolcall: true,
+  servertoolresult: true,
 };
 
 /** Every event key, for code that re-dispatches them all (the element). */

@@ -5,6 +5,7 @@
  * listener always sees the snapshot its event describes. It writes no state of its own.
  */
 import { MediaError, ProtocolError, reviveError, type LiveAgentError } from './errors.ts';
+import type { AgentState } from './agents.ts';
 import type { Connector } from './connector.ts';
 import type { Emit, LiveAgentEventMap } from './events.ts';
 import type { LinkState } from './link.ts';
@@ -45,6 +46,7 @@ export interface InboundDeps {
   metrics: MetricsTracker;
   media: SessionMedia;
   stats: SessionStats;
+  agents: AgentState;
 }
 
 /** Routes inbound events to the session's managers. */
@@ -161,7 +163,27 @@ export class InboundHandler {
         return this.handleGoAway(event.timeLeftMs);
       case 'error':
         return this.d.emit('error', { error: reviveError(event.error), fatal: false });
+      case 'agent':
+        return this.handleAgent(event.name);
+      case 'serverToolCall':
+      case 'serverToolResult': {
+        const call = this.d.agents.handleTool(event);
+        this.d.publish();
+        return this.d.emit(
+          event.type === 'serverToolCall' ? 'servertoolcall' : 'servertoolresult',
+          {
+            call,
+          },
+        );
+      }
     }
+  }
+
+  private handleAgent(name: string): void {
+    const change = this.d.agents.handleAgent(name);
+    if (!change) return;
+    this.d.publish();
+    this.d.emit('agent', change);
   }
 
   private handleResumption(handle: string): void {

@@ -96,5 +96,7 @@ export function initialSnapshot(needsGesture: boolean): LiveAgentSnapshot {
     sessionResumable: false,
     metrics: EMPTY_METRICS,
     pendingToolCalls: Object.freeze([]),
+    agent: null,
+    serverToolCalls: Object.freeze([]),
   };
 }

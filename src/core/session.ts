@@ -7,6 +7,7 @@
 import { LiveAgentError } from './errors.ts';
 import { TypedEmitter, type Emit, type LiveAgentEventMap } from './events.ts';
 import type { Connector } from './connector.ts';
+import { AgentState } from './agents.ts';
 import { LinkState } from './link.ts';
 import { SpeakingState } from './speaking.ts';
 import { InboundHandler } from './inbound.ts';
@@ -53,6 +54,7 @@ export class LiveAgentSession {
   private readonly speaking = new SpeakingState();
   private readonly usage = new UsageTracker();
   private readonly metrics = new MetricsTracker();
+  private readonly agents = new AgentState();
   private readonly transcript: TranscriptStore;
   private readonly media: SessionMedia;
   private readonly video: SessionVideo;
@@ -125,6 +127,7 @@ export class LiveAgentSession {
       metrics: this.metrics,
       media: this.media,
       stats: this.stats,
+      agents: this.agents,
     });
     this.activity = new PushToTalk({
       send: (send) => connector.send(send),
@@ -160,6 +163,7 @@ export class LiveAgentSession {
       pendingToolCalls: this.tools.pendingCalls,
       usage: this.usage.total,
       metrics: this.metrics.current,
+      ...this.agents.slice,
     });
   }
 

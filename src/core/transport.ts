@@ -100,7 +100,19 @@ export type InboundEvent =
   | { type: 'toolCall'; calls: FunctionCall[] }
   | { type: 'toolCallCancellation'; ids: string[] }
   | { type: 'goAway'; timeLeftMs: number }
-  | { type: 'error'; error: SerializedError };
+  | { type: 'error'; error: SerializedError }
+  /** The agent now answering (ADK: an event's `author`, or the target of a transfer). */
+  | { type: 'agent'; name: string }
+  /** A tool the server runs itself (ADK): for display, never executed by the session. */
+  | {
+      type: 'serverToolCall';
+      id: string;
+      name: string;
+      args: Record<string, unknown>;
+      longRunning: boolean;
+    }
+  /** The result of a server-run tool (ADK's `functionResponse`). */
+  | { type: 'serverToolResult'; id: string; name: string; response: Record<string, unknown> };
 
 /** One server frame: as received (the `message` event) and normalised. */
 export interface InboundFrame {

@@ -170,6 +170,28 @@ export interface LatencyMetrics {
   congested: boolean;
 }
 
+/**
+ * A tool the agent server ran itself (ADK's server-side tools, transfers included): shown to the
+ * user, never executed or answered by this client. Frozen; a result replaces the object.
+ */
+export interface ServerToolCall {
+  /** The server's call id ('' when it sent none). */
+  id: string;
+  name: string;
+  /** Untrusted server data: render as text, never as HTML. */
+  args: Readonly<Record<string, unknown>>;
+  /** The result once it arrived (untrusted, as `args`); absent while the tool runs. */
+  response?: Readonly<Record<string, unknown>>;
+  /** The server marked the call long-running: its result may come much later, or in another turn. */
+  longRunning: boolean;
+  /** The agent that called it (null when the server names none). */
+  agent: string | null;
+  /** Epoch ms when the call (or, without a call, its result) arrived. */
+  calledAt: number;
+  /** Epoch ms when the result arrived. */
+  respondedAt?: number;
+}
+
 /** Immutable view of the session for UIs (`useSyncExternalStore`-compatible). */
 export interface LiveAgentSnapshot {
   status: LiveAgentStatus;
@@ -188,4 +210,11 @@ export interface LiveAgentSnapshot {
   sessionResumable: boolean;
   metrics: LatencyMetrics;
   pendingToolCalls: readonly { id: string; name: string }[];
+  /**
+   * The agent answering, for transports whose server runs several (ADK: the `author` of its
+   * events, changed by transfers); null until one is named and always for the Gemini transport.
+   */
+  agent: string | null;
+  /** Tools the agent server ran, oldest first (the last 20; empty for the Gemini transport). */
+  serverToolCalls: readonly ServerToolCall[];
 }

@@ -25,17 +25,27 @@ export async function createDefaultDeps(
   options: AudioOptions & { adk?: AdkTarget } = {},
 ): Promise<SessionDeps> {
   const { adk, ...audio } = options;
-  // The ADK transport's main-side part is its own chunk, fetched only for transport="adk".
-  const createAdk = adk && (await import('../transport/adk/transport.ts')).createAdkTransport;
+  // The ADK transport's main-side part and its element parts are their own chunk, fetched only
+  // for transport="adk".
+  const face = adk && (await import('./adk/face.ts'));
   const transport = (workerUrl?: URL) =>
-    adk && createAdk ? createAdk({ ...adk, workerUrl }) : createWorkerTransport({ workerUrl });
+    adk && face
+      ? face.createAdkTransport({ ...adk, workerUrl })
+      : createWorkerTransport({ workerUrl });
+  const agentFace = face ? { agentFace: face.agentFace } : {};
   // Camera/screen code is its own chunk too, fetched on the first start().
   const video = createLazyWebVideo(() =>
     import('../video/web-video.ts').then((m) => m.createWebVideo),
   );
   if (!assetBase) {
     const meterWorker = () => defaultWorker(undefined);
-    return { transport: transport(), media: createWebAudioMedia(audio), video, meterWorker };
+    return {
+      transport: transport(),
+      media: createWebAudioMedia(audio),
+      video,
+      meterWorker,
+      ...agentFace,
+    };
   }
   const base = new URL(assetBase, document.baseURI);
   // A base without a trailing slash would replace its last segment: `/assets` → `/assets/`.
@@ -50,5 +60,6 @@ export async function createDefaultDeps(
       workletUrls: { capture: new URL(CAPTURE_FILE, base), playback: new URL(PLAYBACK_FILE, base) },
     }),
     video,
+    ...agentFace,
   };
 }

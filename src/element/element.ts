@@ -25,9 +25,9 @@ import {
 } from './options.ts';
 import { wireControls } from './controls.ts';
 import { RenderLoops } from './loops.ts';
-import { DEFAULT_HINT_AFTER_S, QuietHints } from './hints.ts';
+import { DEFAULT_HINT_AFTER_S, elementEndpoints, QuietHints } from './hints.ts';
 import { applyStyles } from './styles.ts';
-import { LiveAgentView } from './view.ts';
+import { LiveAgentView, type AgentFace } from './view.ts';
 import type { PreviewSource, VideoControlHost, VideoControls } from './video-controls.ts';
 import type { LiveVideo } from '../core/video.ts';
 
@@ -43,6 +43,8 @@ export interface SessionDeps {
    * worker file). Without it the meters are drawn on the main thread.
    */
   meterWorker?: () => Worker;
+  /** What an agent server's session shows (the default deps add it for transport="adk"). */
+  agentFace?: AgentFace;
 }
 
 /** Loads the default transport and media (set by the entry: a chunk, or a file beside the IIFE). */
@@ -280,6 +282,7 @@ export class LiveAgentElement extends HTMLElement {
     if (this.view && !this.view.meter.startWorker) this.view.meter.startWorker = deps.meterWorker;
     this.ensureVideoControls();
     this.videoControls?.bind(session, deps.video);
+    this.view?.useAgentFace(deps.agentFace);
     this.sessionMode = options.mode;
     this.dirty = false;
     this.unsubscribers.push(
@@ -340,10 +343,10 @@ export class LiveAgentElement extends HTMLElement {
         this.isConnected ? this.hintAfter * 1000 : 0, // a detached element arms no timer
         now,
       ),
-      endpoints: {
-        endpoint: this.getAttribute('endpoint') || 'https://generativelanguage.googleapis.com',
-        tokenUrl: this.getAttribute('token-url'),
-      },
+      endpoints: elementEndpoints(
+        (name) => this.getAttribute(name),
+        this.ownerDocument.defaultView?.location.origin,
+      ),
     };
     this.view?.render(s, ctx, this.hasAttribute('metrics'));
     this.videoControls?.render(s.status);

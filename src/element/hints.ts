@@ -101,12 +101,41 @@ export class QuietHints {
 export interface Endpoints {
   endpoint: string;
   tokenUrl: string | null;
+  /** Set for `transport="adk"`: an ADK agent server, not the Live API, is at `endpoint`. */
+  adk?: AdkNames;
+  /** A transport's own wording of its errors (null: the common wording). */
+  explain?: (error: LiveAgentError, msg: string, endpoint: string, adk: AdkNames) => string | null;
+}
+
+/** What the ADK hints name (read there): the element's attributes and the page's origin. */
+export interface AdkNames {
+  attr: (name: string) => string | null;
+  origin: string | undefined;
+}
+
+/** The element's endpoints from its attributes (`origin`: the page's, named in ADK hints). */
+export function elementEndpoints(
+  attr: (name: string) => string | null,
+  origin: string | undefined,
+): Endpoints {
+  const where: Endpoints = {
+    endpoint: attr('endpoint') || 'https://generativelanguage.googleapis.com',
+    tokenUrl: attr('token-url'),
+  };
+  if (attr('transport') === 'adk') where.adk = { attr, origin };
+  return where;
 }
 
 /** An error's message plus which endpoint failed and what to check. */
 export function errorText(error: LiveAgentError | null, where: Endpoints): string {
   if (!error) return 'Something went wrong';
   const msg = error.message.replace(/\.?$/, '.');
+  if (where.adk) {
+    // The ADK wording comes with the ADK chunk (adk/hints.ts); before it has loaded, only the
+    // attributes can be wrong, and their message says which.
+    const own = where.explain ? where.explain(error, msg, where.endpoint, where.adk) : msg;
+    if (own !== null) return own;
+  }
   const token = where.tokenUrl ?? 'the token property';
   const live = `the Live API at ${where.endpoint}`;
   switch (error.code) {
@@ -135,6 +164,6 @@ export function errorText(error: LiveAgentError | null, where: Endpoints): strin
   }
 }
 
-function cap(text: string): string {
+export function cap(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

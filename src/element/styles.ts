@@ -69,7 +69,7 @@ background:transparent;min-height:36px}
 .mx dd{margin:0;font-variant-numeric:tabular-nums;color:var(--_fg)}
 :host([layout=compact]){display:inline-block;padding:6px;border-radius:calc(var(--_r)*3)}
 :host([layout=compact]) .log{max-height:3em;margin-top:6px}
-:host([layout=compact]) .log .t:not(:last-child){display:none}
+:host([layout=compact]) .log .t:not(:last-of-type){display:none}
 :host([layout=compact]) form,:host([layout=compact]) .mx,:host([layout=compact]) .mxb{display:none}
 :host([layout=compact]) .st{flex-basis:auto}
 :host([transcript=hide]) .log{display:none}

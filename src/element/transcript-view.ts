@@ -58,7 +58,10 @@ export class TranscriptView {
       } else if (row.turn !== turn) {
         this.patch(row, turn);
       }
-      const want: ChildNode | null = prev ? prev.nextSibling : log.firstChild;
+      let want: ChildNode | null = prev ? prev.nextSibling : log.firstChild;
+      // Other views' lines (agent-view.ts: server tools) stay where they were put.
+      while (want && want !== row.el && !(want as HTMLElement).dataset?.['role'])
+        want = want.nextSibling;
       if (want !== row.el) log.insertBefore(row.el, want);
       prev = row.el;
     }

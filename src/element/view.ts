@@ -8,6 +8,13 @@ import { errorText, HINTS, type Endpoints, type WaitKind } from './hints.ts';
 import { LevelMeter } from './meter.ts';
 import { TranscriptView } from './transcript-view.ts';
 
+/** The element parts only an agent server (ADK) needs, loaded with its transport. */
+export interface AgentFace {
+  /** The agent name line and server tool lines, added beside the conversation log. */
+  view(log: HTMLElement): { update(s: LiveAgentSnapshot): void };
+  explain: NonNullable<Endpoints['explain']>;
+}
+
 /** What the talk button shows. */
 export type UiState =
   'idle' | 'connecting' | 'listening' | 'hearing' | 'speaking' | 'reconnecting' | 'error';
@@ -116,6 +123,9 @@ export class LiveAgentView {
   readonly meter: LevelMeter;
   private readonly metrics: HTMLElement;
   private readonly transcript: TranscriptView;
+  private readonly log: HTMLElement;
+  private agents: { update(s: LiveAgentSnapshot): void } | null = null;
+  private explain: Endpoints['explain'];
   private shownMetrics: LatencyMetrics | null = null;
   private shownUsage: UsageTotals | null = null;
 
@@ -172,6 +182,7 @@ export class LiveAgentView {
       'aria-label': 'Conversation',
     });
     this.transcript = new TranscriptView(log);
+    this.log = log;
     this.metrics = h(d, 'dl', {
       class: 'mx',
       part: 'metrics',
@@ -224,19 +235,31 @@ export class LiveAgentView {
     this.mute.hidden = !on;
     attr(this.mute, 'aria-pressed', String(!s.micEnabled));
     this.gesture.hidden = !s.needsGesture;
-    const text = statusText(s, ctx);
+    const where = ctx.endpoints;
+    const text = statusText(
+      s,
+      where && this.explain ? { ...ctx, endpoints: { ...where, explain: this.explain } } : ctx,
+    );
     setText(this.status, text);
     if (s.status === 'error') attr(this.status, 'data-error', '');
     else this.status.removeAttribute('data-error');
     if (ctx.wait && connected && !s.agentSpeaking) attr(this.status, 'data-hint', ctx.wait);
     else this.status.removeAttribute('data-hint');
     this.transcript.update(s.transcript);
+    this.agents?.update(s);
     this.metrics.hidden = !showMetrics;
     attr(this.metricsButton, 'aria-pressed', String(showMetrics));
     if (showMetrics && (s.metrics !== this.shownMetrics || s.usage !== this.shownUsage)) {
       this.renderMetrics(s.metrics, s.usage);
     }
     if (!on) this.setLevels(null);
+  }
+
+  /** Adds what an agent server's session shows (from the ADK chunk); once per view. */
+  useAgentFace(face: AgentFace | undefined): void {
+    if (!face || this.agents) return;
+    this.agents = face.view(this.log);
+    this.explain = face.explain;
   }
 
   /** Sets the two level bars (input, output); null empties them. True when it drew. */

@@ -3,7 +3,8 @@
  * in front of a running emulator, behaving like the recorded google-adk 2.13 server
  * (test/fixtures/adk-run-live-2): snake_case `LiveRequest` in, ADK `Event` JSON out (URL-safe
  * audio, partial transcription deltas and a final aggregate, `author`, server-side tools,
- * `actions.transferToAgent`), 1002 for an unknown session, 1011 for binary frames and
+ * `actions.transferToAgent`, `longRunningToolIds` for `start_job`, an `errorCode` event for a
+ * user turn saying "adk error CODE"), 1002 for an unknown session, 1011 for binary frames and
  * `activity_start`, 403 for a disallowed origin. Each `/run_live` socket is bridged to one Gemini
  * Live session of the emulator, so its speech, transcripts and VAD are the emulator's own.
  */
@@ -45,6 +46,8 @@ const TOOLS = [
   {
     functionDeclarations: [
       { name: 'get_time', description: 'The current time.' },
+      // ADK's LongRunningFunctionTool: its id is listed in the call event's longRunningToolIds.
+      { name: 'start_job', description: 'Starts a long job; the result follows later.' },
       {
         name: 'transfer_to_agent',
         description: 'Hand the conversation to another agent.',
@@ -255,7 +258,7 @@ export async function startAdkEmulator(
               ],
               role: 'model',
             },
-            longRunningToolIds: [],
+            longRunningToolIds: call['name'] === 'start_job' ? [call['id']] : [],
           },
           true,
         );
@@ -263,7 +266,9 @@ export async function startAdkEmulator(
           call['name'] === 'transfer_to_agent' ? String(call['args']?.agent_name ?? '') : '';
         const response = target
           ? { result: null }
-          : { time: new Date().toISOString().slice(11, 16) };
+          : call['name'] === 'start_job'
+            ? { status: 'pending' }
+            : { time: new Date().toISOString().slice(11, 16) };
         out({
           content: {
             parts: [{ functionResponse: { id: call['id'], name: call['name'], response } }],
@@ -301,6 +306,12 @@ export async function startAdkEmulator(
             : { audio: { mimeType, data: b64 } },
         };
       } else if (req['content']) {
+        // "adk error CODE": an `errorCode` event as ADK sends for a model-level error (the
+        // socket stays open), for tests of how a client shows it.
+        const said = JSON.stringify(req['content']);
+        const scripted = /adk error ([A-Z_]+)/.exec(said);
+        if (scripted)
+          return out({ errorCode: scripted[1], errorMessage: 'scripted by the emulator' }, true);
         msg = { clientContent: { turns: [req['content']], turnComplete: true } };
       } else if (req['activity_start'] || req['activity_end']) {
         return ws.close(1011, '1007 None. Request contains an invalid argument.');

@@ -17,6 +17,9 @@ export const AGENT_FIELDS = [
   'usage',
   'metrics',
   'pendingToolCalls',
+  // Agent servers (ADK): the answering agent and the tools it ran; null / [] for Gemini.
+  'agent',
+  'serverToolCalls',
 ] as const;
 
 export type AgentField = (typeof AGENT_FIELDS)[number];

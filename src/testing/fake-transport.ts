@@ -12,6 +12,7 @@ import {
   intentMethods,
   type CloseInfo,
   type ConnectionHandlers,
+  type InboundEvent,
   type LiveConnection,
   type LiveTransport,
   type MessageMeta,
@@ -87,6 +88,15 @@ export class FakeConnection implements LiveConnection {
         receivedAt: meta?.receivedAt ?? Date.now(),
       },
     );
+  }
+
+  /**
+   * Plays already-decoded events, for what a Gemini frame cannot say (an agent server's `agent`,
+   * `serverToolCall`, `serverToolResult`); `raw` is what the `message` event carries.
+   */
+  serverSendEvents(events: InboundEvent[], raw: ServerMessage = {}): void {
+    if (this.closed) throw new Error(`FakeConnection ${this.id}: serverSendEvents() after close`);
+    this.handlers.message({ raw, events }, { audioBytes: 0, receivedAt: Date.now() });
   }
 
   /** Plays a frame that could not be parsed (the transport reports it, the socket stays up). */
@@ -215,6 +225,11 @@ export class FakeTransport implements LiveTransport {
   /** Plays a server frame on the newest connection. */
   serverSend(message: ServerMessage, meta?: Partial<MessageMeta>): void {
     this.lastConnection.serverSend(message, meta);
+  }
+
+  /** Plays decoded events on the newest connection (see FakeConnection.serverSendEvents). */
+  serverSendEvents(events: InboundEvent[], raw?: ServerMessage): void {
+    this.lastConnection.serverSendEvents(events, raw);
   }
 
   /** The server closes the newest connection. */

@@ -70,6 +70,44 @@ describe.runIf(chromium)('real google-adk api_server', () => {
     },
   );
 
+  it(
+    'the server tool and the agent transfer reach the snapshot and the events',
+    { timeout: 120_000 },
+    async () => {
+      const adk = await startRealAdk(location.origin);
+      stop = adk.close;
+      const transport = createAdkTransport({
+        endpoint: adk.url,
+        appName: 'concierge_app',
+        userId: 'u1',
+        worker: sourceWorker,
+      });
+      const s = new LiveAgentSession(
+        { token: 'auth_tokens/adk-server-side', endpoint: adk.url },
+        { transport, media: null },
+      );
+      session = s;
+      const agents: string[] = [];
+      s.on('agent', (e) => agents.push(`${e.from}>${e.to}`));
+      await s.connect();
+      s.sendText('what time is it? call get_time');
+      await expect
+        .poll(() => s.getSnapshot().serverToolCalls.find((c) => c.name === 'get_time')?.response, {
+          timeout: 30_000,
+        })
+        .toEqual({ time: expect.stringMatching(/^\d\d:\d\d$/) });
+      expect(s.getSnapshot().serverToolCalls[0]).toMatchObject({ agent: 'concierge' });
+      expect(s.getSnapshot().pendingToolCalls).toEqual([]);
+      s.sendText('call transfer_to_agent {"agent_name": "clock_agent"}');
+      await expect.poll(() => s.getSnapshot().agent, { timeout: 40_000 }).toBe('clock_agent');
+      expect(agents).toEqual(['null>concierge', 'concierge>clock_agent']);
+      expect(s.getSnapshot().serverToolCalls.map((c) => c.name)).toEqual([
+        'get_time',
+        'transfer_to_agent',
+      ]);
+    },
+  );
+
   it('through protect_adk with a ticket provider', { timeout: 120_000 }, async () => {
     const adk = await startRealAdk(location.origin, true);
     stop = adk.close;

@@ -11,6 +11,8 @@ import { createAdkTransport, type AdkTransport } from '../../src/transport/adk/t
 import { createWebVideo } from '../../src/video/index.ts';
 import { sourceMedia, sourceVideoWorker, sourceWorker } from '../support/source-deps.ts';
 import { movingScene } from '../support/video-scene.ts';
+import { LiveAgentElement, type SessionDeps } from '../../src/element/element.ts';
+import { agentFace } from '../../src/element/adk/face.ts';
 import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';
 
 let emu: EmulatorControl | undefined;
@@ -92,22 +94,111 @@ describe('ADK transport against the emulator ADK mode', () => {
 
   it('text turn, server-side tool shown not executed, agent transfer read from events', async () => {
     const { s, raws } = await setup({ media: false });
+    const agents: string[] = [];
+    s.on('agent', (e) => agents.push(`${e.from}>${e.to}`));
+    const tools: string[] = [];
+    s.on('servertoolcall', (e) => tools.push(`call:${e.call.name}`));
+    s.on('servertoolresult', (e) => tools.push(`result:${e.call.name}`));
     await s.connect();
     s.sendText('what time is it? call get_time');
     await expect
-      .poll(() => raws.flatMap((r) => adkDetails(r).tools.map((t) => `${t.kind}:${t.name}`)), {
-        timeout: 15_000,
-      })
+      .poll(() => tools, { timeout: 15_000 })
       .toEqual(['call:get_time', 'result:get_time']);
+    expect(raws.flatMap((r) => adkDetails(r).tools.map((t) => `${t.kind}:${t.name}`))).toEqual(
+      tools,
+    );
+    expect(s.getSnapshot().serverToolCalls[0]).toMatchObject({
+      name: 'get_time',
+      agent: 'concierge',
+      response: { time: expect.stringMatching(/^\d\d:\d\d$/) },
+    });
+    // Shown, never executed: the session raised no client tool call.
+    expect(s.getSnapshot().pendingToolCalls).toEqual([]);
     s.sendText('call transfer_to_agent {"agent_name": "clock_agent"}');
+    await expect.poll(() => s.getSnapshot().agent, { timeout: 15_000 }).toBe('clock_agent');
+    expect(agents).toEqual(['null>concierge', 'concierge>clock_agent']);
+    // A long-running tool (ADK's LongRunningFunctionTool) is marked as such.
+    s.sendText('call start_job');
     await expect
-      .poll(() => raws.map((r) => adkDetails(r).transferTo).filter(Boolean), { timeout: 15_000 })
-      .toEqual(['clock_agent']);
-    await expect
-      .poll(() => raws.map((r) => adkDetails(r).author).includes('clock_agent'), {
+      .poll(() => s.getSnapshot().serverToolCalls.find((c) => c.name === 'start_job'), {
         timeout: 15_000,
       })
-      .toBe(true);
+      .toMatchObject({ longRunning: true, agent: 'clock_agent', response: { status: 'pending' } });
+  });
+
+  it('<live-agent transport="adk"> shows the agent and a server tool line, as text', async () => {
+    emu = await startEmulator();
+    const endpoint = await emu.adkUrl();
+    class AdkAgent extends LiveAgentElement {
+      protected override async createSessionDeps(): Promise<SessionDeps> {
+        const transport = createAdkTransport({
+          endpoint,
+          appName: 'echo_agent',
+          userId: 'u1',
+          worker: sourceWorker,
+        });
+        return { transport, media: null, agentFace };
+      }
+    }
+    if (!customElements.get('adk-live-agent')) customElements.define('adk-live-agent', AdkAgent);
+    const el = document.createElement('adk-live-agent') as LiveAgentElement;
+    for (const [k, v] of Object.entries({
+      transport: 'adk',
+      endpoint,
+      'app-name': 'echo_agent',
+      'user-id': 'u1',
+    }))
+      el.setAttribute(k, v);
+    document.body.append(el);
+    try {
+      await el.connect();
+      el.sendText('what time is it? call get_time');
+      const root = el.shadowRoot!;
+      await expect
+        .poll(() => root.querySelector('[part="server-tool"]')?.textContent, { timeout: 15_000 })
+        .toMatch(/^concierge ran get_time\(\) → \{"time":"\d\d:\d\d"\}$/);
+      expect(root.querySelector<HTMLElement>('[part="agent"]')!.textContent).toBe(
+        'Agent: concierge',
+      );
+      // The line sits after the user's turn, before the reply that used its result.
+      await expect
+        .poll(
+          () =>
+            [...root.querySelector('[part="transcript"]')!.children].map((c) =>
+              c.getAttribute('part'),
+            ),
+          {
+            timeout: 15_000,
+          },
+        )
+        .toEqual(['turn turn-user', 'server-tool', 'turn turn-model']);
+      el.sendText('call transfer_to_agent {"agent_name": "clock_agent"}');
+      await expect
+        .poll(() => root.querySelector<HTMLElement>('[part="agent"]')!.textContent, {
+          timeout: 15_000,
+        })
+        .toBe('Agent: clock_agent');
+      expect(
+        [...root.querySelectorAll('[part="server-tool"]')].map((l) => l.textContent),
+      ).toContain('concierge handed over to clock_agent');
+    } finally {
+      el.remove();
+    }
+  });
+
+  it('an errorCode event is a non-fatal server-error; the socket stays open', async () => {
+    const { s, errors } = await setup({ media: false });
+    await s.connect();
+    const fatal: boolean[] = [];
+    s.on('error', (e) => fatal.push(e.fatal));
+    s.sendText('adk error RESOURCE_EXHAUSTED');
+    await expect
+      .poll(() => errors.map((e) => e.code), { timeout: 15_000 })
+      .toEqual(['server-error']);
+    expect(errors[0]!.message).toContain('RESOURCE_EXHAUSTED: scripted by the emulator');
+    expect([fatal, s.status]).toEqual([[false], 'connected']);
+    s.sendText('hello there');
+    await expect.poll(() => finals(s, 'model').join(' '), { timeout: 15_000 }).toMatch(/hello/);
   });
 
   it("barge-in: ADK's interrupted flushes the playing reply and marks the turn", async () => {

@@ -64,13 +64,19 @@ function freePort(): Promise<number> {
 }
 
 /** Starts emulator + real ADK; rejects with a clear message when python/.venv is missing. */
-export async function startRealAdk(origin: string, guarded = false): Promise<RealAdk> {
+export async function startRealAdk(
+  origin: string,
+  guarded = false,
+  /** A TLS emulator with apiKey `emulator-key` to use (the benches' settings); closed with it. */
+  model?: Emulator,
+): Promise<RealAdk> {
   if (!existsSync(join(VENV_BIN, 'adk')))
     throw new Error(
       'python/.venv with google-adk is missing: run `node scripts/test-python.mjs` (the python ' +
         'phase of npm test) first; the real-ADK browser tests need it',
     );
-  const emulator = await createEmulator({ tls: true, speech: 'tone', apiKey: 'emulator-key' });
+  const emulator =
+    model ?? (await createEmulator({ tls: true, speech: 'tone', apiKey: 'emulator-key' }));
   const dir = await mkdtemp(join(tmpdir(), 'live-agent-adk-'));
   await mkdir(join(dir, 'agents/concierge_app'), { recursive: true });
   await writeFile(join(dir, 'agents/concierge_app/__init__.py'), 'from . import agent\n');

@@ -85,11 +85,11 @@ describe('ADK events', () => {
     });
   });
 
-  it('user-role content (function responses) is not model output', () => {
+  it('user-role content (function responses) is not model output, only a server tool result', () => {
     const events = new AdkDecoder().decode({
       content: { role: 'user', parts: [{ text: 'x' }, { functionResponse: { name: 'f' } }] },
     });
-    expect(events).toEqual([]);
+    expect(events).toEqual([{ type: 'serverToolResult', id: '', name: 'f', response: {} }]);
   });
 });
 

@@ -29,6 +29,7 @@ import { openConnection } from '../../src/transport/connection.ts';
 import * as adkCodec from '../../src/transport/adk/worker-codec.ts';
 import { ADK_SETS, loadAdkSet, type AdkRecording } from '../support/adk-recordings.ts';
 import { fakeSocketClass } from './transport-fakes.ts';
+import { record } from './core-helpers.ts';
 
 const SETS = Object.entries(ADK_SETS).map(([name, dir]) => [name, loadAdkSet(dir)] as const);
 
@@ -90,6 +91,7 @@ async function replay(rec: AdkRecording) {
     { transport },
   );
   session.on('message', (e) => raws.push(e.message));
+  const adkEvents = record(session, ['agent', 'servertoolcall', 'servertoolresult']);
   await session.connect();
   const socket = sockets[0]!;
   const mismatched: string[] = [];
@@ -111,7 +113,17 @@ async function replay(rec: AdkRecording) {
   const close = rec.sockets[0]!.close;
   if (close) socket.serverClose(close.code, close.reason);
   await new Promise((r) => setTimeout(r, 5));
-  return { session, audio, closes, raws, mismatched, transcript: session.getSnapshot().transcript };
+  const snapshot = session.getSnapshot();
+  return {
+    session,
+    audio,
+    closes,
+    raws,
+    mismatched,
+    adkEvents,
+    snapshot,
+    transcript: snapshot.transcript,
+  };
 }
 
 const text = (turns: readonly { role: string; text: string }[], role: string) =>
@@ -150,6 +162,23 @@ describe.each(SETS)('ADK %s recordings through the ADK wire', (_name, set) => {
     expect(tools[1]!.data).toHaveProperty('time');
     expect(text(r.transcript, 'model').join(' ')).toMatch(/\d/);
   });
+
+  it('tool_call: the call and its result are session events and one snapshot entry', async () => {
+    const r = await replay(set.get('tool_call')!);
+    const types = r.adkEvents.map(([type]) => type);
+    expect(types).toEqual(['agent', 'servertoolcall', 'servertoolresult']);
+    expect(r.adkEvents[0]![1]).toEqual({ from: null, to: 'echo_agent' });
+    const [entry] = r.snapshot.serverToolCalls;
+    expect(r.snapshot.serverToolCalls).toHaveLength(1);
+    expect(entry).toMatchObject({ name: 'get_time', args: {}, longRunning: false });
+    expect(entry!.agent).toBe('echo_agent');
+    expect(entry!.id).toMatch(/^function-call-\d+$/);
+    expect(entry!.response).toEqual({ time: expect.stringMatching(/^\d\d:\d\d$/) });
+    expect(entry!.respondedAt).toBeGreaterThanOrEqual(entry!.calledAt);
+    // Shown, not run: no client tool call was raised and nothing was answered.
+    expect(r.snapshot.pendingToolCalls).toEqual([]);
+    expect(r.snapshot.agent).toBe('echo_agent');
+  });
 });
 
 describe.each(SETS.filter(([, s]) => s.has('agent_transfer')))(
@@ -161,6 +190,27 @@ describe.each(SETS.filter(([, s]) => s.has('agent_transfer')))(
       expect(details.map((d) => d.transferTo).filter(Boolean)).toEqual(['clock_agent']);
       const authors = [...new Set(details.map((d) => d.author).filter((a) => a !== 'user'))];
       expect(authors).toEqual(['concierge', 'clock_agent']);
+    });
+
+    it('agent_transfer: agent events from/to, the transfer tool shown, the snapshot follows', async () => {
+      const r = await replay(set.get('agent_transfer')!);
+      expect(r.adkEvents.map(([type, e]) => [type, 'to' in e ? e : e.call.name])).toEqual([
+        ['agent', { from: null, to: 'concierge' }],
+        ['servertoolcall', 'transfer_to_agent'],
+        ['servertoolresult', 'transfer_to_agent'],
+        ['agent', { from: 'concierge', to: 'clock_agent' }],
+      ]);
+      expect(r.snapshot.agent).toBe('clock_agent');
+      expect(r.snapshot.serverToolCalls).toEqual([
+        expect.objectContaining({
+          name: 'transfer_to_agent',
+          args: { agent_name: 'clock_agent' },
+          response: { result: null },
+          agent: 'concierge',
+        }),
+      ]);
+      // The reply after the transfer is the sub-agent's.
+      expect(text(r.transcript, 'model').join(' ')).toMatch(/You said/);
     });
 
     it('unknown_session_1002: a typed, non-retryable error', async () => {

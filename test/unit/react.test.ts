@@ -109,6 +109,25 @@ describe('useLiveAgent', () => {
     });
   }
 
+  it('returns the agent-server fields: the answering agent and the tools it ran', async () => {
+    const { built, create } = fakeFactory();
+    let agent!: UseLiveAgentResult;
+    function App() {
+      agent = useLiveAgent({ token: TOKEN }, create);
+      return h('p', null, `${agent.agent}:${agent.serverToolCalls.map((c) => c.name).join()}`);
+    }
+    mount(h(App));
+    await act(() => agent.connect());
+    expect(container.textContent).toBe('null:');
+    act(() =>
+      built[0]!.transport.serverSendEvents([
+        { type: 'agent', name: 'concierge' },
+        { type: 'serverToolCall', id: 'c1', name: 'get_time', args: {}, longRunning: false },
+      ]),
+    );
+    expect(container.textContent).toBe('concierge:get_time');
+  });
+
   it('unmount disconnects and disposes the session', async () => {
     const { built, create } = fakeFactory();
     let agent!: UseLiveAgentResult;

@@ -79,6 +79,22 @@ describe('useLiveAgent (Vue)', () => {
     expect(openResources(built)).toEqual({ sockets: 1, mics: 1 });
   });
 
+  it('agent and serverToolCalls are readonly refs too', async () => {
+    const { built, create } = fakeFactory();
+    const scope = effectScope();
+    const agent = scope.run(() => useLiveAgent({ token: TOKEN }, create))!;
+    await agent.connect();
+    expect([agent.agent.value, agent.serverToolCalls.value]).toEqual([null, []]);
+    built[0]!.transport.serverSendEvents([
+      { type: 'agent', name: 'clock_agent' },
+      { type: 'serverToolResult', id: 'c1', name: 'get_time', response: { time: '10:00' } },
+    ]);
+    await nextTick();
+    expect(agent.agent.value).toBe('clock_agent');
+    expect(agent.serverToolCalls.value.map((c) => c.response)).toEqual([{ time: '10:00' }]);
+    scope.stop();
+  });
+
   it('startVideo/stopVideo drive the session video with stable identities', async () => {
     const { built, create } = fakeFactory();
     const scope = effectScope();

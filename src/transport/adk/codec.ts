@@ -2,15 +2,17 @@
  * The ADK `/run_live` codec, the only place ADK's wire is written or read. Out: `LiveRequest` JSON
  * with snake_case top-level keys (camelCase ones are dropped silently by ADK), validated strictly
  * first because one frame ADK cannot validate makes it stop reading the socket for good. In: ADK
- * `Event` JSON (camelCase, `None` omitted) normalised into the session's inbound events; what only
- * ADK has (author, transfers, server-side tool calls, error codes) is read by `adkDetails`.
+ * `Event` JSON (camelCase, `None` omitted) normalised into the session's inbound events, including
+ * what only ADK has (the answering agent, transfers, server-side tool calls, error codes);
+ * `adkDetails` reads those fields of one raw event.
  * Both ADK 1.18 and 2.x event shapes are accepted (test/fixtures/adk-run-live*).
  */
 import { LiveAgentError, serializeError } from '../../core/errors.ts';
 import type { ClientIntent, InboundEvent, TransportCapabilities } from '../../core/transport.ts';
 import type { ServerMessage, UsageMetadata } from '../../core/wire.ts';
+import { isObject, parts, serverTools, type Json } from './details.ts';
 
-type Json = Record<string, unknown>;
+export { adkDetails, type AdkDetails, type AdkToolActivity } from './details.ts';
 
 /**
  * ADK runs tools on the server, has no resumption handle, no goAway, and no voice choice per
@@ -79,16 +81,6 @@ export function toStandardBase64(data: string): string {
   return std + '='.repeat((4 - (std.length % 4)) % 4);
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function parts(event: Json): Json[] {
-  const content = event['content'];
-  if (!isObject(content) || !Array.isArray(content['parts'])) return [];
-  return content['parts'].filter(isObject);
-}
-
 /**
  * Rewrites audio `inlineData` to standard padded base64 in place (ADK sends URL-safe), so the
  * playback sink and `atob` take it. Returns the event for chaining.
@@ -110,7 +102,8 @@ const LOCAL_BARGE_IN_PARTS = 10;
  * socket: ADK streams transcription deltas (`partial` true or missing), and 2.x follows them with
  * one aggregate (`partial: false`, `finished: true`, the whole text) that must REPLACE the deltas,
  * not extend them; the decoder passes on only what the aggregate adds. Function calls are NOT tool
- * calls for the session: ADK runs them itself (see `adkDetails`).
+ * calls for the session: ADK runs them itself, so they become `serverToolCall`/`serverToolResult`
+ * (display only); `author` and transfers become `agent` events when the agent changes.
  */
 export class AdkDecoder {
   private readonly heard = { user: '', model: '' };
@@ -120,10 +113,18 @@ export class AdkDecoder {
   private cutLocally = false;
   /** Model audio parts since the user's last transcription delta. */
   private audioSinceInput = 0;
+  /** The agent this socket reported last. */
+  private currentAgent: string | undefined;
 
   decode(event: ServerMessage): InboundEvent[] {
     const e = event as Json;
     const events: InboundEvent[] = [];
+    // The agent first, so the session files this event's tool calls and speech under it. 2.x
+    // authors the user's transcription `user`: that is not an agent.
+    const author = e['author'];
+    if (typeof author === 'string' && author !== '' && author !== 'user')
+      this.agent(author, events);
+    events.push(...serverTools(e));
     if (isObject(e['usageMetadata']))
       events.push({ type: 'usage', usage: e['usageMetadata'] as UsageMetadata });
     const input = this.transcription('user', e['inputTranscription'], e['partial'] === false);
@@ -174,6 +175,10 @@ export class AdkDecoder {
       this.heard.user = this.heard.model = '';
       events.push({ type: 'turnComplete' });
     }
+    // The transfer's functionResponse is still authored by the agent handing over.
+    const actions = e['actions'];
+    if (isObject(actions) && typeof actions['transferToAgent'] === 'string')
+      this.agent(actions['transferToAgent'], events);
     if (typeof e['errorCode'] === 'string' || typeof e['errorMessage'] === 'string') {
       const code = typeof e['errorCode'] === 'string' ? e['errorCode'] : 'ERROR';
       const message = typeof e['errorMessage'] === 'string' ? e['errorMessage'] : '';
@@ -182,6 +187,13 @@ export class AdkDecoder {
       events.push({ type: 'error', error: serializeError(error) });
     }
     return events;
+  }
+
+  /** Reports the agent when it is not the one this socket reported last. */
+  private agent(name: string, events: InboundEvent[]): void {
+    if (name === this.currentAgent) return;
+    this.currentAgent = name;
+    events.push({ type: 'agent', name });
   }
 
   private transcription(
@@ -209,58 +221,4 @@ export class AdkDecoder {
       ? { type: 'transcription', speaker, finished }
       : { type: 'transcription', speaker, text, finished };
   }
-}
-
-/** A server-side tool call or result, for display only. */
-export interface AdkToolActivity {
-  kind: 'call' | 'result';
-  id?: string;
-  name: string;
-  /** Call args or result payload (untrusted: render as text). */
-  data: Json;
-}
-
-/** What only ADK events carry. */
-export interface AdkDetails {
-  /** The agent that produced the event (`user` for the user's input in 2.x). */
-  author?: string;
-  /** `actions.transferToAgent`: the agent taking over. */
-  transferTo?: string;
-  tools: AdkToolActivity[];
-  longRunningToolIds: string[];
-  errorCode?: string;
-  errorMessage?: string;
-}
-
-/** Reads the ADK-only fields of an event. */
-export function adkDetails(event: ServerMessage): AdkDetails {
-  const e = event as Json;
-  const out: AdkDetails = { tools: [], longRunningToolIds: [] };
-  if (typeof e['author'] === 'string') out.author = e['author'];
-  const actions = e['actions'];
-  if (isObject(actions) && typeof actions['transferToAgent'] === 'string')
-    out.transferTo = actions['transferToAgent'];
-  for (const part of parts(e)) {
-    for (const [key, kind] of [
-      ['functionCall', 'call'],
-      ['functionResponse', 'result'],
-    ] as const) {
-      const value = part[key];
-      if (!isObject(value) || typeof value['name'] !== 'string') continue;
-      const data = value[kind === 'call' ? 'args' : 'response'];
-      out.tools.push({
-        kind,
-        name: value['name'],
-        data: isObject(data) ? data : {},
-        ...(typeof value['id'] === 'string' && { id: value['id'] }),
-      });
-    }
-  }
-  if (Array.isArray(e['longRunningToolIds']))
-    out.longRunningToolIds = e['longRunningToolIds'].filter(
-      (id): id is string => typeof id === 'string',
-    );
-  if (typeof e['errorCode'] === 'string') out.errorCode = e['errorCode'];
-  if (typeof e['errorMessage'] === 'string') out.errorMessage = e['errorMessage'];
-  return out;
 }
