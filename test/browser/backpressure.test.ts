@@ -9,7 +9,7 @@ import { afterEach, expect, test } from 'vitest';
 import { LiveAgentSession } from '../../src/core/session.ts';
 import type { LiveAgentEventMap } from '../../src/core/events.ts';
 import { createWebVideo } from '../../src/video/index.ts';
-import { sourceMedia, sourceTransport } from '../support/source-deps.ts';
+import { sourceMedia, sourceTransport, sourceVideoWorker } from '../support/source-deps.ts';
 import { startEmulator } from '../support/emulator-control.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,7 +67,10 @@ async function until<T>(
 async function setup() {
   const emu = await startEmulator({ vad: { thresholdDb: 50 } });
   cleanups.push(() => emu.close());
-  const video = createWebVideo({ openTrack: () => Promise.resolve(noise()) });
+  const video = createWebVideo({
+    openTrack: () => Promise.resolve(noise()),
+    videoWorker: sourceVideoWorker,
+  });
   const session = new LiveAgentSession(
     { token: { url: emu.tokenUrl() }, endpoint: emu.url, config: {} },
     { transport: sourceTransport(), media: sourceMedia(), video },
