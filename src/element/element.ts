@@ -24,8 +24,9 @@ import {
   type AdkTarget,
 } from './options.ts';
 import { wireControls } from './controls.ts';
-import { RenderLoops } from './loops.ts';
-import { DEFAULT_HINT_AFTER_S, elementEndpoints, QuietHints } from './hints.ts';
+import type { CallUi } from './call-ui.ts';
+import { DEFAULT_HINT_AFTER_S, type QuietHints } from './hints.ts';
+import type { RenderLoops } from './loops.ts';
 import { applyStyles } from './styles.ts';
 import { LiveAgentView, type AgentFace } from './view.ts';
 import type { PreviewSource, VideoControlHost, VideoControls } from './video-controls.ts';
@@ -72,6 +73,8 @@ export class LiveAgentElement extends HTMLElement {
    * by the IIFE from its deps file, so the script-tag entry carries none of their code.
    */
   static videoControls: ((bar: Element, host: VideoControlHost) => VideoControls) | undefined;
+  /** The call-time parts (hints, log, loops): set like {@link videoControls} (./call-ui.ts). */
+  static callUi: CallUi | undefined;
   static readonly observedAttributes = [
     ...SESSION_ATTRIBUTES,
     'metrics',
@@ -88,13 +91,9 @@ export class LiveAgentElement extends HTMLElement {
   private generation = 0;
   private localError: LiveAgentError | null = null;
   private unsubscribers: (() => void)[] = [];
-  private readonly loops = new RenderLoops(
-    this,
-    () => this.paintLevels(),
-    () => this.render(),
-  );
+  private loops: RenderLoops | null = null;
   private holding = false;
-  private readonly hints = new QuietHints(() => this.render());
+  private hints: QuietHints | null = null;
   private sessionMode: string | undefined;
   private toolList: ToolDefinition[] = [];
   private configValue: LiveConfig | undefined;
@@ -279,7 +278,8 @@ export class LiveAgentElement extends HTMLElement {
     }
     const session = new LiveAgentSession(options, deps);
     this.current = session;
-    if (this.view && !this.view.meter.startWorker) this.view.meter.startWorker = deps.meterWorker;
+    const ui = LiveAgentElement.callUi;
+    if (ui) this.view?.useMeter(ui, deps.meterWorker);
     this.ensureVideoControls();
     this.videoControls?.bind(session, deps.video);
     this.view?.useAgentFace(deps.agentFace);
@@ -333,17 +333,21 @@ export class LiveAgentElement extends HTMLElement {
     const active = ACTIVE.has(s.status) && this.isConnected;
     if (s.status !== 'connected') this.holding = false;
     const now = Date.now();
+    const ui = LiveAgentElement.callUi;
     const ctx = {
       pushToTalk: this.pushToTalk,
       holding: this.holding,
       now,
-      wait: this.hints.check(
-        s,
-        !this.pushToTalk && this.getAttribute('microphone') !== 'off',
-        this.isConnected ? this.hintAfter * 1000 : 0, // a detached element arms no timer
-        now,
-      ),
-      endpoints: elementEndpoints(
+      ui,
+      wait: ui
+        ? (this.hints ??= new ui.QuietHints(() => this.render())).check(
+            s,
+            !this.pushToTalk && this.getAttribute('microphone') !== 'off',
+            this.isConnected ? this.hintAfter * 1000 : 0, // a detached element arms no timer
+            now,
+          )
+        : null,
+      endpoints: ui?.elementEndpoints(
         (name) => this.getAttribute(name),
         this.ownerDocument.defaultView?.location.origin,
       ),
@@ -351,9 +355,16 @@ export class LiveAgentElement extends HTMLElement {
     this.view?.render(s, ctx, this.hasAttribute('metrics'));
     this.videoControls?.render(s.status);
     // Nothing runs between calls: the meter's worker goes with the call (a new one comes with the next).
-    if (!active) this.view?.meter.reset();
+    if (!active) this.view?.meter?.reset();
     // Levels animate only while a conversation is on; the countdown ticks only after goAway.
-    this.loops.update(active && !!this.view, active && s.goAwayAt !== null);
+    if (ui && (active || this.loops)) {
+      this.loops ??= new ui.RenderLoops(
+        this,
+        () => this.paintLevels(),
+        () => this.render(),
+      );
+      this.loops.update(active && !!this.view, active && s.goAwayAt !== null);
+    }
   }
 
   private paintLevels(): boolean {

@@ -4,9 +4,10 @@
  */
 import type { MediaLevels } from '../core/media.ts';
 import type { LatencyMetrics, LiveAgentSnapshot, UsageTotals } from '../core/types.ts';
-import { errorText, HINTS, type Endpoints, type WaitKind } from './hints.ts';
-import { LevelMeter } from './meter.ts';
-import { TranscriptView } from './transcript-view.ts';
+import type { CallUi } from './call-ui.ts';
+import type { Endpoints, WaitKind } from './hints.ts';
+import type { LevelMeter } from './meter.ts';
+import type { TranscriptView } from './transcript-view.ts';
 
 /** The element parts only an agent server (ADK) needs, loaded with its transport. */
 export interface AgentFace {
@@ -29,6 +30,8 @@ export interface ViewContext {
   wait?: WaitKind | null;
   /** Named in error messages (default: Google's endpoint, no token URL). */
   endpoints?: Endpoints;
+  /** The call-time parts (hint and error wording, the log), once loaded (./call-ui.ts). */
+  ui?: CallUi;
 }
 
 const DEFAULT_ENDPOINTS: Endpoints = {
@@ -76,7 +79,11 @@ export function buttonLabel(
 
 /** The one-line status next to the button (goAway countdown, reconnect attempt, error). */
 export function statusText(s: LiveAgentSnapshot, ctx: ViewContext): string {
-  if (s.status === 'error') return errorText(s.error, ctx.endpoints ?? DEFAULT_ENDPOINTS);
+  if (s.status === 'error') {
+    return ctx.ui
+      ? ctx.ui.errorText(s.error, ctx.endpoints ?? DEFAULT_ENDPOINTS)
+      : (s.error?.message ?? 'Something went wrong');
+  }
   if (s.status === 'reconnecting')
     return `Connection lost, reconnecting (attempt ${s.reconnectAttempt})`;
   if (s.status === 'connecting') return 'Connecting…';
@@ -87,7 +94,7 @@ export function statusText(s: LiveAgentSnapshot, ctx: ViewContext): string {
   }
   if (!s.micEnabled) return 'Microphone muted';
   if (s.agentSpeaking) return 'Agent speaking, interrupt any time';
-  if (ctx.wait) return HINTS[ctx.wait];
+  if (ctx.wait && ctx.ui) return ctx.ui.HINTS[ctx.wait];
   return ctx.pushToTalk ? 'Hold the button or Space to talk' : 'Listening, just speak';
 }
 
@@ -120,9 +127,12 @@ export class LiveAgentView {
   private readonly bar: HTMLElement;
   private readonly label: HTMLElement;
   private readonly status: HTMLElement;
-  readonly meter: LevelMeter;
+  /** Built with the call-time parts on the first call ({@link useMeter}). */
+  meter: LevelMeter | null = null;
+  private readonly canvas: HTMLCanvasElement;
   private readonly metrics: HTMLElement;
-  private readonly transcript: TranscriptView;
+  /** Built with the call-time parts (nothing to show before the first call). */
+  private transcript: TranscriptView | null = null;
   private readonly log: HTMLElement;
   private agents: { update(s: LiveAgentSnapshot): void } | null = null;
   private explain: Endpoints['explain'];
@@ -151,7 +161,7 @@ export class LiveAgentView {
       { type: 'button', part: 'mute-button', 'aria-pressed': 'false', hidden: true },
       'Mute',
     );
-    this.meter = new LevelMeter(d);
+    this.canvas = h(d, 'canvas', { 'aria-hidden': 'true' });
     // The tracks are static CSS; the levels are drawn on the canvas laid over them.
     const levels = h(
       d,
@@ -159,7 +169,7 @@ export class LiveAgentView {
       { class: 'lv', part: 'levels', 'aria-hidden': 'true' },
       h(d, 'span', { title: 'You' }),
       h(d, 'span', { title: 'Agent' }),
-      this.meter.canvas,
+      this.canvas,
     );
     this.status = h(d, 'span', { class: 'st', part: 'status', role: 'status' }, 'Ready');
     this.gesture = h(
@@ -181,7 +191,6 @@ export class LiveAgentView {
       'aria-live': 'polite',
       'aria-label': 'Conversation',
     });
-    this.transcript = new TranscriptView(log);
     this.log = log;
     this.metrics = h(d, 'dl', {
       class: 'mx',
@@ -245,7 +254,7 @@ export class LiveAgentView {
     else this.status.removeAttribute('data-error');
     if (ctx.wait && connected && !s.agentSpeaking) attr(this.status, 'data-hint', ctx.wait);
     else this.status.removeAttribute('data-hint');
-    this.transcript.update(s.transcript);
+    if (ctx.ui) (this.transcript ??= new ctx.ui.TranscriptView(this.log)).update(s.transcript);
     this.agents?.update(s);
     this.metrics.hidden = !showMetrics;
     attr(this.metricsButton, 'aria-pressed', String(showMetrics));
@@ -264,7 +273,13 @@ export class LiveAgentView {
 
   /** Sets the two level bars (input, output); null empties them. True when it drew. */
   setLevels(levels: MediaLevels | null): boolean {
-    return this.meter.set(levels);
+    return this.meter?.set(levels) ?? false;
+  }
+
+  /** Builds the level meter for a call; `startWorker` draws it off the main thread (once set). */
+  useMeter(ui: CallUi, startWorker: (() => Worker) | undefined): void {
+    this.meter ??= new ui.LevelMeter(this.canvas);
+    this.meter.startWorker ??= startWorker;
   }
 
   private renderMetrics(m: LatencyMetrics, usage: UsageTotals): void {
