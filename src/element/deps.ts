@@ -11,6 +11,9 @@ import type { SessionDeps } from './element.ts';
 import type { AdkTarget } from './options.ts';
 import { VideoControls, type VideoControlHost } from './video-controls.ts';
 
+/** The element's call-time parts: the IIFE takes them from here (see LiveAgentElement.callUi). */
+export { callUi } from './call-ui.ts';
+
 /** The element's camera/screen toggles: the IIFE takes them from here (see LiveAgentElement). */
 export const createVideoControls = (bar: Element, host: VideoControlHost) =>
   new VideoControls(bar, host);

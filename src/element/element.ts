@@ -5,61 +5,32 @@
  */
 import { LiveAgentError } from '../core/errors.ts';
 import { LIVE_AGENT_EVENT_TYPES, type LiveAgentEventType } from '../core/events.ts';
-import type { LiveMedia } from '../core/media.ts';
-import { LiveAgentSession } from '../core/session.ts';
+import type { LiveAgentSession } from '../core/session.ts';
 import { initialSnapshot } from '../core/session-support.ts';
-import type { LiveConfig, LiveTransport } from '../core/transport.ts';
+import type { LiveConfig } from '../core/transport.ts';
 import type {
   LiveAgentSnapshot,
   LiveAgentStatus,
   TokenSource,
   ToolDefinition,
 } from '../core/types.ts';
+import type { CallUi } from './call-ui.ts';
+import { ElementSession } from './element-session.ts';
+import { ACTIVE, ElementUi } from './element-ui.ts';
 import { forwardEvents, LiveAgentEvent } from './events.ts';
-import {
-  adkTarget,
-  mediaOptions,
-  SESSION_ATTRIBUTES,
-  sessionOptions,
-  type AdkTarget,
-} from './options.ts';
-import { wireControls } from './controls.ts';
-import { RenderLoops } from './loops.ts';
-import { DEFAULT_HINT_AFTER_S, elementEndpoints, QuietHints } from './hints.ts';
-import { applyStyles } from './styles.ts';
-import { LiveAgentView, type AgentFace } from './view.ts';
-import type { PreviewSource, VideoControlHost, VideoControls } from './video-controls.ts';
-import type { LiveVideo } from '../core/video.ts';
+import { DEFAULT_HINT_AFTER_S } from './hints.ts';
+import { adkTarget, mediaOptions, SESSION_ATTRIBUTES, sessionOptions } from './options.ts';
+import type { DepsLoader, SessionDeps } from './session-deps.ts';
+import type { VideoControlHost, VideoControls } from './video-controls.ts';
+import type { LiveAgentView } from './view.ts';
 
-/** What a session is built from; override `createSessionDeps()` to inject fakes in tests. */
-export interface SessionDeps {
-  transport: LiveTransport;
-  media?: LiveMedia | null;
-  /** Camera/screen source (the default deps add createWebVideo()). */
-  video?: (LiveVideo & PreviewSource) | null;
-  fetch?: typeof fetch;
-  /**
-   * Starts a worker that draws the level meters off the main thread (the default deps: the SDK's
-   * worker file). Without it the meters are drawn on the main thread.
-   */
-  meterWorker?: () => Worker;
-  /** What an agent server's session shows (the default deps add it for transport="adk"). */
-  agentFace?: AgentFace;
-}
-
-/** Loads the default transport and media (set by the entry: a chunk, or a file beside the IIFE). */
-export type DepsLoader = (
-  assetBase: string | undefined,
-  media: { microphone: boolean; adk?: AdkTarget },
-) => Promise<SessionDeps> | SessionDeps;
+export type { DepsLoader, SessionDeps } from './session-deps.ts';
 
 /** Attributes that only show or hide the video controls. */
 const VIDEO_ATTRIBUTES = ['camera', 'screen', 'video-preview'] as const;
 const VIEW_ONLY_VIDEO: readonly string[] = VIDEO_ATTRIBUTES;
 
 const IDLE: LiveAgentSnapshot = Object.freeze(initialSnapshot(false));
-
-const ACTIVE: ReadonlySet<LiveAgentStatus> = new Set(['connecting', 'connected', 'reconnecting']);
 
 /** The `<live-agent>` custom element class (registered by `live-agent/element` or the IIFE). */
 export class LiveAgentElement extends HTMLElement {
@@ -72,6 +43,8 @@ export class LiveAgentElement extends HTMLElement {
    * by the IIFE from its deps file, so the script-tag entry carries none of their code.
    */
   static videoControls: ((bar: Element, host: VideoControlHost) => VideoControls) | undefined;
+  /** The call-time parts (hints, log, loops): set like {@link videoControls} (./call-ui.ts). */
+  static callUi: CallUi | undefined;
   static readonly observedAttributes = [
     ...SESSION_ATTRIBUTES,
     'metrics',
@@ -79,26 +52,52 @@ export class LiveAgentElement extends HTMLElement {
     ...VIEW_ONLY_VIDEO,
   ];
 
-  private current: LiveAgentSession | null = null;
-  private creating: Promise<LiveAgentSession> | null = null;
-  private view: LiveAgentView | null = null;
-  private videoControls: VideoControls | null = null;
-  private bar: HTMLElement | null = null;
-  private dirty = true;
-  private generation = 0;
   private localError: LiveAgentError | null = null;
-  private unsubscribers: (() => void)[] = [];
-  private readonly loops = new RenderLoops(
-    this,
-    () => this.paintLevels(),
-    () => this.render(),
-  );
   private holding = false;
-  private readonly hints = new QuietHints(() => this.render());
-  private sessionMode: string | undefined;
   private toolList: ToolDefinition[] = [];
   private configValue: LiveConfig | undefined;
   private tokenValue: TokenSource | undefined;
+  private readonly call = new ElementSession({
+    options: () =>
+      sessionOptions({
+        attr: (name) => this.getAttribute(name),
+        token: this.tokenValue,
+        config: this.configValue,
+        tools: this.toolList,
+        baseUrl: this.ownerDocument.baseURI,
+      }),
+    deps: () => this.createSessionDeps(),
+    attach: (session, deps) => {
+      this.ui.bind(session, deps);
+      const off = [session.subscribe(() => this.render()), ...forwardEvents(session, this)];
+      this.render();
+      return off;
+    },
+    released: () => (this.holding = false),
+  });
+  private readonly ui = new ElementUi(
+    {
+      el: this,
+      status: () => this.status,
+      pushToTalk: () => this.pushToTalk && this.status === 'connected',
+      pushToTalkMode: () => this.pushToTalk,
+      holding: () => this.holding,
+      hintAfter: () => this.hintAfter,
+      connect: () => this.connect(),
+      disconnect: () => this.disconnect(),
+      startHold: () => this.startHold(),
+      endHold: () => this.endHold(),
+      toggleMute: () => this.current?.setMicEnabled(!this.snapshot().micEnabled),
+      resumeAudio: () => this.current?.resumeAudio(),
+      toggleMetrics: () => this.toggleAttribute('metrics'),
+      sendText: (text) => this.sendText(text),
+      attr: (name) => this.getAttribute(name),
+      session: () => this.current,
+      failed: (error) => this.dispatchEvent(new LiveAgentEvent('error', { error, fatal: false })),
+      rerender: () => this.render(),
+    },
+    () => LiveAgentElement,
+  );
 
   constructor() {
     super();
@@ -107,7 +106,11 @@ export class LiveAgentElement extends HTMLElement {
 
   /** The session behind the element; null until the first `connect()`. */
   get session(): LiveAgentSession | null {
-    return this.current;
+    return this.call.current;
+  }
+
+  private get current(): LiveAgentSession | null {
+    return this.call.current;
   }
 
   /** `idle | connecting | connected | reconnecting | closed | error`. */
@@ -142,7 +145,7 @@ export class LiveAgentElement extends HTMLElement {
   }
   set config(config: LiveConfig | undefined) {
     this.configValue = config;
-    this.dirty = true;
+    this.call.stale = true;
   }
 
   /** Token source used instead of `token-url` (string, async function or `{url, init}`). */
@@ -151,7 +154,7 @@ export class LiveAgentElement extends HTMLElement {
   }
   set token(token: TokenSource | undefined) {
     this.tokenValue = token;
-    this.dirty = true;
+    this.call.stale = true;
   }
 
   /** Opens the microphone and connects; resolves once the session is live. Rejects with a LiveAgentError. */
@@ -159,7 +162,7 @@ export class LiveAgentElement extends HTMLElement {
     this.localError = null;
     let session: LiveAgentSession;
     try {
-      session = await this.ensureSession();
+      session = await this.call.ensure();
     } catch (error) {
       const wrapped =
         error instanceof LiveAgentError
@@ -187,26 +190,7 @@ export class LiveAgentElement extends HTMLElement {
   }
 
   connectedCallback(): void {
-    const root = this.shadowRoot!;
-    if (!this.view) {
-      applyStyles(root);
-      this.view = new LiveAgentView(root);
-      wireControls(this.view, {
-        status: () => this.status,
-        pushToTalk: () => this.pushToTalk && this.status === 'connected',
-        holding: () => this.holding,
-        connect: () => this.connect(),
-        disconnect: () => this.disconnect(),
-        startHold: () => this.startHold(),
-        endHold: () => this.endHold(),
-        toggleMute: () => this.current?.setMicEnabled(!this.snapshot().micEnabled),
-        resumeAudio: () => this.current?.resumeAudio(),
-        toggleMetrics: () => this.toggleAttribute('metrics'),
-        sendText: (text) => this.sendText(text),
-      });
-      this.bar = root.querySelector<HTMLElement>('[part="bar"]');
-      this.ensureVideoControls();
-    }
+    this.ui.mount(this.shadowRoot!);
     // Adding the same listener again (a move) is a no-op.
     this.ownerDocument.defaultView?.addEventListener('pagehide', this.onPageHide);
     this.render();
@@ -226,18 +210,7 @@ export class LiveAgentElement extends HTMLElement {
   attributeChangedCallback(name: string): void {
     if (name === 'metrics' || name === 'hint-after' || VIEW_ONLY_VIDEO.includes(name))
       this.render();
-    else this.dirty = true;
-  }
-
-  /** Builds the video toggles once their code is here (the IIFE: from its deps, on connect). */
-  private ensureVideoControls(): void {
-    const make = LiveAgentElement.videoControls;
-    if (this.videoControls || !this.bar || !make) return;
-    this.videoControls = make(this.bar, {
-      attr: (name) => this.getAttribute(name),
-      session: () => this.current,
-      failed: (error) => this.dispatchEvent(new LiveAgentEvent('error', { error, fatal: false })),
-    });
+    else this.call.stale = true;
   }
 
   /** Builds the session's transport and media; tests override it to inject fakes. */
@@ -254,53 +227,6 @@ export class LiveAgentElement extends HTMLElement {
     return load(this.getAttribute('asset-base') ?? LiveAgentElement.assetBase, media);
   }
 
-  private ensureSession(): Promise<LiveAgentSession> {
-    const existing = this.current;
-    // Changed attributes apply on the next connect from a resting state, never mid-conversation.
-    if (existing && (!this.dirty || ACTIVE.has(existing.status))) return Promise.resolve(existing);
-    return (this.creating ??= this.createSession().finally(() => (this.creating = null)));
-  }
-
-  private async createSession(): Promise<LiveAgentSession> {
-    const options = sessionOptions({
-      attr: (name) => this.getAttribute(name),
-      token: this.tokenValue,
-      config: this.configValue,
-      tools: this.toolList,
-      baseUrl: this.ownerDocument.baseURI,
-    });
-    const generation = ++this.generation;
-    this.release();
-    const deps = await this.createSessionDeps();
-    if (generation !== this.generation) {
-      deps.transport.dispose();
-      void deps.media?.close();
-      throw new LiveAgentError('aborted', 'The element was removed while connecting');
-    }
-    const session = new LiveAgentSession(options, deps);
-    this.current = session;
-    if (this.view && !this.view.meter.startWorker) this.view.meter.startWorker = deps.meterWorker;
-    this.ensureVideoControls();
-    this.videoControls?.bind(session, deps.video);
-    this.view?.useAgentFace(deps.agentFace);
-    this.sessionMode = options.mode;
-    this.dirty = false;
-    this.unsubscribers.push(
-      session.subscribe(() => this.render()),
-      ...forwardEvents(session, this),
-    );
-    this.render();
-    return session;
-  }
-
-  /** Drops the current session (listeners, loops, worker, microphone). */
-  private release(): void {
-    for (const off of this.unsubscribers.splice(0)) off();
-    this.current?.dispose();
-    this.current = null;
-    this.holding = false;
-  }
-
   /**
    * Leaving the page ends the call: a page kept in the back/forward cache must not hold the
    * microphone or a socket (browsers evict it, or stop capture behind our back), and on return
@@ -312,9 +238,7 @@ export class LiveAgentElement extends HTMLElement {
 
   private teardown(): void {
     this.ownerDocument.defaultView?.removeEventListener('pagehide', this.onPageHide);
-    this.generation++;
-    this.release();
-    this.dirty = true;
+    this.call.teardown();
     this.render();
   }
 
@@ -325,41 +249,18 @@ export class LiveAgentElement extends HTMLElement {
 
   /** The mode of the live session (a changed attribute applies from the next session). */
   private get pushToTalk(): boolean {
-    return (this.current ? this.sessionMode : this.getAttribute('mode')) === 'push-to-talk';
+    return (this.current ? this.call.mode : this.getAttribute('mode')) === 'push-to-talk';
   }
 
   private render(): void {
     const s = this.snapshot();
-    const active = ACTIVE.has(s.status) && this.isConnected;
     if (s.status !== 'connected') this.holding = false;
-    const now = Date.now();
-    const ctx = {
-      pushToTalk: this.pushToTalk,
-      holding: this.holding,
-      now,
-      wait: this.hints.check(
-        s,
-        !this.pushToTalk && this.getAttribute('microphone') !== 'off',
-        this.isConnected ? this.hintAfter * 1000 : 0, // a detached element arms no timer
-        now,
-      ),
-      endpoints: elementEndpoints(
-        (name) => this.getAttribute(name),
-        this.ownerDocument.defaultView?.location.origin,
-      ),
-    };
-    this.view?.render(s, ctx, this.hasAttribute('metrics'));
-    this.videoControls?.render(s.status);
-    // Nothing runs between calls: the meter's worker goes with the call (a new one comes with the next).
-    if (!active) this.view?.meter.reset();
-    // Levels animate only while a conversation is on; the countdown ticks only after goAway.
-    this.loops.update(active && !!this.view, active && s.goAwayAt !== null);
+    this.ui.render(s, ACTIVE.has(s.status) && this.isConnected);
   }
 
-  private paintLevels(): boolean {
-    if (!this.current || !this.view) return false;
-    this.view.setLevels(this.current.getLevels());
-    return true;
+  /** The shadow DOM's view (tests read its meter). */
+  private get view(): LiveAgentView | null {
+    return this.ui.view;
   }
 
   private startHold(): void {

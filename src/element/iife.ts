@@ -47,8 +47,10 @@ LiveAgentElement.depsLoader ??= async (assetBase, media) => {
       audio: { microphone: boolean },
     ): Promise<SessionDeps>;
     createVideoControls: typeof LiveAgentElement.videoControls;
+    callUi: typeof LiveAgentElement.callUi;
   };
   LiveAgentElement.videoControls ??= mod.createVideoControls;
+  LiveAgentElement.callUi ??= mod.callUi;
   return mod.createDefaultDeps(assetBase, media);
 };
 

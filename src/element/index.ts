@@ -3,12 +3,14 @@
  * element load its transport and audio graph as a separate chunk on the first connect.
  */
 import { LiveAgentElement } from './element.ts';
+import { callUi } from './call-ui.ts';
 import { VideoControls } from './video-controls.ts';
 export { LIVE_AGENT_TAG } from './define.ts';
 
 LiveAgentElement.depsLoader ??= (assetBase, media) =>
   import('./deps.ts').then((m) => m.createDefaultDeps(assetBase, media));
 LiveAgentElement.videoControls ??= (bar, host) => new VideoControls(bar, host);
+LiveAgentElement.callUi ??= callUi;
 
 export {
   LiveAgentElement,

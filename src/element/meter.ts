@@ -51,7 +51,6 @@ function attach(canvas: HTMLCanvasElement, worker: Worker | null): (frame: Meter
 }
 
 export class LevelMeter {
-  canvas: HTMLCanvasElement;
   /** Starts the meter's worker (the element sets it from its session deps). */
   startWorker: (() => Worker) | undefined;
   private worker: Worker | null = null;
@@ -69,10 +68,8 @@ export class LevelMeter {
   /** Frames drawn so far (tests: nothing is drawn while levels hold still). */
   draws = 0;
 
-  constructor(doc: Document) {
-    this.canvas = doc.createElement('canvas');
-    this.canvas.setAttribute('aria-hidden', 'true');
-  }
+  /** @param canvas the (empty) canvas laid over the tracks, in the page since the view was built. */
+  constructor(public canvas: HTMLCanvasElement) {}
 
   /** Shows `levels` (null: empty bars); true when it had to draw. */
   set(levels: MediaLevels | null): boolean {

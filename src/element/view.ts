@@ -1,12 +1,14 @@
 /**
  * The element's shadow DOM: built with createElement (no HTML strings, so Trusted Types pages
- * work) and updated from session snapshots. Pure state → label functions live here too.
+ * work) and updated from session snapshots; what the controls say comes from ./labels.ts.
  */
 import type { MediaLevels } from '../core/media.ts';
 import type { LatencyMetrics, LiveAgentSnapshot, UsageTotals } from '../core/types.ts';
-import { errorText, HINTS, type Endpoints, type WaitKind } from './hints.ts';
-import { LevelMeter } from './meter.ts';
-import { TranscriptView } from './transcript-view.ts';
+import type { CallUi } from './call-ui.ts';
+import type { Endpoints } from './hints.ts';
+import { buttonLabel, LABELS, statusText, uiState, type ViewContext } from './labels.ts';
+import type { LevelMeter } from './meter.ts';
+import type { TranscriptView } from './transcript-view.ts';
 
 /** The element parts only an agent server (ADK) needs, loaded with its transport. */
 export interface AgentFace {
@@ -15,81 +17,7 @@ export interface AgentFace {
   explain: NonNullable<Endpoints['explain']>;
 }
 
-/** What the talk button shows. */
-export type UiState =
-  'idle' | 'connecting' | 'listening' | 'hearing' | 'speaking' | 'reconnecting' | 'error';
-
-/** Extra element state that is not in the session snapshot. */
-export interface ViewContext {
-  pushToTalk: boolean;
-  /** Push-to-talk is held (button or Space). */
-  holding: boolean;
-  now: number;
-  /** A quiet call's wait, once it has lasted `hint-after` seconds. */
-  wait?: WaitKind | null;
-  /** Named in error messages (default: Google's endpoint, no token URL). */
-  endpoints?: Endpoints;
-}
-
-const DEFAULT_ENDPOINTS: Endpoints = {
-  endpoint: 'https://generativelanguage.googleapis.com',
-  tokenUrl: null,
-};
-
-/** Maps a snapshot to the talk button's state. */
-export function uiState(
-  s: Pick<LiveAgentSnapshot, 'status' | 'agentSpeaking' | 'userSpeaking'>,
-): UiState {
-  switch (s.status) {
-    case 'connecting':
-      return 'connecting';
-    case 'reconnecting':
-      return 'reconnecting';
-    case 'error':
-      return 'error';
-    case 'connected':
-      return s.agentSpeaking ? 'speaking' : s.userSpeaking ? 'hearing' : 'listening';
-    default:
-      return 'idle';
-  }
-}
-
-const LABELS: Record<UiState, string> = {
-  idle: 'Talk',
-  connecting: 'Connecting…',
-  listening: 'Listening',
-  hearing: 'Hearing you',
-  speaking: 'Agent speaking',
-  reconnecting: 'Reconnecting…',
-  error: 'Retry',
-};
-
-/** Talk button text for a state (push-to-talk replaces the connected labels). */
-export function buttonLabel(
-  state: UiState,
-  ctx: Pick<ViewContext, 'pushToTalk' | 'holding'>,
-): string {
-  const on = state === 'listening' || state === 'hearing' || state === 'speaking';
-  if (on && ctx.pushToTalk) return ctx.holding ? 'Talking…' : 'Hold to talk';
-  return LABELS[state];
-}
-
-/** The one-line status next to the button (goAway countdown, reconnect attempt, error). */
-export function statusText(s: LiveAgentSnapshot, ctx: ViewContext): string {
-  if (s.status === 'error') return errorText(s.error, ctx.endpoints ?? DEFAULT_ENDPOINTS);
-  if (s.status === 'reconnecting')
-    return `Connection lost, reconnecting (attempt ${s.reconnectAttempt})`;
-  if (s.status === 'connecting') return 'Connecting…';
-  if (s.status === 'closed') return 'Disconnected';
-  if (s.status !== 'connected') return 'Ready';
-  if (s.goAwayAt !== null) {
-    return `Renewing connection in ${Math.max(0, Math.ceil((s.goAwayAt - ctx.now) / 1000))} s`;
-  }
-  if (!s.micEnabled) return 'Microphone muted';
-  if (s.agentSpeaking) return 'Agent speaking, interrupt any time';
-  if (ctx.wait) return HINTS[ctx.wait];
-  return ctx.pushToTalk ? 'Hold the button or Space to talk' : 'Listening, just speak';
-}
+export { buttonLabel, statusText, uiState, type UiState, type ViewContext } from './labels.ts';
 
 type Props = Record<string, string | boolean>;
 
@@ -120,9 +48,12 @@ export class LiveAgentView {
   private readonly bar: HTMLElement;
   private readonly label: HTMLElement;
   private readonly status: HTMLElement;
-  readonly meter: LevelMeter;
+  /** Built with the call-time parts on the first call ({@link useMeter}). */
+  meter: LevelMeter | null = null;
+  private readonly canvas: HTMLCanvasElement;
   private readonly metrics: HTMLElement;
-  private readonly transcript: TranscriptView;
+  /** Built with the call-time parts (nothing to show before the first call). */
+  private transcript: TranscriptView | null = null;
   private readonly log: HTMLElement;
   private agents: { update(s: LiveAgentSnapshot): void } | null = null;
   private explain: Endpoints['explain'];
@@ -151,7 +82,7 @@ export class LiveAgentView {
       { type: 'button', part: 'mute-button', 'aria-pressed': 'false', hidden: true },
       'Mute',
     );
-    this.meter = new LevelMeter(d);
+    this.canvas = h(d, 'canvas', { 'aria-hidden': 'true' });
     // The tracks are static CSS; the levels are drawn on the canvas laid over them.
     const levels = h(
       d,
@@ -159,7 +90,7 @@ export class LiveAgentView {
       { class: 'lv', part: 'levels', 'aria-hidden': 'true' },
       h(d, 'span', { title: 'You' }),
       h(d, 'span', { title: 'Agent' }),
-      this.meter.canvas,
+      this.canvas,
     );
     this.status = h(d, 'span', { class: 'st', part: 'status', role: 'status' }, 'Ready');
     this.gesture = h(
@@ -181,7 +112,6 @@ export class LiveAgentView {
       'aria-live': 'polite',
       'aria-label': 'Conversation',
     });
-    this.transcript = new TranscriptView(log);
     this.log = log;
     this.metrics = h(d, 'dl', {
       class: 'mx',
@@ -245,7 +175,7 @@ export class LiveAgentView {
     else this.status.removeAttribute('data-error');
     if (ctx.wait && connected && !s.agentSpeaking) attr(this.status, 'data-hint', ctx.wait);
     else this.status.removeAttribute('data-hint');
-    this.transcript.update(s.transcript);
+    if (ctx.ui) (this.transcript ??= new ctx.ui.TranscriptView(this.log)).update(s.transcript);
     this.agents?.update(s);
     this.metrics.hidden = !showMetrics;
     attr(this.metricsButton, 'aria-pressed', String(showMetrics));
@@ -264,7 +194,13 @@ export class LiveAgentView {
 
   /** Sets the two level bars (input, output); null empties them. True when it drew. */
   setLevels(levels: MediaLevels | null): boolean {
-    return this.meter.set(levels);
+    return this.meter?.set(levels) ?? false;
+  }
+
+  /** Builds the level meter for a call; `startWorker` draws it off the main thread (once set). */
+  useMeter(ui: CallUi, startWorker: (() => Worker) | undefined): void {
+    this.meter ??= new ui.LevelMeter(this.canvas);
+    this.meter.startWorker ??= startWorker;
   }
 
   private renderMetrics(m: LatencyMetrics, usage: UsageTotals): void {

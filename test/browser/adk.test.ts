@@ -13,6 +13,7 @@ import { sourceMedia, sourceVideoWorker, sourceWorker } from '../support/source-
 import { movingScene } from '../support/video-scene.ts';
 import { LiveAgentElement, type SessionDeps } from '../../src/element/element.ts';
 import { agentFace } from '../../src/element/adk/face.ts';
+import { callUi } from '../../src/element/call-ui.ts';
 import { startEmulator, type EmulatorControl } from '../support/emulator-control.ts';
 
 let emu: EmulatorControl | undefined;
@@ -129,6 +130,8 @@ describe('ADK transport against the emulator ADK mode', () => {
   it('<live-agent transport="adk"> shows the agent and a server tool line, as text', async () => {
     emu = await startEmulator();
     const endpoint = await emu.adkUrl();
+    // The call-time parts (the log among them), as the element's entries set them.
+    LiveAgentElement.callUi ??= callUi;
     class AdkAgent extends LiveAgentElement {
       protected override async createSessionDeps(): Promise<SessionDeps> {
         const transport = createAdkTransport({

@@ -65,7 +65,7 @@ async function readsDuring(el: MeterAgent, ms: number): Promise<number> {
 
 /** Counts the meter's frames (drawn in its worker where it can start, else here). */
 function countDraws(el: MeterAgent): { readonly draws: number; stop(): void } {
-  const meter = el['view']!.meter;
+  const meter = el['view']!.meter!;
   const start = meter.draws;
   return {
     get draws() {
@@ -143,7 +143,7 @@ describe('<live-agent> level meters', () => {
   it('a call’s end or a removal stops the meter worker; the next call draws on a fresh canvas', async () => {
     const el = await connected();
     el.media.levels = { input: { rms: 0.25, peak: 0.5 }, output: { rms: 0, peak: 0 } };
-    await expect.poll(() => el['view']!.meter.draws).toBeGreaterThan(0);
+    await expect.poll(() => el['view']!.meter!.draws).toBeGreaterThan(0);
     const first = canvas(el);
     const terminate = vi.spyOn(Worker.prototype, 'terminate');
     try {

@@ -11,8 +11,9 @@ import { elementEndpoints, errorText } from '../../src/element/hints.ts';
 import { initialSnapshot } from '../../src/core/session-support.ts';
 import { ConnectionError, LiveAgentError } from '../../src/core/errors.ts';
 import type { LiveAgentSnapshot, ServerToolCall, TranscriptTurn } from '../../src/core/types.ts';
+import { callUi } from '../../src/element/call-ui.ts';
 
-const ctx = { pushToTalk: false, holding: false, now: 0 };
+const ctx = { pushToTalk: false, holding: false, now: 0, ui: callUi };
 const turn = (id: string, role: 'user' | 'model', text: string): TranscriptTurn => ({
   id,
   role,

@@ -10,12 +10,13 @@ import { errorText, HINTS, QuietHints, WaitClock } from '../../src/element/hints
 import { initialSnapshot } from '../../src/core/session-support.ts';
 import { LiveAgentError } from '../../src/core/errors.ts';
 import type { LiveAgentSnapshot } from '../../src/core/types.ts';
+import { callUi } from '../../src/element/call-ui.ts';
 
 const snap = (patch: Partial<LiveAgentSnapshot>): LiveAgentSnapshot => ({
   ...initialSnapshot(false),
   ...patch,
 });
-const ctx = { pushToTalk: false, holding: false, now: 1_000_000 };
+const ctx = { pushToTalk: false, holding: false, now: 1_000_000, ui: callUi };
 
 describe('element module', () => {
   it('importing the class has no registration side effect', () => {
