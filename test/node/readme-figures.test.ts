@@ -53,6 +53,7 @@ export const ALLOWED: [RegExp, string][] = [
     "facts of other systems (the service, Vite, the engines' fake microphones)",
   ],
   [/\b2× stage|\b7\/16 of|\(RMS, 0–1\)/g, 'design terms, not figures'],
+  [/\bp(?:50|95|99)\b/g, 'percentile names'],
   [/\b(?:16|24|48|44\.1) ?kHz\b|\b(?:48|24|44\.1)k\b|\b16k\b/g, 'the wire and device sample rates'],
   [/\b20 ms (?:frames|mic frames|PCM)|\b20 ms\b(?= frames)/g, 'the wire frame length'],
   [
