@@ -21,15 +21,6 @@ import type { LiveAgentStatus } from './types.ts';
 import type { UsageTracker } from './usage.ts';
 import type { UsageMetadata } from './wire.ts';
 
-/** What a session that closed while congested reports in its metrics. */
-const NO_CONGESTION: TransportEvent = {
-  type: 'congestion',
-  congested: false,
-  bufferedBytes: 0,
-  droppedMs: 0,
-  heldMs: 0,
-};
-
 /** The managers the router feeds, and the session's publish/emit. */
 export interface InboundDeps {
   emit: Emit<LiveAgentEventMap>;
@@ -82,12 +73,10 @@ export class InboundHandler {
     const turn = this.d.metrics.handleEvent(event);
     this.d.publish();
     if (turn) this.d.emit('metrics', { turn });
-    if (event.type === 'congestion')
-      this.d.emit('congestion', {
-        congested: event.congested,
-        droppedMs: event.droppedMs,
-        heldMs: event.heldMs,
-      });
+    if (event.type === 'congestion') {
+      const { congested, droppedMs, heldMs } = event;
+      this.d.emit('congestion', { congested, droppedMs, heldMs });
+    }
   }
 
   /** Status change: snapshot, `status` event, and `error {fatal: true}` when it ends badly. */
@@ -96,14 +85,16 @@ export class InboundHandler {
       this.d.link.handleStatus(status, error);
       // A worker shut down mid-congestion never reports its end: no link, no congestion.
       const ended = status === 'closed' || status === 'error';
+      const congestion = { congested: false, droppedMs: 0, heldMs: 0 };
       const congestionEnded = ended && this.d.metrics.current.congested;
-      if (congestionEnded) this.d.metrics.handleEvent(NO_CONGESTION);
+      if (congestionEnded)
+        this.d.metrics.handleEvent({ type: 'congestion', bufferedBytes: 0, ...congestion });
       if (ended) {
         this.d.speaking.handleQuiet();
         this.d.tools.abortAll(status);
       }
       this.d.publish();
-      if (congestionEnded) this.d.emit('congestion', { congested: false, droppedMs: 0, heldMs: 0 });
+      if (congestionEnded) this.d.emit('congestion', congestion);
       this.d.emit('status', { status, previous });
       if (error) this.d.emit('error', { error, fatal: true });
     });

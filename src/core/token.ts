@@ -41,29 +41,23 @@ export class TokenProvider {
   /** Fetches a fresh credential. Rejects with AuthError, or LiveAgentError `aborted`. */
   async get(signal: AbortSignal): Promise<Credential> {
     throwIfAborted(signal);
-    const timeoutMs = this.options.timeoutMs;
     const local = new AbortController();
-    let timedOut = false;
-    const onAbort = (): void => local.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const timer =
-      timeoutMs !== undefined && timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            local.abort();
-          }, timeoutMs)
-        : undefined;
+    const abort = (): void => local.abort();
+    signal.addEventListener('abort', abort, { once: true });
+    const ms = this.options.timeoutMs;
+    const timer = ms ? setTimeout(abort, ms) : undefined;
     try {
       const raw = await abortable(this.fetchRaw(local.signal), local.signal);
       throwIfAborted(local.signal);
       return this.toCredential(raw);
     } catch (error) {
-      if (timedOut && !signal.aborted)
-        throw AuthError.fetchFailed(`no answer within ${String(timeoutMs)} ms`);
+      // Aborted here but not by the caller: the deadline passed.
+      if (local.signal.aborted && !signal.aborted)
+        throw AuthError.fetchFailed(`no answer within ${String(ms)} ms`);
       throw error;
     } finally {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', abort);
     }
   }
 

@@ -8,13 +8,18 @@
  * close only, sent again to the next connection ahead of what was buffered meanwhile. The
  * trade-off: when the server had in fact read them, up to 100 ms are heard twice; a clean close
  * (1000, the goAway hand-off) resends nothing.
+ *
+ * A WebSocket never refuses a send: on a slow or stalled network its unsent bytes grow without
+ * bound, and so does the delay before the model hears the user. Above `highWaterBytes` unsent,
+ * the connection is congested: frames wait in the same buffer, bounded tighter (`congestedMs`,
+ * the oldest dropped first: the model should hear the latest words), and go out once the socket
+ * has drained below `lowWaterBytes`. `congestion` events report both edges.
  */
 import type { TransportEvent } from '../core/transport.ts';
 import type { WireConnection } from '../transport/connection.ts';
-import { Backlog, type BacklogOptions } from './backlog.ts';
 import { CAPTURE_RATE, type CaptureFrame } from './pipes.ts';
 
-/** How often a congested connection is checked for having drained (no drain event exists). */
+/** How often a congested connection is checked for having drained (sockets have no drain event). */
 const DRAIN_CHECK_MS = 20;
 
 export interface RouterOptions {
@@ -22,8 +27,12 @@ export interface RouterOptions {
   maxBufferMs?: number;
   /** Audio resent after an abrupt close (default 100 ms; 0 turns resending off). */
   resendMs?: number;
-  /** Bounds of the audio held back from a congested connection. */
-  backlog?: BacklogOptions;
+  /** Unsent socket bytes above which audio waits (default 64 KiB ≈ 1.3 s of audio messages). */
+  highWaterBytes?: number;
+  /** Unsent socket bytes below which waiting audio is sent again (default 16 KiB). */
+  lowWaterBytes?: number;
+  /** Longest audio kept while congested (default 1000 ms). */
+  congestedMs?: number;
   onEvent(event: TransportEvent): void;
 }
 
@@ -40,20 +49,21 @@ export class CaptureRouter {
   private recentSamples = 0;
   private recentTo: WireConnection | null = null;
   private readonly resendSamples: number;
-  private readonly backlog: Backlog;
-  /** The connection audio is held back from (its socket is behind), if any. */
+  /** The connection audio waits for (its socket is behind), if any. */
   private congestedTo: WireConnection | null = null;
   private drainTimer: ReturnType<typeof setInterval> | undefined;
-  /** The mic went off while congested: `audioStreamEnd` follows the backlog. */
+  /** Most samples held while congested; samples dropped meanwhile. */
+  private heldPeak = 0;
+  private congestedDrops = 0;
+  /** The mic went off while congested: `audioStreamEnd` follows the held audio. */
   private endPending = false;
 
   constructor(private readonly options: RouterOptions) {
     this.maxSamples = ((options.maxBufferMs ?? 5000) * CAPTURE_RATE) / 1000;
     this.resendSamples = ((options.resendMs ?? 100) * CAPTURE_RATE) / 1000;
-    this.backlog = new Backlog(options.backlog);
   }
 
-  /** True while the active connection's socket is too far behind (video should not add to it). */
+  /** True while the active connection's socket is behind (video must not add to it). */
   get congested(): boolean {
     return this.congestedTo !== null;
   }
@@ -66,24 +76,36 @@ export class CaptureRouter {
   /** One 16 kHz frame from the capture pipe. */
   handleFrame(frame: CaptureFrame): void {
     if (!this.micEnabled) return;
-    if (this.active?.isOpen) {
-      if (this.sendOrHold(this.active, frame)) return;
-      this.active = null;
+    const connection = this.active;
+    if (connection?.isOpen && !this.congestedTo) {
+      if (connection.bufferedAmount > (this.options.highWaterBytes ?? 65536)) {
+        this.congestedTo = connection;
+        this.drainTimer = setInterval(() => this.drain(), DRAIN_CHECK_MS);
+        this.emitCongestion(true, 0);
+      } else if (this.trySend(connection, frame)) return;
+      else this.active = null;
     }
-    this.unhold();
     this.buffer.push(frame);
     this.bufferedSamples += frame.samples;
-    while (this.bufferedSamples > this.maxSamples && this.buffer.length > 1) {
+    const congested = this.congestedTo !== null;
+    const max = congested
+      ? ((this.options.congestedMs ?? 1000) * CAPTURE_RATE) / 1000
+      : this.maxSamples;
+    while (this.bufferedSamples > max && this.buffer.length > 1) {
       const old = this.buffer.shift() as CaptureFrame;
       this.bufferedSamples -= old.samples;
       this.droppedSamples += old.samples;
+      if (congested) this.congestedDrops += old.samples;
     }
+    if (!congested) return;
+    this.heldPeak = Math.max(this.heldPeak, this.bufferedSamples);
+    this.drain();
   }
 
   /** Makes `connection` the audio destination and flushes the buffer to it, in order. */
   activate(connection: WireConnection): void {
-    // Audio held back from the previous connection goes to this one, first.
-    this.unhold();
+    // Audio waiting for a congested predecessor goes to this one.
+    this.endCongestion();
     this.active = connection;
     this.forgetRecent();
     if (this.droppedSamples > 0) {
@@ -113,7 +135,8 @@ export class CaptureRouter {
    */
   release(connection: WireConnection, abrupt = false): void {
     if (this.active === connection) this.active = null;
-    if (this.congestedTo === connection) this.unhold();
+    // What waited for it stays buffered for the next connection.
+    if (this.congestedTo === connection) this.endCongestion();
     if (this.recentTo !== connection) return;
     if (abrupt && this.recent.length > 0) {
       this.buffer.unshift(...this.recent);
@@ -126,63 +149,44 @@ export class CaptureRouter {
   setMicEnabled(enabled: boolean): void {
     if (enabled === this.micEnabled) return;
     this.micEnabled = enabled;
-    this.endPending = false;
-    if (!enabled && this.congestedTo && this.congestedTo === this.active) this.endPending = true;
-    else if (!enabled && this.active?.isOpen) this.trySendEnd(this.active);
+    this.endPending = !enabled && this.congestedTo !== null;
+    if (!enabled && !this.endPending && this.active?.isOpen) this.trySendEnd(this.active);
   }
 
-  /** Sends, or holds the frame while `connection` is congested; false when the send failed. */
-  private sendOrHold(connection: WireConnection, frame: CaptureFrame): boolean {
-    if (this.congestedTo !== connection && this.backlog.congested(connection)) {
-      this.unhold();
-      this.congestedTo = connection;
-      this.drainTimer = setInterval(() => this.drain(), DRAIN_CHECK_MS);
-      this.emitCongestion(true, 0, 0);
-    }
-    if (this.congestedTo !== connection) return this.trySend(connection, frame);
-    this.backlog.push(frame);
-    return this.drain();
-  }
-
-  /** Sends what the backlog may; ends the congestion once it is empty. False: a send failed. */
-  private drain(): boolean {
+  /** Sends waiting audio once the congested socket has drained, while it stays below the mark. */
+  private drain(): void {
     const connection = this.congestedTo;
-    if (!connection) return true;
-    if (!this.backlog.drain(connection, (f) => this.trySend(connection, f))) return false;
-    if (this.backlog.length > 0) return true;
+    if (!connection || connection.bufferedAmount > (this.options.lowWaterBytes ?? 16384)) return;
+    const high = this.options.highWaterBytes ?? 65536;
+    while (this.buffer.length > 0 && connection.bufferedAmount <= high) {
+      const frame = this.buffer[0] as CaptureFrame;
+      // A failed send: the connection died; release() follows and the audio stays buffered.
+      if (!this.trySend(connection, frame)) return;
+      this.buffer.shift();
+      this.bufferedSamples -= frame.samples;
+    }
+    if (this.buffer.length > 0) return;
+    const end = this.endPending;
     this.endCongestion();
-    if (this.endPending) this.trySendEnd(connection);
-    this.endPending = false;
-    return true;
+    if (end) this.trySendEnd(connection);
   }
 
-  /** Ends a congestion: reports it and what the bound dropped. */
+  /** Ends a congestion: reports it, with the audio dropped meanwhile. */
   private endCongestion(): void {
+    if (!this.congestedTo) return;
     clearInterval(this.drainTimer);
-    this.drainTimer = undefined;
     this.congestedTo = null;
-    const { droppedMs, heldMs } = this.backlog.takeDropped();
-    this.emitCongestion(false, droppedMs, heldMs);
+    this.endPending = false;
+    const droppedMs = (this.congestedDrops * 1000) / CAPTURE_RATE;
+    this.emitCongestion(false, droppedMs, (this.heldPeak * 1000) / CAPTURE_RATE);
+    this.droppedSamples -= this.congestedDrops;
+    this.congestedDrops = this.heldPeak = 0;
     if (droppedMs > 0) this.options.onEvent({ type: 'capture-dropped', ms: droppedMs });
   }
 
-  /** The congested connection is gone or replaced: its backlog goes ahead of the buffer. */
-  private unhold(): void {
-    if (!this.congestedTo) return;
-    const held = this.backlog.takeAll();
-    this.buffer.unshift(...held);
-    for (const frame of held) this.bufferedSamples += frame.samples;
-    this.endCongestion();
-  }
-
-  private emitCongestion(congested: boolean, droppedMs: number, heldMs: number): void {
-    this.options.onEvent({
-      type: 'congestion',
-      congested,
-      bufferedBytes: this.congestedTo?.bufferedAmount ?? 0,
-      droppedMs,
-      heldMs,
-    });
+  private emitCongestion(congested: boolean, droppedMs: number, heldMs = 0): void {
+    const bufferedBytes = this.congestedTo?.bufferedAmount ?? 0;
+    this.options.onEvent({ type: 'congestion', congested, bufferedBytes, droppedMs, heldMs });
   }
 
   private trySend(connection: WireConnection, frame: CaptureFrame): boolean {

@@ -238,8 +238,10 @@ test(
     console.log(`SOAK_RESULT ${JSON.stringify(figures)}`);
     expect(finalStatus).toBe('connected');
     expect(counts.fatal).toBe(0);
+    // A drop while a hand-off is opening is finished by that hand-off: the split varies by run.
     expect(counts.handoffs).toBeGreaterThanOrEqual(1);
-    expect(counts.reconnects).toBeGreaterThanOrEqual(2);
+    expect(counts.reconnects).toBeGreaterThanOrEqual(1);
+    expect(counts.handoffs + counts.reconnects).toBeGreaterThanOrEqual(4);
     expect(figures.lostBeyondBoundMs).toBe(0);
     expect(figures.tracksLeft).toBe(0);
     expect(figures.contextsLeft).toBe(0);
