@@ -271,9 +271,11 @@ async function main(): Promise<void> {
 }
 
 /**
- * The README's ADK latency table: per path (gemini, adk-emu, adk-real) the keys 'gemini-mic-p50',
- * 'gemini-mic-p95', 'gemini-received-p50', 'gemini-audible-p50', 'gemini-audible-p95' (and the
- * same with 'adk-emu-' and 'adk-real-'), and 'load'. Few samples on a shared machine: wide
+ * The README's ADK latency table, PATH-KEY per path: 'gemini-mic-p50', 'gemini-mic-p95',
+ * 'gemini-received-p50', 'gemini-audible-p50', 'gemini-audible-p95'; 'adk-emu-mic-p50',
+ * 'adk-emu-mic-p95', 'adk-emu-received-p50', 'adk-emu-audible-p50', 'adk-emu-audible-p95';
+ * 'adk-real-mic-p50', 'adk-real-mic-p95', 'adk-real-received-p50', 'adk-real-audible-p50',
+ * 'adk-real-audible-p95'; and 'load'. Few samples on a shared machine: wide
  * tolerances (a p95 of six replies is its worst one).
  */
 function readmeFigures(results: PathResult[], load: number): Record<string, BenchFigure> {
