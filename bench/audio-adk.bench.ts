@@ -29,7 +29,9 @@ import { startRealAdk } from '../test/support/real-adk.ts';
 import { fingerprint } from './audio/capture-log.ts';
 import { bundlePage, launchWithMic } from './support/chromium.ts';
 import { listenLoopback, sendFile } from './support/loopback-server.ts';
+import { writeFigures } from './support/figures.ts';
 import { pct } from './support/stats.ts';
+import type { BenchFigure } from '../scripts/readme-figures.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const r1 = (x: number | undefined) =>
@@ -262,9 +264,43 @@ async function main(): Promise<void> {
     join(root, 'bench/results/audio-adk.json'),
     JSON.stringify({ seconds, loadAvg1: load, results }, null, 2),
   );
+  writeFigures('audio-adk', readmeFigures(results, load));
   // Every measured path must have streamed the mic and heard every reply.
   if (results.some((r) => !r.skipped && (r.micFrames === 0 || r.replies < REPLIES)))
     process.exitCode = 1;
+}
+
+/**
+ * The README's ADK latency table, PATH-KEY per path: 'gemini-mic-p50', 'gemini-mic-p95',
+ * 'gemini-received-p50', 'gemini-audible-p50', 'gemini-audible-p95'; 'adk-emu-mic-p50',
+ * 'adk-emu-mic-p95', 'adk-emu-received-p50', 'adk-emu-audible-p50', 'adk-emu-audible-p95';
+ * 'adk-real-mic-p50', 'adk-real-mic-p95', 'adk-real-received-p50', 'adk-real-audible-p50',
+ * 'adk-real-audible-p95'; and 'load'. Few samples on a shared machine: wide
+ * tolerances (a p95 of six replies is its worst one).
+ */
+function readmeFigures(results: PathResult[], load: number): Record<string, BenchFigure> {
+  const figures: Record<string, BenchFigure> = {
+    load: { value: load, better: 'lower', tolerance: 100 },
+  };
+  const lower = (value: number, tolerance: number): BenchFigure => ({
+    value,
+    better: 'lower',
+    tolerance,
+  });
+  for (const r of results) {
+    if (r.skipped) continue;
+    const put = (key: string, value: number | undefined, tolerance: number) => {
+      if (value !== undefined && Number.isFinite(value))
+        figures[`${r.path}-${key}`] = lower(value, tolerance);
+    };
+    put('mic-p50', r.micP50, 0.5);
+    put('mic-p95', r.micP95, 1);
+    // Sent → received can come out below zero (the clocks' offset error): about 20 ms of slack.
+    put('received-p50', r.receivedP50, 20 / Math.max(1, Math.abs(r.receivedP50 ?? 0)));
+    put('audible-p50', r.audibleP50, 0.5);
+    put('audible-p95', r.audibleP95, 1);
+  }
+  return figures;
 }
 
 await main();

@@ -12,6 +12,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import type { BenchFigure } from '../scripts/readme-figures.ts';
+import { writeFigures } from './support/figures.ts';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 90);
 const ENGINES = (process.env.SOAK_BROWSERS ?? 'chromium').split(',').map((e) => e.trim());
@@ -122,6 +124,51 @@ for (const r of results) {
       console.log(`| ${name} | ${target} | ${bp.figures ? String(pick(bp.figures)) : '–'} |`);
 }
 
+/**
+ * The README's soak and backpressure tables, per engine run: `ENGINE-KEY` (e.g.
+ * 'chromium-connections'), KEY one of the figures below, and 'load' (the 1-minute load average
+ * at the end of the run). Counts of a seeded schedule barely move (tight); timings and the heap
+ * follow the machine's load (wide).
+ */
+function readmeFigures(): Record<string, BenchFigure> {
+  const figures: Record<string, BenchFigure> = {
+    load: { value: loadavg()[0]!, better: 'lower', tolerance: 100 },
+  };
+  const num = (f: Figures | undefined, k: string) =>
+    typeof f?.[k] === 'number' ? (f[k] as number) : undefined;
+  for (const r of results) {
+    const put = (
+      key: string,
+      value: number | undefined,
+      better: BenchFigure['better'],
+      tol: number,
+    ) => {
+      if (value !== undefined)
+        figures[`${String(r.engine)}-${key}`] = { value, better, tolerance: tol };
+    };
+    const soak = (r.soak as { figures?: Figures }).figures;
+    const bp = (r.backpressure as { figures?: Figures }).figures;
+    put('faults', num(soak, 'faults'), 'higher', 0.2);
+    put('connections', num(soak, 'connections'), 'higher', 0.2);
+    put('goaways', num(soak, 'goaways'), 'higher', 0.2);
+    put('handoffs', num(soak, 'handoffs'), 'higher', 0.3);
+    put('reconnects', num(soak, 'reconnects'), 'higher', 0.3);
+    put('frames', num(soak, 'framesProduced'), 'higher', 0.1);
+    put('duplicated', num(soak, 'duplicatedFrames'), 'lower', 0.5);
+    put('heap-mb', num(soak, 'heapGrowthMB'), 'lower', 2);
+    put('bp-congested-after-ms', num(bp, 'congestedAfterStallMs'), 'lower', 1);
+    put('bp-video-dropped', num(bp, 'videoDroppedWhileCongested'), 'higher', 1);
+    put('bp-held-peak-ms', num(bp, 'audioHeldPeakMs'), 'lower', 0.1);
+    put('bp-dropped-ms', num(bp, 'audioDroppedMs'), 'lower', 0.5);
+    put('bp-congested-ms', num(bp, 'congestedForMs'), 'lower', 0.5);
+    put('bp-recovery-ms', num(bp, 'recoveryMs'), 'lower', 3);
+    put('bp-heap-mb', num(bp, 'heapGrowthMB'), 'lower', 3);
+  }
+  return figures;
+}
+
+// The README's figures are of the full-length run: a shorter one would read as a regression.
+if (!process.env.SOAK_SECONDS) writeFigures('soak', readmeFigures());
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/soak.json', JSON.stringify({ seconds: SECONDS, results }, null, 2));
 console.log('\nJSON: bench/results/soak.json');
