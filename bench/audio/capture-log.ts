@@ -17,3 +17,17 @@ export interface CaptureLog {
 export function fingerprint(base64: string): string {
   return base64.slice(400, 432);
 }
+
+/** Page side: asks the bench worker for its log (rejects when no worker answers within 5 s). */
+export function readCaptureLog(): Promise<CaptureLog> {
+  const channel = new BroadcastChannel(CAPTURE_LOG_CHANNEL);
+  return new Promise<CaptureLog>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the bench worker did not answer')), 5000);
+    channel.onmessage = (e: MessageEvent<CaptureLog>) => {
+      clearTimeout(timer);
+      channel.close();
+      resolve(e.data);
+    };
+    channel.postMessage('log');
+  });
+}

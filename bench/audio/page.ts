@@ -7,7 +7,7 @@
 import { createWebAudioMedia } from '../../src/audio/index.ts';
 import { LiveAgentSession, type TurnMetrics } from '../../src/core/index.ts';
 import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
-import { CAPTURE_LOG_CHANNEL, type CaptureLog } from './capture-log.ts';
+import { readCaptureLog, type CaptureLog } from './capture-log.ts';
 
 export interface PageReport {
   /** Every `metrics` event's turn, in arrival order. */
@@ -78,18 +78,7 @@ window.audioBench = {
 
   now: () => performance.timeOrigin + performance.now(),
 
-  captureLog() {
-    const channel = new BroadcastChannel(CAPTURE_LOG_CHANNEL);
-    return new Promise<CaptureLog>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the bench worker did not answer')), 5000);
-      channel.onmessage = (e: MessageEvent<CaptureLog>) => {
-        clearTimeout(timer);
-        channel.close();
-        resolve(e.data);
-      };
-      channel.postMessage('log');
-    });
-  },
+  captureLog: readCaptureLog,
 
   async stop() {
     const s = requireSession();
