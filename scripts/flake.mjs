@@ -1,0 +1,152 @@
+/**
+ * `npm run flake -- --engine chromium|firefox|webkit --runs N [files…]`: runs the browser project
+ * in one engine N times in a row and reports which tests failed in which run, so a flake shows up
+ * as a rate instead of an anecdote. Each run uses Vitest's JSON reporter (to a temp file); the
+ * summary (runs, failures per test with the first line of each error, flake rate = runs with any
+ * failure / runs, load average) is printed and written to bench/results/flake-ENGINE-TIME.json.
+ * Same machine set-up as scripts/test.mjs: Debian browsers, Xvfb for WebKit. WebKit gets its own
+ * WebKitWebDriver ports (a random pair) so a flake run never shares a driver with another run.
+ *   --engine E    chromium (default), firefox or webkit
+ *   --runs N      consecutive runs (default 10)
+ *   --bail        stop after the first run with a failure
+ *   files…        test files or filters passed to Vitest (default: the whole browser project)
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const argv = process.argv.slice(2);
+let engine = 'chromium';
+let runs = 10;
+let bail = false;
+const files = [];
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (a === '--engine') engine = argv[++i];
+  else if (a.startsWith('--engine=')) engine = a.slice(9);
+  else if (a === '--runs') runs = Number(argv[++i]);
+  else if (a.startsWith('--runs=')) runs = Number(a.slice(7));
+  else if (a === '--bail') bail = true;
+  else files.push(a);
+}
+if (!['chromium', 'firefox', 'webkit'].includes(engine) || !(runs >= 1)) {
+  console.error('usage: npm run flake -- --engine chromium|firefox|webkit --runs N [files…]');
+  process.exit(2);
+}
+
+const env = { ...process.env, BROWSERS: engine };
+if (engine === 'webkit' && !process.env.WEBKIT_DRIVER_PORT)
+  // The suite's default driver port is fixed; a second run on the machine would share it.
+  env.WEBKIT_DRIVER_PORT = String(20_000 + 2 * Math.floor(Math.random() * 10_000));
+if (spawnSync('node', ['scripts/ensure-browsers.mjs'], { stdio: 'inherit', env }).status !== 0)
+  process.exit(1);
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const firstLine = (s) =>
+  String(s ?? '')
+    .split('\n')
+    .find((l) => l.trim())
+    ?.trim()
+    .slice(0, 300) ?? '';
+
+/** One Vitest run; resolves with its failures read from the JSON report. */
+function runOnce(i, dir) {
+  const out = join(dir, `run-${i}.json`);
+  const args = ['vitest', 'run', '--project', 'browser', '--reporter=dot', '--reporter=json'];
+  args.push(`--outputFile.json=${out}`, ...files);
+  const [cmd, cmdArgs] =
+    engine === 'webkit' && !process.env.DISPLAY
+      ? ['xvfb-run', ['-a', '-s', '-screen 0 1280x800x24', 'npx', ...args]]
+      : ['npx', args];
+  const t0 = Date.now();
+  const loadBefore = load();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, cmdArgs, { stdio: 'inherit', env });
+    child.on('exit', (code, signal) => {
+      const run = { run: i, exit: code ?? signal, secs: (Date.now() - t0) / 1000 };
+      Object.assign(run, { loadBefore, loadAfter: load(), passed: 0, failures: [] });
+      let report;
+      try {
+        report = JSON.parse(readFileSync(out, 'utf8'));
+      } catch {
+        run.failures.push({ test: '(no JSON report)', error: `vitest exited ${run.exit}` });
+        return resolve(run);
+      }
+      for (const file of report.testResults ?? []) {
+        const name = file.name.replace(`${process.cwd()}/`, '');
+        for (const t of file.assertionResults ?? []) {
+          if (t.status === 'passed') run.passed++;
+          if (t.status === 'failed')
+            run.failures.push({
+              test: `${name} > ${t.fullName}`,
+              error: firstLine(t.failureMessages?.[0]),
+            });
+        }
+        // A file that failed outside its tests (load error, hook) has no failed assertion.
+        if (file.status === 'failed' && !file.assertionResults?.some((t) => t.status === 'failed'))
+          run.failures.push({ test: `${name} (file)`, error: firstLine(file.message) });
+      }
+      if (run.exit !== 0 && run.failures.length === 0)
+        run.failures.push({
+          test: '(run)',
+          error: `vitest exited ${run.exit} with no failed test (unhandled error?)`,
+        });
+      resolve(run);
+    });
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'live-agent-flake-'));
+const results = [];
+for (let i = 1; i <= runs; i++) {
+  console.log(`\n=== flake run ${i}/${runs} (${engine}), load ${load()} ===`);
+  const run = await runOnce(i, dir);
+  results.push(run);
+  const verdict = run.failures.length ? `${run.failures.length} failed` : 'clean';
+  console.log(`=== run ${i}: ${run.passed} passed, ${verdict}, ${run.secs.toFixed(0)} s ===`);
+  for (const f of run.failures) console.log(`  ✗ ${f.test}\n      ${f.error}`);
+  if (bail && run.failures.length) break;
+}
+rmSync(dir, { recursive: true, force: true });
+
+const perTest = new Map();
+for (const r of results)
+  for (const f of r.failures) {
+    const entry = perTest.get(f.test) ?? { test: f.test, runs: [], errors: [] };
+    entry.runs.push(r.run);
+    entry.errors.push(f.error);
+    perTest.set(f.test, entry);
+  }
+const failedRuns = results.filter((r) => r.failures.length).length;
+const summary = {
+  engine,
+  files,
+  runs: results.length,
+  failedRuns,
+  flakeRate: failedRuns / results.length,
+  load: { end: load() },
+  perTest: [...perTest.values()].sort((a, b) => b.runs.length - a.runs.length),
+  results,
+};
+mkdirSync('bench/results', { recursive: true });
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const file = `bench/results/flake-${engine}-${stamp}.json`;
+writeFileSync(file, JSON.stringify(summary, null, 2));
+
+console.log(`\nFlake summary (${engine}${files.length ? `, ${files.join(' ')}` : ''}):`);
+for (const r of results)
+  console.log(
+    `  run ${String(r.run).padStart(2)}: ${r.failures.length ? `${r.failures.length} failed` : 'clean'}` +
+      `, ${r.passed} passed, ${r.secs.toFixed(0)} s, load ${r.loadBefore} → ${r.loadAfter}`,
+  );
+for (const t of summary.perTest)
+  console.log(`  ${t.runs.length}/${results.length} runs  ${t.test}\n      ${t.errors[0]}`);
+console.log(
+  `flake rate: ${failedRuns}/${results.length} runs with a failure (${(100 * summary.flakeRate).toFixed(0)} %)`,
+);
+console.log(`written: ${file}`);
+process.exit(failedRuns ? 1 : 0);
