@@ -39,3 +39,24 @@ test('a token minted through the control API opens a constrained session', async
   expect(ev.code).toBe(1011);
   expect(ev.reason).toBe('Internal error encountered.');
 });
+
+test('waitSession() resolves at the upgrade; setupInfo() waits for the client setup', async () => {
+  // The session tests read `resumedFrom` of a successor connection: read through info() right
+  // after waitSession() it raced the client's setup frame and was unset under load.
+  emu = await startEmulator();
+  const token = await emu.mintToken();
+  const base = emu.url.replace(/^http/, 'ws');
+  const url = `${base}/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained?access_token=${encodeURIComponent(token)}`;
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = () => reject(new Error('socket failed'));
+  });
+  const session = await emu.waitSession();
+  expect((await session.info()).clientSetup).toBeUndefined(); // the window the race lived in
+  const later = session.setupInfo();
+  await new Promise((r) => setTimeout(r, 100));
+  ws.send(JSON.stringify({ setup: { model: 'models/gemini-3.8-live' } }));
+  expect((await later).clientSetup).toMatchObject({ model: 'models/gemini-3.8-live' });
+  ws.close();
+});

@@ -140,7 +140,7 @@ test('goAway: hands off to a new connection with a fresh token and the resumptio
   s.on('status', (e) => statuses.push(e.status));
   await first.goAway(3000);
   const second = await emu.waitSession();
-  const info = await second.info();
+  const info = await second.setupInfo();
   expect(info.resumedFrom).toBe(handle);
   expect(info.clientSetup?.sessionResumption?.handle).toBe(handle);
   expect(info.token).not.toBe((await first.info()).token); // a fresh token
@@ -167,7 +167,7 @@ test('a 1011 drop reconnects and resumes with the handle', async () => {
   await until('a resumption handle', () => s.getSnapshot().sessionResumable);
   await first.close(1011, 'Internal error encountered.');
   const second = await emu.waitSession();
-  expect((await second.info()).resumedFrom).toBeTruthy();
+  expect((await second.setupInfo()).resumedFrom).toBeTruthy();
   await until('resumed', () => events.resumed?.length);
   expect(events.resumed![0]).toMatchObject({ handoff: false });
   expect(events.reconnecting![0]!.cause.code).toBe('server-error');

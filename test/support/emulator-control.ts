@@ -58,6 +58,15 @@ export class SessionControl {
     return `${this.base}/sessions/${this.index}/${action}`;
   }
   info = () => call<SessionInfo>(this.path('info'));
+  /**
+   * The info once the client's setup frame has arrived. waitSession() resolves at the WebSocket
+   * upgrade, before the client sends setup, so `clientSetup` and `resumedFrom` read through
+   * info() right after it are racy (under load they were still unset: a "lost" handle).
+   */
+  setupInfo = async () => {
+    await this.waitMessage('setup');
+    return this.info();
+  };
   received = (since = 0) => call<ReceivedFrame[]>(this.path(`received?since=${since}`));
   sent = (since = 0) => call<ReceivedFrame[]>(this.path(`sent?since=${since}`));
   send = (message: ServerMessage) => call<boolean>(this.path('send'), { message });
