@@ -314,10 +314,17 @@ export function openConnection(
         return;
       }
       if (state === 'closed') return;
-      state = 'closed';
-      const info = { code: event.code, reason: event.reason };
-      const error = codec?.closeError(info.code, info.reason);
-      handlers.close(error ? { ...info, error: serializeError(error) } : info);
+      const report = () => {
+        if (state === 'closed') return;
+        state = 'closed';
+        const info = { code: event.code, reason: event.reason };
+        const error = codec?.closeError(info.code, info.reason);
+        handlers.close(error ? { ...info, error: serializeError(error) } : info);
+      };
+      // Blob frames still decoding came before the close: a resumption handle or goAway sent
+      // right before it would otherwise be dropped (frames after 'closed' are ignored).
+      if (chain) void chain.then(report);
+      else report();
     };
   });
 }

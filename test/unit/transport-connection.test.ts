@@ -92,6 +92,17 @@ describe('openConnection', () => {
     expect(rec.messages[0]!.meta.receivedAt).toBeGreaterThan(1e12);
   });
 
+  it('reports the close after Blob frames still decoding (a handle right before the close)', async () => {
+    const { socket, rec } = await opened();
+    const update = { sessionResumptionUpdate: { newHandle: 'h9', resumable: true } };
+    socket.serverSend(new Blob([JSON.stringify(update)]));
+    socket.serverSend(new Blob([JSON.stringify({ goAway: { timeLeft: '0s' } })]));
+    socket.serverClose(1001, 'going away');
+    await expect.poll(() => rec.closes.length).toBe(1);
+    expect(rec.messages.map((m) => m.events[0]?.type)).toEqual(['resumption', 'goAway']);
+    expect(rec.closes[0]).toMatchObject({ code: 1001 });
+  });
+
   it('reports a malformed frame and survives it', async () => {
     const { conn, socket, rec } = await opened();
     socket.serverSend('{not json');
