@@ -1,9 +1,11 @@
 /**
  * `npm run flake -- --engine chromium|firefox|webkit --runs N [files…]`: runs the browser project
  * in one engine N times in a row and reports which tests failed in which run, so a flake shows up
- * as a rate instead of an anecdote. Each run uses Vitest's JSON reporter (to a temp file); the
- * summary (runs, failures per test with the first line of each error, flake rate = runs with any
- * failure / runs, load average) is printed and written to bench/results/flake-ENGINE-TIME.json.
+ * as a rate instead of an anecdote. Each run writes its failures through
+ * test/support/flake-reporter.ts to a temp file (Vitest's JSON reporter loses WebKit's error
+ * messages). The summary (runs, failures per test with the first line of each error, flake rate =
+ * runs with any failure / runs, load average) is printed and written to
+ * bench/results/flake-ENGINE-TIME.json.
  * Same machine set-up as scripts/test.mjs: Debian browsers, Xvfb for WebKit. WebKit gets its own
  * WebKitWebDriver ports (a random pair) so a flake run never shares a driver with another run.
  *   --engine E    chromium (default), firefox or webkit
@@ -46,18 +48,12 @@ const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-const firstLine = (s) =>
-  String(s ?? '')
-    .split('\n')
-    .find((l) => l.trim())
-    ?.trim()
-    .slice(0, 300) ?? '';
 
-/** One Vitest run; resolves with its failures read from the JSON report. */
+/** One Vitest run; resolves with its failures read from the reporter's file. */
 function runOnce(i, dir) {
   const out = join(dir, `run-${i}.json`);
-  const args = ['vitest', 'run', '--project', 'browser', '--reporter=dot', '--reporter=json'];
-  args.push(`--outputFile.json=${out}`, ...files);
+  const args = ['vitest', 'run', '--project', 'browser', '--reporter=dot'];
+  args.push('--reporter=./test/support/flake-reporter.ts', ...files);
   const [cmd, cmdArgs] =
     engine === 'webkit' && !process.env.DISPLAY
       ? ['xvfb-run', ['-a', '-s', '-screen 0 1280x800x24', 'npx', ...args]]
@@ -65,35 +61,19 @@ function runOnce(i, dir) {
   const t0 = Date.now();
   const loadBefore = load();
   return new Promise((resolve) => {
-    const child = spawn(cmd, cmdArgs, { stdio: 'inherit', env });
+    const child = spawn(cmd, cmdArgs, { stdio: 'inherit', env: { ...env, FLAKE_REPORT: out } });
     child.on('exit', (code, signal) => {
       const run = { run: i, exit: code ?? signal, secs: (Date.now() - t0) / 1000 };
       Object.assign(run, { loadBefore, loadAfter: load(), passed: 0, failures: [] });
-      let report;
       try {
-        report = JSON.parse(readFileSync(out, 'utf8'));
+        Object.assign(run, JSON.parse(readFileSync(out, 'utf8')));
       } catch {
-        run.failures.push({ test: '(no JSON report)', error: `vitest exited ${run.exit}` });
-        return resolve(run);
-      }
-      for (const file of report.testResults ?? []) {
-        const name = file.name.replace(`${process.cwd()}/`, '');
-        for (const t of file.assertionResults ?? []) {
-          if (t.status === 'passed') run.passed++;
-          if (t.status === 'failed')
-            run.failures.push({
-              test: `${name} > ${t.fullName}`,
-              error: firstLine(t.failureMessages?.[0]),
-            });
-        }
-        // A file that failed outside its tests (load error, hook) has no failed assertion.
-        if (file.status === 'failed' && !file.assertionResults?.some((t) => t.status === 'failed'))
-          run.failures.push({ test: `${name} (file)`, error: firstLine(file.message) });
+        run.failures.push({ test: '(no report)', error: `vitest exited ${run.exit}` });
       }
       if (run.exit !== 0 && run.failures.length === 0)
         run.failures.push({
           test: '(run)',
-          error: `vitest exited ${run.exit} with no failed test (unhandled error?)`,
+          error: `vitest exited ${run.exit} with no failed test`,
         });
       resolve(run);
     });
