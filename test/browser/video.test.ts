@@ -99,11 +99,16 @@ test('moving 1280×720 scene: JPEG frames ≤ 768 px reach the emulator at the c
     .poll(async () => (await s.info()).videoFrames, { timeout: 10_000 })
     .toBeGreaterThanOrEqual(1);
   const first = (await s.info()).videoFrames;
-  await sleep(3000);
+  const t0 = performance.now();
+  // Frames keep coming: 4 more (2 s at 2 fps). Waited for rather than counted over a fixed 3 s:
+  // on a starved machine WebKit encoded only 2 in 3 s (a timing target, which is the bench's job).
+  await expect
+    .poll(async () => (await s.info()).videoFrames - first, { timeout: 15_000 })
+    .toBeGreaterThanOrEqual(4);
   const info = await s.info();
-  // 2 fps over 3 s: about 6 more; never more than the rate allows.
-  expect(info.videoFrames - first).toBeGreaterThanOrEqual(4);
-  expect(info.videoFrames - first).toBeLessThanOrEqual(7);
+  // Never more than the rate allows (2 fps; one more may be on its way).
+  const secs = (performance.now() - t0) / 1000;
+  expect(info.videoFrames - first).toBeLessThanOrEqual(Math.floor(2 * secs) + 1);
   expect(info.lastVideo).toMatchObject({ mimeType: 'image/jpeg', width: 768, height: 432 });
   expect(info.lastVideo!.bytes).toBeGreaterThan(1000);
   const frames = (await s.received()).filter((f) => f.message?.realtimeInput?.video);
