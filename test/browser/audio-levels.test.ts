@@ -49,10 +49,14 @@ test('a playing speaker posts levels at ~30 Hz at most, and stops once it is don
   send({ type: 'chunk', turnId: 1, samples });
   send({ type: 'end-turn', turnId: 1 });
   await sleep(100);
+  // The rate is per audio-clock second: a starved engine renders late quanta in a burst, so 500
+  // wall-clock ms held 19 messages once (WebKit, load ~20). Bound by the audio time that passed.
+  const t0 = ctx.currentTime;
   const playing = await during(n, 500);
+  const most = Math.floor(30 * (ctx.currentTime - t0)) + 2; // 30 Hz, one of slack at each end
   expect(playing.playLevels).toBeGreaterThan(3);
-  expect(playing.playLevels).toBeLessThanOrEqual(17); // 30 Hz over 500 ms, one of slack
-  expect(playing.tapLevels).toBeLessThanOrEqual(17);
+  expect(playing.playLevels).toBeLessThanOrEqual(most);
+  expect(playing.tapLevels).toBeLessThanOrEqual(most);
   expect(playing.stats).toBeGreaterThan(0);
   await sleep(800); // the second of audio has played out
   const after = await during(n, 500);
