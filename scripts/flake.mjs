@@ -80,42 +80,49 @@ function runOnce(i, dir) {
   });
 }
 
+mkdirSync('bench/results', { recursive: true });
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const file = `bench/results/flake-${engine}-${stamp}.json`;
+
+/** The summary so far; written after every run, so an interrupted loop keeps what it measured. */
+function summarize(results) {
+  const perTest = new Map();
+  for (const r of results)
+    for (const f of r.failures) {
+      const entry = perTest.get(f.test) ?? { test: f.test, runs: [], errors: [] };
+      entry.runs.push(r.run);
+      entry.errors.push(f.error);
+      perTest.set(f.test, entry);
+    }
+  const failedRuns = results.filter((r) => r.failures.length).length;
+  const summary = {
+    engine,
+    files,
+    commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim(),
+    runs: results.length,
+    failedRuns,
+    flakeRate: failedRuns / results.length,
+    perTest: [...perTest.values()].sort((a, b) => b.runs.length - a.runs.length),
+    results,
+  };
+  writeFileSync(file, JSON.stringify(summary, null, 2));
+  return summary;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'live-agent-flake-'));
 const results = [];
 for (let i = 1; i <= runs; i++) {
   console.log(`\n=== flake run ${i}/${runs} (${engine}), load ${load()} ===`);
   const run = await runOnce(i, dir);
   results.push(run);
+  summarize(results);
   const verdict = run.failures.length ? `${run.failures.length} failed` : 'clean';
   console.log(`=== run ${i}: ${run.passed} passed, ${verdict}, ${run.secs.toFixed(0)} s ===`);
   for (const f of run.failures) console.log(`  ✗ ${f.test}\n      ${f.error}`);
   if (bail && run.failures.length) break;
 }
 rmSync(dir, { recursive: true, force: true });
-
-const perTest = new Map();
-for (const r of results)
-  for (const f of r.failures) {
-    const entry = perTest.get(f.test) ?? { test: f.test, runs: [], errors: [] };
-    entry.runs.push(r.run);
-    entry.errors.push(f.error);
-    perTest.set(f.test, entry);
-  }
-const failedRuns = results.filter((r) => r.failures.length).length;
-const summary = {
-  engine,
-  files,
-  runs: results.length,
-  failedRuns,
-  flakeRate: failedRuns / results.length,
-  load: { end: load() },
-  perTest: [...perTest.values()].sort((a, b) => b.runs.length - a.runs.length),
-  results,
-};
-mkdirSync('bench/results', { recursive: true });
-const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const file = `bench/results/flake-${engine}-${stamp}.json`;
-writeFileSync(file, JSON.stringify(summary, null, 2));
+const summary = summarize(results);
 
 console.log(`\nFlake summary (${engine}${files.length ? `, ${files.join(' ')}` : ''}):`);
 for (const r of results)
@@ -125,8 +132,7 @@ for (const r of results)
   );
 for (const t of summary.perTest)
   console.log(`  ${t.runs.length}/${results.length} runs  ${t.test}\n      ${t.errors[0]}`);
-console.log(
-  `flake rate: ${failedRuns}/${results.length} runs with a failure (${(100 * summary.flakeRate).toFixed(0)} %)`,
-);
+const rate = `${summary.failedRuns}/${results.length} runs with a failure`;
+console.log(`flake rate: ${rate} (${(100 * summary.flakeRate).toFixed(0)} %)`);
 console.log(`written: ${file}`);
-process.exit(failedRuns ? 1 : 0);
+process.exit(summary.failedRuns ? 1 : 0);
