@@ -122,13 +122,14 @@ describe('<live-agent> level meters', () => {
   });
 
   it('paints the bars, in a worker where the engine can (Chromium)', async () => {
+    // Polls wait up to 10 s: a loaded Firefox's meter worker painted after the former 3 s.
     const el = await connected();
     el.media.levels = { input: { rms: 0.25, peak: 0.5 }, output: { rms: 0, peak: 0 } };
     const target = canvas(el);
     const ratio = devicePixelRatio || 1;
     // 0.25 RMS shows 6 of the 8 steps: three quarters of the first bar.
     await expect
-      .poll(async () => filledShare(await pixels(target), target.width, ratio), { timeout: 3000 })
+      .poll(async () => filledShare(await pixels(target), target.width, ratio), { timeout: 10_000 })
       .toBeCloseTo(0.75, 1);
     if (isChromium) {
       // The canvas belongs to the meter worker: the main thread cannot draw on it any more.
@@ -136,14 +137,14 @@ describe('<live-agent> level meters', () => {
     }
     el.media.levels = { input: { rms: 0, peak: 0 }, output: { rms: 0, peak: 0 } };
     await expect
-      .poll(async () => filledShare(await pixels(target), target.width, ratio), { timeout: 3000 })
+      .poll(async () => filledShare(await pixels(target), target.width, ratio), { timeout: 10_000 })
       .toBe(0);
   });
 
   it('a call’s end or a removal stops the meter worker; the next call draws on a fresh canvas', async () => {
     const el = await connected();
     el.media.levels = { input: { rms: 0.25, peak: 0.5 }, output: { rms: 0, peak: 0 } };
-    await expect.poll(() => el['view']!.meter!.draws).toBeGreaterThan(0);
+    await expect.poll(() => el['view']!.meter!.draws, { timeout: 10_000 }).toBeGreaterThan(0);
     const first = canvas(el);
     const terminate = vi.spyOn(Worker.prototype, 'terminate');
     try {
@@ -160,7 +161,7 @@ describe('<live-agent> level meters', () => {
     const target = canvas(el);
     await expect
       .poll(async () => filledShare(await pixels(target), target.width, devicePixelRatio || 1), {
-        timeout: 3000,
+        timeout: 10_000,
       })
       .toBeCloseTo(0.75, 1);
   });
@@ -169,11 +170,11 @@ describe('<live-agent> level meters', () => {
     const el = await connected();
     expect(await readsDuring(el, 300)).toBeGreaterThan(0);
     el.style.cssText = 'position:fixed;top:-5000px;left:0';
-    await sleep(150); // the IntersectionObserver reports on the next frames
-    expect(await readsDuring(el, 400)).toBe(0);
+    // The IntersectionObserver reports on the next frames: waited for (a loaded Firefox took more
+    // than a fixed 150 ms), then a whole 400 ms window without a read.
+    await expect.poll(() => readsDuring(el, 400), { timeout: 10_000 }).toBe(0);
     el.style.cssText = '';
-    await sleep(150);
-    expect(await readsDuring(el, 300)).toBeGreaterThan(0);
+    await expect.poll(() => readsDuring(el, 300), { timeout: 10_000 }).toBeGreaterThan(0);
   });
 
   it('stops while the document is hidden and starts again when it is visible', async () => {
