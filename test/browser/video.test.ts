@@ -115,7 +115,10 @@ test('moving 1280×720 scene: JPEG frames ≤ 768 px reach the emulator at the c
   expect(frames[0]!.message!.realtimeInput.video.mimeType).toBe('image/jpeg');
   expect(previews.at(-1)).toEqual([768, 432]);
   const stats = video.getStats();
-  expect(stats).toMatchObject({ width: 768, height: 432, skipped: 0 });
+  // No `skipped: 0`: the scene redraws on a 100 ms timer, which a starved WebKit ran late, so two
+  // captures saw the same picture and the SDK rightly skipped the second (the static-scene test
+  // checks skipping).
+  expect(stats).toMatchObject({ width: 768, height: 432 });
   // Every sent frame was answered by the transport worker, which reports its own time.
   expect(stats.socketMs).toHaveLength(stats.sent);
   expect(stats.encodeSamples).toHaveLength(stats.sent);
