@@ -81,6 +81,8 @@ def build(options: dict[str, Any], vectors: dict[str, Any], emulator: Emulator) 
         kwargs["lock_additional_fields"] = options["lockAdditionalFields"]
     if "authorize" in options:
         kwargs["authorize"] = HOOKS[options["authorize"]]
+    if "trustProxy" in options:
+        kwargs["trust_proxy"] = options["trustProxy"]
     if rate is False:
         kwargs["rate_limit"] = False
     elif rate is not None:
@@ -90,9 +92,10 @@ def build(options: dict[str, Any], vectors: dict[str, Any], emulator: Emulator) 
 
 async def run_case(case: dict[str, Any], vectors: dict[str, Any], emulator: Emulator) -> None:
     app = build(case["options"], vectors, emulator)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=vectors["site"]) as client:
-        for i, req in enumerate(case["requests"]):
+    for i, req in enumerate(case["requests"]):
+        # One client per request: `peer` is the socket address the app sees (request.client).
+        transport = httpx.ASGITransport(app=app, client=(req.get("peer", "127.0.0.1"), 50000))
+        async with httpx.AsyncClient(transport=transport, base_url=vectors["site"]) as client:
             for _ in range(req.get("repeat", 1)):
                 at = f"{case['name']} #{i}"
                 origin = req.get("origin", vectors["site"])

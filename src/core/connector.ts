@@ -5,7 +5,12 @@
  * and who waits on it: connector-status.ts). Every async step checks an epoch so a disconnect()
  * or a newer attempt makes late results harmless (no late status flips, late sockets closed).
  */
-import { LiveAgentError, reviveError, type SerializedError } from './errors.ts';
+import {
+  LiveAgentError,
+  reviveError,
+  type ConnectionError,
+  type SerializedError,
+} from './errors.ts';
 import { ConnectorStatus, type StatusChange } from './connector-status.ts';
 import { TypedEmitter } from './events.ts';
 import { Interruptible, sleep, whenAborted } from './async.ts';
@@ -13,6 +18,8 @@ import type { Slot } from './slot.ts';
 import { Slots } from './slots.ts';
 import {
   classifyClose,
+  contextLost,
+  refusedHandle,
   toLiveAgentError,
   type ReconnectPolicy,
   type SessionAge,
@@ -44,6 +51,8 @@ export interface ConnectorEvents {
   setupcomplete: Record<string, unknown>;
   reconnecting: { attempt: number; delayMs: number; cause: LiveAgentError };
   resumed: { handoff: boolean; gapMs: number };
+  /** The server refused the resumption handle; a fresh session (no history) took over. */
+  contextlost: ConnectionError;
   /** A non-fatal failure (e.g. a hand-off attempt failed while the old connection still works). */
   error: LiveAgentError;
 }
@@ -80,6 +89,8 @@ export class Connector {
   /** Typed output; the session subscribes once everything is built. */
   readonly events = new TypedEmitter<ConnectorEvents>();
   private readonly lifecycle = new ConnectorStatus((change) => this.events.emit('status', change));
+  /** A refused handle not reported yet: the next connection to take over is a fresh session. */
+  private refusal: ConnectionError | null = null;
   /** Last resumable handle the server handed out. */
   resumeHandle: string | undefined;
 
@@ -150,6 +161,7 @@ export class Connector {
     // A connect() right after this must start afresh, not join the cancelled attempt.
     this.connecting = null;
     this.resumeHandle = undefined;
+    this.refusal = null;
     this.lifecycle.set('closed');
     await this.deps.shutdown();
   }
@@ -157,9 +169,10 @@ export class Connector {
   private async firstConnect(initialHandle: string | undefined): Promise<void> {
     const epoch = this.begin();
     this.resumeHandle = initialHandle;
+    this.refusal = null;
     this.lifecycle.set('connecting');
     const media = this.deps.startMedia();
-    const opening = this.open(epoch, initialHandle);
+    const opening = this.openOrFresh(epoch, initialHandle);
     const signal = this.controller.signal;
     const settled = await Promise.race([
       Promise.allSettled([media, opening]),
@@ -181,6 +194,7 @@ export class Connector {
     this.sessionStartedAt = this.deps.now();
     this.lifecycle.set('connected');
     this.events.emit('setupcomplete', o.value.conn?.setupComplete ?? {});
+    this.reportRefusal();
     o.value.flush();
   }
 
@@ -195,12 +209,13 @@ export class Connector {
       if (!(await sleep(delayMs, this.controller.signal)) || epoch !== this.epoch) return;
       try {
         const handle = this.resumeHandle;
-        const slot = await this.open(epoch, handle);
+        const slot = await this.openOrFresh(epoch, handle);
         if (epoch !== this.epoch) return slot.retire('cancelled');
         this.slots.makeCurrent(slot);
         // Without a handle the server started a new session: its limit counts afresh.
         if (handle === undefined) this.sessionStartedAt = this.deps.now();
         this.lifecycle.set('connected');
+        this.reportRefusal();
         this.events.emit('resumed', { handoff: false, gapMs: this.deps.now() - this.droppedAt });
         slot.flush();
         return;
@@ -213,7 +228,7 @@ export class Connector {
 
   private async runHandoff(epoch: number, switchBy: number): Promise<void> {
     try {
-      const slot = await this.open(epoch, this.resumeHandle);
+      const slot = await this.openOrFresh(epoch, this.resumeHandle);
       if (this.status === 'connected' && this.deps.isBusy())
         await this.quiet.wait(switchBy - this.deps.now());
       if (epoch !== this.epoch) return slot.retire('cancelled');
@@ -222,6 +237,7 @@ export class Connector {
       const wasDown = this.status === 'reconnecting';
       this.slots.makeCurrent(slot);
       if (wasDown) this.lifecycle.set('connected');
+      this.reportRefusal();
       const gapMs = wasDown ? this.deps.now() - this.droppedAt : 0;
       this.events.emit('resumed', { handoff: true, gapMs });
       slot.flush();
@@ -233,6 +249,28 @@ export class Connector {
       if (this.status === 'reconnecting') this.afterDrop(err);
       else this.events.emit('error', err);
     }
+  }
+
+  /** open() with the handle; if the server refuses it, once more without (a fresh session). */
+  private async openOrFresh(epoch: number, handle: string | undefined): Promise<Slot> {
+    try {
+      return await this.open(epoch, handle);
+    } catch (error) {
+      const err = toLiveAgentError(error);
+      if (handle === undefined || epoch !== this.epoch || !refusedHandle(err)) throw err;
+      if (this.resumeHandle === handle) this.resumeHandle = undefined;
+      this.refusal = err;
+      return this.open(epoch, undefined);
+    }
+  }
+
+  /** A connection took over: report a refused handle (that session's limit counts afresh). */
+  private reportRefusal(): void {
+    const refusal = this.refusal;
+    if (!refusal) return;
+    this.refusal = null;
+    this.sessionStartedAt = this.deps.now();
+    this.events.emit('contextlost', contextLost(refusal));
   }
 
   /** Token, then transport.open; the slot buffers frames until it becomes current. */

@@ -17,6 +17,7 @@ export type LiveAgentErrorCode =
   | 'invalid-request'
   | 'server-error'
   | 'session-limit'
+  | 'context-lost'
   | 'protocol'
   // media and environment
   | 'mic-denied'

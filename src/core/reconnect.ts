@@ -85,6 +85,30 @@ export function classifyClose(info: CloseInfo, age?: SessionAge): LiveAgentError
   );
 }
 
+/**
+ * True when a failed resume attempt may be the server refusing the handle (unknown, expired):
+ * the socket closed during setup with a fatal code. The service does not say which field it
+ * refused, so any 1007/1008 of an attempt that carried a handle counts; one attempt without the
+ * handle follows, and a bad token or config fails that one too, ending the session as before.
+ */
+export function refusedHandle(error: LiveAgentError): error is ConnectionError {
+  const code = error instanceof ConnectionError ? error.closeCode : undefined;
+  return !error.retryable && (code === 1007 || code === 1008);
+}
+
+/** The non-fatal error reported when a fresh session replaced a refused resume. */
+export function contextLost(refusal: ConnectionError): ConnectionError {
+  const said = refusal.reason ? `: ${refusal.reason}` : '';
+  return new ConnectionError(
+    'context-lost',
+    `The server refused the resumption handle (${refusal.closeCode}${said}); the conversation ` +
+      'goes on in a new session without the earlier context',
+    refusal.closeCode,
+    refusal.reason,
+    { cause: refusal },
+  );
+}
+
 /** Normalises anything thrown by a transport or provider into a LiveAgentError. */
 export function toLiveAgentError(error: unknown): LiveAgentError {
   if (error instanceof LiveAgentError) return error;

@@ -109,6 +109,12 @@ export function wireSession(w: SessionWiring): (() => void)[] {
     emitter.emit('setupcomplete', typeof sessionId === 'string' ? { sessionId } : {}),
   );
   on.on('reconnecting', (e) => inbound.handleReconnecting(e.attempt, e.delayMs, e.cause));
+  // The fresh session knows none of the old calls: answering them would be refused.
+  on.on('contextlost', (error) => {
+    tools.abortAll('context lost');
+    outbox.clear();
+    emitter.emit('error', { error, fatal: false });
+  });
   on.on('resumed', ({ handoff, gapMs }) => {
     outbox.flush();
     inbound.handleResumed(handoff, gapMs);

@@ -80,11 +80,14 @@ export class ToolManager {
     for (const call of calls) {
       if (!call || typeof call.name !== 'string') continue;
       const tool = this.lookup(call.name);
-      this.events.emit('toolcall', { call });
       if (!tool) {
-        this.fail(call, `Unknown tool "${call.name}"`);
+        // The name came from the model, not the app: echo it cut short, never in full.
+        const shown = { ...call, name: echoName(call.name) };
+        this.events.emit('toolcall', { call: shown });
+        this.fail(shown, `Unknown tool "${shown.name}"`);
         continue;
       }
+      this.events.emit('toolcall', { call });
       if (!tool.handler) {
         this.track({ call, controller: null, timer: undefined });
         continue;
@@ -220,6 +223,17 @@ export class ToolManager {
     );
     this.events.emit('pending', this.pendingList);
   }
+}
+
+/** The longest unknown tool name echoed in full; a longer one is cut to this and "…". */
+export const TOOL_NAME_ECHO_MAX = 64;
+
+/** A model-sent tool name as the SDK echoes it (events, errors, the response to the model). */
+export function echoName(name: string): string {
+  if (name.length <= TOOL_NAME_ECHO_MAX) return name;
+  // Not half a surrogate pair at the cut.
+  const end = /[\uD800-\uDBFF]/.test(name[TOOL_NAME_ECHO_MAX - 1]!) ? -1 : 0;
+  return `${name.slice(0, TOOL_NAME_ECHO_MAX + end)}…`;
 }
 
 function errorMessage(error: unknown): string {

@@ -36,11 +36,19 @@ export async function createDefaultDeps(
       ? face.createAdkTransport({ ...adk, workerUrl })
       : createWorkerTransport({ workerUrl });
   const agentFace = face ? { agentFace: face.agentFace } : {};
-  // Camera/screen code is its own chunk too, fetched on the first start().
+  const base = assetBase ? new URL(assetBase, document.baseURI) : undefined;
+  // A base without a trailing slash would replace its last segment: `/assets` → `/assets/`.
+  if (base && !base.pathname.endsWith('/')) base.pathname += '/';
+  const workerUrl = base && new URL(WORKER_FILE, base);
+  // Camera/screen code is its own chunk too, fetched on the first start(). Its worker follows
+  // asset-base (beside the transport worker) like the others: left to the chunk, it would load
+  // from beside the ESM bundle. The chunk names the file, so the voice path never does.
   const video = createLazyWebVideo(() =>
-    import('../video/web-video.ts').then((m) => m.createWebVideo),
+    import('../video/web-video.ts').then(
+      (m) => () => m.createWebVideo(m.videoWorkerBeside(workerUrl)),
+    ),
   );
-  if (!assetBase) {
+  if (!workerUrl) {
     const meterWorker = () => defaultWorker(undefined);
     return {
       transport: transport(),
@@ -50,17 +58,16 @@ export async function createDefaultDeps(
       ...agentFace,
     };
   }
-  const base = new URL(assetBase, document.baseURI);
-  // A base without a trailing slash would replace its last segment: `/assets` → `/assets/`.
-  if (!base.pathname.endsWith('/')) base.pathname += '/';
-  const workerUrl = new URL(WORKER_FILE, base);
   return {
     transport: transport(workerUrl),
     // The meters are drawn by a second instance of the same worker file (see src/meter/paint.ts).
     meterWorker: () => defaultWorker(workerUrl),
     media: createWebAudioMedia({
       ...audio,
-      workletUrls: { capture: new URL(CAPTURE_FILE, base), playback: new URL(PLAYBACK_FILE, base) },
+      workletUrls: {
+        capture: new URL(CAPTURE_FILE, workerUrl),
+        playback: new URL(PLAYBACK_FILE, workerUrl),
+      },
     }),
     video,
     ...agentFace,

@@ -40,7 +40,10 @@ if (script instanceof HTMLScriptElement && script.src && !LiveAgentElement.asset
 }
 
 LiveAgentElement.depsLoader ??= async (assetBase, media) => {
-  const url = new URL(DEPS_FILE, assetBase ?? document.baseURI).href;
+  // asset-base may be relative (`/cdn/`) or lack its trailing slash, as deps.ts allows too.
+  const base = new URL(assetBase ?? '.', document.baseURI);
+  if (!base.pathname.endsWith('/')) base.pathname += '/';
+  const url = new URL(DEPS_FILE, base).href;
   const mod = (await import(/* @vite-ignore */ url)) as {
     createDefaultDeps(
       base: string | undefined,

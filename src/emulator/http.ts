@@ -63,11 +63,8 @@ export async function handleHttp(ctx: HttpContext, req: IncomingMessage, res: Se
   }
   if (path === '/' && method === 'GET') return json(res, 200, describe());
   if (WS_PATH.test(path)) {
-    return error(
-      res,
-      426,
-      'This is a WebSocket endpoint: connect with ws:// (Upgrade: websocket).',
-    );
+    const tls = (req.socket as { encrypted?: boolean }).encrypted === true;
+    return error(res, 426, upgradeHint(method, path, tls));
   }
   const tokenRoute = /^\/(v1alpha|v1beta)\/auth_tokens$/.exec(path);
   if (!tokenRoute) {
@@ -97,6 +94,21 @@ export async function handleHttp(ctx: HttpContext, req: IncomingMessage, res: Se
     if (e instanceof TokenRequestError) return error(res, e.status, e.message);
     throw e;
   }
+}
+
+/**
+ * Why a plain HTTP request to a Live route fails and what to open instead: the path asked for
+ * with its credential parameter, and both schemes (ws://, or wss:// when the emulator serves TLS:
+ * `tls` says which one this request came in on, named first).
+ */
+export function upgradeHint(method: string, path: string, tls = false): string {
+  const credential = path.endsWith('Constrained') ? 'access_token=auth_tokens/…' : 'key=KEY';
+  const [first, other] = tls ? ['wss', 'ws'] : ['ws', 'wss'];
+  return (
+    `This is a WebSocket endpoint, not plain HTTP (${method}): connect a WebSocket client ` +
+    `(Upgrade: websocket) to ${first}://HOST${path}?${credential} ` +
+    `(${other}:// when the emulator runs ${tls ? 'without' : 'with'} TLS).`
+  );
 }
 
 /** One-line description of the routes, for 404s and the CLI. */

@@ -7,6 +7,7 @@ export {
   defaultClientKey,
   scrubSecret,
   type AuthorizeResult,
+  type ClientInfo,
   type TokenHandlerErrorCode,
   type TokenHandlerOptions,
   type TokenResponseBody,

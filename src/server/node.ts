@@ -3,6 +3,7 @@
  * Node ≥ 18 has Request/Response built in, so no framework types are involved.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientInfo } from './token-handler.ts';
 
 /** Options of {@link toNodeHandler}. */
 export interface NodeHandlerOptions {
@@ -10,9 +11,9 @@ export interface NodeHandlerOptions {
   maxBodyBytes?: number;
 }
 
-/** Wraps a Fetch API handler as a `node:http` request listener. */
+/** Wraps a Fetch API handler as a `node:http` request listener (it gets the socket's peer address). */
 export function toNodeHandler(
-  handler: (request: Request) => Response | Promise<Response>,
+  handler: (request: Request, client: ClientInfo) => Response | Promise<Response>,
   options: NodeHandlerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
@@ -28,7 +29,8 @@ export function toNodeHandler(
         );
         return;
       }
-      const response = await handler(toRequest(req, body));
+      const remoteAddress = req.socket.remoteAddress;
+      const response = await handler(toRequest(req, body), remoteAddress ? { remoteAddress } : {});
       const headers: Record<string, string> = {};
       response.headers.forEach((value, key) => (headers[key] = value));
       send(res, response.status, headers, Buffer.from(await response.arrayBuffer()));

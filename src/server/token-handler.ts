@@ -40,8 +40,17 @@ export interface TokenHandlerOptions {
    * shared `store`, e.g. createRedisRateLimitStore(), behind several instances); false: off.
    */
   rateLimit?: RateLimitOptions | false;
-  /** Rate-limit key; default: first `x-forwarded-for` hop, else `x-real-ip`, else 'anonymous'. */
-  clientKey?(request: Request): string;
+  /**
+   * Proxies of yours in front of this server that append to `X-Forwarded-For` (default 0: the
+   * header is ignored, since any client can send it). With n, the rate-limit key is the address
+   * n hops from the right of `X-Forwarded-For`: the one your outermost proxy saw.
+   */
+  trustProxy?: number;
+  /**
+   * Rate-limit key; default: the socket's peer address (`client.remoteAddress`, which
+   * toNodeHandler fills in), or the address `trustProxy` picks, else 'anonymous'.
+   */
+  clientKey?(request: Request, client: ClientInfo): string;
   /** API base URL (default Google's); `http://127.0.0.1:PORT` mints against the emulator. */
   baseUrl?: string;
   /**
@@ -50,6 +59,12 @@ export interface TokenHandlerOptions {
    * whole setup (Google's default when no mask is sent); names lock those extra fields too.
    */
   lockAdditionalFields?: readonly string[] | 'all';
+}
+
+/** What the runtime knows about the connection a request came on (toNodeHandler fills it in). */
+export interface ClientInfo {
+  /** The socket's peer address: the client itself, or the nearest proxy. */
+  remoteAddress?: string;
 }
 
 /** Error codes in the JSON body `{ error: { code, message } }`. */
@@ -77,10 +92,14 @@ type AuthTokensClient = {
   authTokens: { create(params: { config: Record<string, unknown> }): Promise<{ name?: string }> };
 };
 
-/** Creates the token endpoint; mount it on `POST /api/live-token` (see `toNodeHandler`). */
+/**
+ * Creates the token endpoint; mount it on `POST /api/live-token` (see `toNodeHandler`). Outside
+ * Node, pass the peer address as the second argument (Deno: `info.remoteAddr.hostname`, Bun:
+ * `server.requestIP(request)?.address`) or give `clientKey`.
+ */
 export function createTokenHandler(
   options: TokenHandlerOptions,
-): (request: Request) => Promise<Response> {
+): (request: Request, client?: ClientInfo) => Promise<Response> {
   const {
     apiKey,
     model,
@@ -91,12 +110,16 @@ export function createTokenHandler(
     allowedOrigins,
     authorize,
     rateLimit = { windowMs: 60_000, max: 10 },
-    clientKey = defaultClientKey,
+    trustProxy = 0,
+    clientKey = (request: Request, client: ClientInfo) =>
+      defaultClientKey(request, client, trustProxy),
     baseUrl,
     lockAdditionalFields = [],
   } = options;
   if (!apiKey) throw new TypeError('createTokenHandler: apiKey is required');
   if (!model) throw new TypeError('createTokenHandler: model is required');
+  if (!Number.isInteger(trustProxy) || trustProxy < 0)
+    throw new TypeError('createTokenHandler: trustProxy is a number of proxies (an integer ≥ 0)');
   const limits = rateLimit === false ? null : checkLimits(rateLimit);
   const store = limits?.store ?? createMemoryRateLimitStore();
   let client: Promise<AuthTokensClient> | undefined;
@@ -111,7 +134,7 @@ export function createTokenHandler(
     ));
   const scrub = (text: string) => scrubSecret(text, apiKey);
 
-  return async (request) => {
+  return async (request, client = {}) => {
     const origin = request.headers.get('origin');
     const cors = corsHeaders(origin, allowedOrigins, request.url);
     if (cors === null) return errorResponse(403, 'origin-not-allowed', 'Origin not allowed', {});
@@ -136,7 +159,7 @@ export function createTokenHandler(
     if (limits) {
       let verdict: RateLimitResult;
       try {
-        verdict = await store.hit(clientKey(request), limits.windowMs, limits.max);
+        verdict = await store.hit(clientKey(request, client), limits.windowMs, limits.max);
       } catch {
         // Fail closed: without the shared counts, the endpoint would mint without limit.
         return errorResponse(503, 'upstream-error', 'Rate limit store unavailable', cors);
@@ -205,10 +228,23 @@ export function createTokenHandler(
   };
 }
 
-/** Default rate-limit key: first `x-forwarded-for` hop (trust it only behind your own proxy). */
-export function defaultClientKey(request: Request): string {
-  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded || request.headers.get('x-real-ip')?.trim() || 'anonymous';
+/**
+ * Default rate-limit key: the socket's peer address; with `trustProxy` = n proxies of yours in
+ * front, the address n hops from the right of `X-Forwarded-For` (fewer hops listed: the leftmost;
+ * none: the peer). Never the header's left end, which the client writes. Else 'anonymous'.
+ */
+export function defaultClientKey(
+  request: Request,
+  client: ClientInfo = {},
+  trustProxy = 0,
+): string {
+  const peer = client.remoteAddress?.trim() || 'anonymous';
+  if (trustProxy <= 0) return peer;
+  const hops = (request.headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
+  return hops.length === 0 ? peer : hops[Math.max(0, hops.length - trustProxy)]!;
 }
 
 /** Removes the API key (and anything key-shaped) from text bound for a client. */

@@ -7,9 +7,6 @@
 /** File name of the transport worker in dist/. */
 export const WORKER_FILE = 'live-agent.worker.js';
 
-/** File name of the video worker (JPEG encoding), started only while video is on. */
-export const VIDEO_WORKER_FILE = 'live-agent-video-encoder.worker.js';
-
 interface TrustedTypesLike {
   createPolicy(
     name: string,

@@ -14,7 +14,7 @@ import type {
 } from '../core/video.ts';
 import { videoSettings } from '../core/video.ts';
 import { LiveAgentError } from '../core/errors.ts';
-import { trustedScriptUrl, VIDEO_WORKER_FILE } from '../transport/assets.ts';
+import { trustedScriptUrl } from '../transport/assets.ts';
 import { startFeed } from './feed.ts';
 import type { VideoPipeMessage, VideoWorkerInit } from './messages.ts';
 import { openVideoTrack } from './sources.ts';
@@ -27,6 +27,12 @@ export interface WebVideoOptions {
   /** Takes precedence over `videoWorkerUrl`: starts a Worker running the video worker (tests). */
   videoWorker?: () => Worker;
 }
+
+/**
+ * File name of the video worker (JPEG encoding), started only while video is on. Declared here,
+ * in the video chunk, so the voice path's files never name it (test/package/size.test.ts).
+ */
+export const VIDEO_WORKER_FILE = 'live-agent-video-encoder.worker.js';
 
 /** Video worker options that find the file beside the transport worker at `workerUrl`. */
 export function videoWorkerBeside(workerUrl: string | URL | undefined): WebVideoOptions {

@@ -86,14 +86,11 @@ describe('createRedisRateLimitStore against redis-server', () => {
         // Past the limiter, refuse: these requests never mint.
         authorize: () => false,
       });
-    const req = () =>
-      new Request('http://127.0.0.1/api/live-token', {
-        method: 'POST',
-        headers: { 'x-forwarded-for': '203.0.113.9' },
-      });
-    expect((await make(a!)(req())).status).toBe(401);
-    expect((await make(b!)(req())).status).toBe(401);
-    const limited = await make(a!)(req());
+    const req = () => new Request('http://127.0.0.1/api/live-token', { method: 'POST' });
+    const peer = { remoteAddress: '203.0.113.9' };
+    expect((await make(a!)(req(), peer)).status).toBe(401);
+    expect((await make(b!)(req(), peer)).status).toBe(401);
+    const limited = await make(a!)(req(), peer);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
 

@@ -24,6 +24,8 @@ beforeAll(async () => {
     baseUrl: emulator.url,
     allowedOrigins: [SITE],
     rateLimit: { windowMs: 60_000, max: 5 },
+    // The test plays the one proxy in front: its X-Forwarded-For names each "client".
+    trustProxy: 1,
   });
   server = createServer(toNodeHandler(handler, { maxBodyBytes: 1024 }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -26,6 +26,8 @@ interface Expect {
 interface VectorRequest {
   method: string;
   origin?: string | null;
+  /** The socket's peer address (default 127.0.0.1). */
+  peer?: string;
   headers?: Record<string, string>;
   body?: string;
   repeat?: number;
@@ -104,6 +106,7 @@ describe('token-route contract (shared vectors) × createTokenHandler', () => {
               headers: { ...(origin === null ? {} : { origin }), ...req.headers },
               body: req.body,
             }),
+            { remoteAddress: req.peer ?? '127.0.0.1' },
           );
           const at = `${vector.name} #${i}`;
           const text = await response.text();

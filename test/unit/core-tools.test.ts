@@ -221,6 +221,40 @@ describe('tools', () => {
     ]);
   });
 
+  it('a 100 KB unknown tool name is echoed cut to 64 chars + "…" everywhere', async () => {
+    const { session, transport } = await connected([]);
+    const events = record(session, ['toolcall', 'toolresult', 'error']);
+    const huge = 'x'.repeat(100 * 1024);
+    transport.serverSend(call('u2', huge));
+    const shown = `${'x'.repeat(64)}…`;
+    const message = `Unknown tool "${shown}"`;
+    const response = { id: 'u2', name: shown, response: { error: message } };
+    expect(transport.lastConnection.sent).toEqual([
+      { toolResponse: { functionResponses: [response] } },
+    ]);
+    expect(events.map(([type]) => type)).toEqual(['toolcall', 'toolresult', 'error']);
+    expect(events[0]![1]).toEqual({ call: { id: 'u2', name: shown, args: {} } });
+    expect(events[1]![1]).toEqual({ call: { id: 'u2', name: shown, args: {} }, response });
+    const { error } = events[2]![1] as { error: Error };
+    expect(error.message).toBe(message);
+    // Nothing the SDK produced carries the whole name.
+    expect(JSON.stringify([events, transport.lastConnection.sent]).length).toBeLessThan(1000);
+  });
+
+  it('the cut never splits a surrogate pair; names up to 64 chars stay whole', async () => {
+    const { transport } = await connected([]);
+    const exact = 'y'.repeat(64);
+    const emoji = `${'z'.repeat(63)}😀😀`;
+    transport.serverSend(call('a', exact));
+    transport.serverSend(call('b', emoji));
+    const names = transport.lastConnection.sent.map(
+      (m) =>
+        (m as { toolResponse: { functionResponses: { name: string }[] } }).toolResponse
+          .functionResponses[0]!.name,
+    );
+    expect(names).toEqual([exact, `${'z'.repeat(63)}…`]);
+  });
+
   it('messages arriving while a handler awaits are processed in order and not lost', async () => {
     let finish!: (v: unknown) => void;
     const { session, transport } = await connected([

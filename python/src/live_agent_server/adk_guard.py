@@ -83,8 +83,10 @@ class AdkGuard:
         ticket_path: str = "/live-agent/ticket",
         open_paths: Sequence[str] = ("/health", "/version"),
         rate_limit: RateLimit | Literal[False] = RateLimit(60_000, 30),
+        trust_proxy: int = 0,
     ) -> None:
         self.app = app
+        self.trust_proxy = trust_proxy
         self.signer = signer
         self.allowed_origins = list(allowed_origins)
         self.authorize = authorize
@@ -110,7 +112,7 @@ class AdkGuard:
         cors = cors_headers(origin, self.allowed_origins, request)
         if path == self.ticket_path:
             response = await ticket_endpoint(
-                request, cors, self.signer, self.authorize, self.limiter
+                request, cors, self.signer, self.authorize, self.limiter, self.trust_proxy
             )
         elif path in self.open_paths:
             response = None
@@ -199,6 +201,7 @@ def protect_adk(
     rate_limit: RateLimit | Literal[False] = RateLimit(60_000, 30),
     replay_cache: ReplayCache | None = None,
     scrub_logs: bool = True,
+    trust_proxy: int = 0,
 ) -> Any:
     """Guards ADK's FastAPI app in place (call before the server starts) and returns it.
 
@@ -215,6 +218,7 @@ def protect_adk(
 
     ``secret``: ≥ 32 bytes, shared by every worker that must accept the same tickets; None makes a
     random per-process secret. ``replay_cache``: share one across workers (default: in memory).
+    ``trust_proxy``: the ticket rate limit's key, as for :func:`create_token_route`.
     Also pass ``allow_origins`` to ``get_fast_api_app`` so ADK's own CORS and origin check agree.
     """
     signer = TicketSigner(
@@ -228,6 +232,7 @@ def protect_adk(
         ticket_path=ticket_path,
         open_paths=open_paths,
         rate_limit=rate_limit,
+        trust_proxy=trust_proxy,
     )
     if scrub_logs:
         for name in _LOGGERS:

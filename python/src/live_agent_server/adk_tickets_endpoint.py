@@ -37,11 +37,16 @@ async def ticket_endpoint(
     signer: TicketSigner,
     authorize: TicketAuthorize,
     limiter: RateLimiter | None,
+    trust_proxy: int = 0,
 ) -> Response:
     """``POST {ticket_path}``: ``{appName, userId, sessionId?}`` -> authorize -> a signed ticket."""
     if cors is None:
         return error_response(403, "origin-not-allowed", "Origin not allowed", {})
-    refused = post_gate(request, cors, limiter, default_client_key, "ticket")
+
+    def key(r: Request) -> str:
+        return default_client_key(r, trust_proxy)
+
+    refused = post_gate(request, cors, limiter, key, "ticket")
     if refused is not None:
         return refused
     raw = b""

@@ -37,10 +37,18 @@ Authorize = Callable[[Request], AuthorizeResult | Awaitable[AuthorizeResult]]
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-def default_client_key(request: Request) -> str:
-    """First ``x-forwarded-for`` hop (trust it only behind your own proxy), else ``x-real-ip``."""
-    forwarded = request.headers.get("x-forwarded-for", "").split(",")[0].strip()
-    return forwarded or request.headers.get("x-real-ip", "").strip() or "anonymous"
+def default_client_key(request: HTTPConnection, trust_proxy: int = 0) -> str:
+    """The rate-limit key: the socket's peer address (``request.client.host``); with
+    ``trust_proxy`` = n proxies of yours in front, the address n hops from the right of
+    ``X-Forwarded-For`` (fewer hops listed: the leftmost; none: the peer). Never the header's left
+    end, which the client writes. Else ``"anonymous"``. Same rule as the Node ``defaultClientKey``.
+    """
+    peer = (request.client.host if request.client else "").strip() or "anonymous"
+    if trust_proxy <= 0:
+        return peer
+    joined = ",".join(request.headers.getlist("x-forwarded-for"))
+    hops = [hop.strip() for hop in joined.split(",") if hop.strip()]
+    return hops[max(0, len(hops) - trust_proxy)] if hops else peer
 
 
 def _iso(t: datetime) -> str:
@@ -153,7 +161,8 @@ def create_token_route(
     allowed_origins: Sequence[str] | Literal["*"] | None = None,
     authorize: Authorize | None = None,
     rate_limit: RateLimit | Literal[False] = RateLimit(),
-    client_key: Callable[[Request], str] = default_client_key,
+    client_key: Callable[[Request], str] | None = None,
+    trust_proxy: int = 0,
     base_url: str | None = None,
     lock_additional_fields: Sequence[str] | Literal["all"] = (),
     path: str = "/api/live-token",
@@ -163,7 +172,9 @@ def create_token_route(
     ``config`` is a ``LiveConnectConfig`` or its dict (either casing). ``allowed_origins`` absent:
     same-origin only; requests without an Origin header (non-browser) pass. ``authorize`` may be
     sync or async and returns True, False (401) or :class:`Deny`. ``rate_limit``: per client key
-    (default 10 a minute), False turns it off. ``base_url``: ``http://127.0.0.1:PORT`` mints against
+    (default 10 a minute), False turns it off; the key is the socket's peer address, or with
+    ``trust_proxy`` = n proxies of yours in front, the address n hops from the right of
+    ``X-Forwarded-For`` (``client_key`` replaces the rule). ``base_url``: ``http://127.0.0.1:PORT`` mints against
     the emulator. ``lock_additional_fields``: ``()`` locks the model and the fields set in
     ``config``; ``"all"`` locks the whole setup; names lock those extra fields too.
     """
@@ -171,6 +182,13 @@ def create_token_route(
         raise ValueError("create_token_route: api_key is required")
     if not model:
         raise ValueError("create_token_route: model is required")
+    if isinstance(trust_proxy, bool) or not isinstance(trust_proxy, int) or trust_proxy < 0:
+        raise ValueError("create_token_route: trust_proxy is a number of proxies (an int >= 0)")
+
+    def default_key(request: Request) -> str:
+        return default_client_key(request, trust_proxy)
+
+    key = client_key or default_key
     limiter = None if rate_limit is False else RateLimiter(rate_limit)
     client: Any = None
     live_config: Any = None
@@ -200,7 +218,7 @@ def create_token_route(
         cors = cors_headers(origin, allowed_origins, request)
         if cors is None:
             return error_response(403, "origin-not-allowed", "Origin not allowed", {})
-        refused = post_gate(request, cors, limiter, client_key, "token")
+        refused = post_gate(request, cors, limiter, key, "token")
         if refused is not None:
             return refused
         if authorize is not None:
