@@ -3,6 +3,7 @@
 import esbuild from 'rollup-plugin-esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { internalPropsRegex } from './scripts/internal-props.mjs';
 
 /**
  * comlink without its `proxy()` transfer handler: the SDK passes data, ports and transferables to
@@ -30,10 +31,14 @@ const comlinkOneSided = {
 
 /**
  * Minified browser files: esbuild strips the types, terser minifies (it gzips ~1.5 KB smaller than
- * esbuild's minifier over the script-tag files). No `toplevel`/`module` for the IIFE: its global
- * `LiveAgent` must stay; the ES outputs get `module: true` from the plugin.
+ * esbuild's minifier over the script-tag files) and shortens the provably internal property names
+ * (scripts/internal-props.mjs: TypeScript `private` members used nowhere else). No
+ * `toplevel`/`module` for the IIFE: its global `LiveAgent` must stay; the ES outputs get
+ * `module: true` from the plugin.
  */
-const minifier = () => terser({ ecma: 2022, compress: { passes: 3 } });
+const internal = internalPropsRegex();
+const minifier = () =>
+  terser({ ecma: 2022, compress: { passes: 3 }, mangle: { properties: { regex: internal } } });
 const browser = (minify) => [
   nodeResolve({ browser: true }),
   comlinkOneSided,
