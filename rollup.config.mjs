@@ -39,10 +39,20 @@ const comlinkOneSided = {
 const internal = internalPropsRegex();
 const minifier = () =>
   terser({ ecma: 2022, compress: { passes: 3 }, mangle: { properties: { regex: internal } } });
-const browser = (minify) => [
+/**
+ * `assignFields`: class fields become constructor assignments (TypeScript's
+ * `useDefineForClassFields: false`), so a field that is only declared (`code;`, a constructor
+ * parameter property) ships no declaration. TypeScript forbids a field that overrides an accessor,
+ * and no code asks whether an instance owns a field before it is set, so instances behave the same.
+ * Not for the worker: its classes initialise most fields, which assignments spell longer.
+ */
+const browser = (minify, { assignFields = false } = {}) => [
   nodeResolve({ browser: true }),
   comlinkOneSided,
-  esbuild({ target: 'es2022' }),
+  esbuild({
+    target: 'es2022',
+    ...(assignFields && { tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } } }),
+  }),
   ...(minify ? [minifier()] : []),
 ];
 
@@ -133,7 +143,7 @@ export default [
   ...standalone.map(([input, file, format]) => ({
     input,
     output: { file: `dist/${file}`, format, name: 'LiveAgent', inlineDynamicImports: true },
-    plugins: browser(true),
+    plugins: browser(true, { assignFields: true }),
   })),
   ...split.map(([input, file, suffix]) => ({
     input,
@@ -145,7 +155,10 @@ export default [
       entryFileNames: file,
       chunkFileNames: (chunk) => `live-agent-${chunkName(chunk)}${suffix}`,
     },
-    plugins: input === 'src/element/deps.ts' ? [sharedErrors, ...browser(true)] : browser(true),
+    plugins:
+      input === 'src/element/deps.ts'
+        ? [sharedErrors, ...browser(true, { assignFields: true })]
+        : browser(true),
   })),
   {
     input: node,
