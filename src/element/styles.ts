@@ -10,7 +10,11 @@ const DARK =
   '--_a:var(--live-agent-accent,#8ab4f8);--_on:var(--live-agent-on-accent,#202124);' +
   '--_lane:var(--live-agent-user-bg,#263a5e);--_err:var(--live-agent-error,#f28b82);--_ok:#81c995';
 
-/** The element's stylesheet text. */
+/**
+ * The element's stylesheet text (no CSS comments: they would ship in the bundle). Only the short
+ * connecting states pulse: while the agent speaks the output meter moves instead (an endless
+ * animation there would cost a compositor frame 60 times a second).
+ */
 export const STYLES = `
 :host{--_bg:var(--live-agent-bg,#fff);--_fg:var(--live-agent-fg,#1f1f1f);--_mu:var(--live-agent-muted,#5f6368);
 --_bd:var(--live-agent-border,#dadce0);--_a:var(--live-agent-accent,#1a73e8);--_on:var(--live-agent-on-accent,#fff);
@@ -40,8 +44,6 @@ font-weight:600;min-width:9em;justify-content:center;touch-action:none;user-sele
 .bar[data-call] .talk{background:var(--_bg);color:var(--_fg)}
 .bar[data-call] .talk i{background:var(--_ok);opacity:1}
 .end{background:var(--_err);border-color:var(--_err);color:var(--_on);font-weight:600}
-/* Only the short connecting states pulse: while the agent speaks the output meter moves instead
-   (an endless animation there would cost a compositor frame 60 times a second). */
 .talk[data-state=connecting] i,.talk[data-state=reconnecting] i{animation:p 1s infinite alternate}
 .talk[data-state=error]{background:var(--_err);border-color:var(--_err)}
 @keyframes p{to{opacity:.2}}

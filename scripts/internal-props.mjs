@@ -1,0 +1,74 @@
+/**
+ * Property names the minifier may shorten: TypeScript `private` members whose name occurs in the
+ * browser sources only as the member's declaration or as `x.name` / `x?.name`. Read from the
+ * syntax tree, so comments do not count but everything else does: a name that is also an
+ * object-literal key, an interface or type member, a public field, a destructured binding, a
+ * variable or inside a string could reach JSON on the wire, a postMessage payload, the DOM or the
+ * public API, and is left alone; so are names comlink's source uses, and terser itself never
+ * touches the DOM and built-in names it knows. Computed at build time, so new code cannot leave a
+ * stale list behind.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import ts from 'typescript';
+
+const ROOTS = ['src', 'worklets'];
+/** Node-only folders: never in a minified browser file. */
+const NODE_ONLY = /^src[\\/](server|emulator)([\\/]|$)/;
+/** Short names gain little and are the likeliest to mean something elsewhere. */
+const MIN_LENGTH = 3;
+
+function sources(root, dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const path = join(dir, d.name);
+    if (d.isDirectory()) return NODE_ONLY.test(relative(root, path)) ? [] : sources(root, path);
+    return /\.ts$/.test(d.name) && !/\.test\.ts$/.test(d.name) ? [path] : [];
+  });
+}
+
+const isPrivate = (node) =>
+  ts.canHaveModifiers(node) &&
+  (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.PrivateKeyword);
+
+/** Names safe to mangle, for terser's `mangle.properties.regex`. */
+export function internalProps(root = '.') {
+  const declared = new Set();
+  /** Names seen anywhere else: as a word in any other identifier position or literal text. */
+  const elsewhere = new Set();
+  const words = (text) => {
+    for (const w of text.match(/[A-Za-z_$][\w$]*/g) ?? []) elsewhere.add(w);
+  };
+  for (const file of ROOTS.flatMap((r) => sources(root, join(root, r)))) {
+    const tree = ts.createSourceFile(
+      file,
+      readFileSync(file, 'utf8'),
+      ts.ScriptTarget.Latest,
+      true,
+    );
+    const visit = (node) => {
+      if (ts.isIdentifier(node)) {
+        const { parent } = node;
+        const member =
+          (ts.isPropertyDeclaration(parent) ||
+            ts.isMethodDeclaration(parent) ||
+            ts.isGetAccessorDeclaration(parent) ||
+            ts.isSetAccessorDeclaration(parent) ||
+            ts.isParameter(parent)) &&
+          parent.name === node;
+        if (member && isPrivate(parent)) declared.add(node.text);
+        else if (!(ts.isPropertyAccessExpression(parent) && parent.name === node))
+          elsewhere.add(node.text);
+      } else if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) {
+        words(node.text);
+      } else if (ts.isRegularExpressionLiteral(node) || ts.isPrivateIdentifier(node)) {
+        words(node.text);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(tree);
+  }
+  words(readFileSync(join(root, 'node_modules/comlink/dist/esm/comlink.mjs'), 'utf8'));
+  return [...declared].filter((n) => n.length >= MIN_LENGTH && !elsewhere.has(n)).sort();
+}
+
+export const internalPropsRegex = (root) => new RegExp(`^(?:${internalProps(root).join('|')})$`);

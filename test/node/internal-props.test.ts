@@ -1,0 +1,64 @@
+/**
+ * The names the build lets terser shorten (scripts/internal-props.mjs): only TypeScript `private`
+ * members that never appear as anything but their declaration and `x.name`. Run on a small source
+ * tree written for the test, then on the real one.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { internalProps } from '../../scripts/internal-props.mjs';
+
+const root = mkdtempSync(join(tmpdir(), 'internal-props-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), text);
+}
+
+describe('internalProps', () => {
+  write(
+    'src/a.ts',
+    `
+// drainTimer is mentioned in a comment only: still internal
+export class A {
+  private drainTimer = 0;
+  private keyed = 1;
+  private wire = 2;
+  private quoted = 3;
+  private typed = 4;
+  private ab = 5;
+  private inWorklet = 6;
+  private onServer = 7;
+  private fromComlink = 8;
+  constructor(private readonly host: { run(): void }) {}
+  private tick(other: A): number {
+    this.host.run();
+    return this.drainTimer + other?.drainTimer + this.keyed + this.ab + this.tick(this);
+  }
+  json() {
+    return { keyed: this.keyed, ['x']: this.wire, y: 'the quoted field', z: this.typed };
+  }
+}
+export interface Frame { typed: number }
+export const { wire } = { wire: 1 };
+`,
+  );
+  write('worklets/w.ts', `export const inWorklet = 1;`);
+  // Node-only folders never reach a browser file: what they do with a name does not matter.
+  write('src/server/s.ts', `export const onServer = { onServer: 1, drainTimer: 2 };`);
+  write('src/a.test.ts', `export const tick = 1;`);
+  write('node_modules/comlink/dist/esm/comlink.mjs', `const fromComlink = 1;`);
+
+  test('keeps only names used as a private member and through a dot', () => {
+    expect(internalProps(root)).toEqual(['drainTimer', 'host', 'onServer', 'tick']);
+  });
+
+  test('the real sources: wire, payload and public names are never on the list', () => {
+    const names = internalProps();
+    expect(names.length).toBeGreaterThan(50);
+    for (const name of ['data', 'setupComplete', 'status', 'transcript', 'sendText', 'type'])
+      expect(names, name).not.toContain(name);
+  });
+});
