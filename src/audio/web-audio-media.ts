@@ -20,7 +20,11 @@ import { AudioOutput, setSink } from './output.ts';
 
 /** LiveMedia plus the Web Audio-specific controls. */
 export interface WebAudioMedia extends LiveMedia {
-  /** Where model audio playback is, from the playback worklet's ~30 Hz level messages. */
+  /**
+   * Where model audio playback is, from the playback worklet's ~30 Hz level messages (sent while
+   * this or getLevels() is read: the first read after a second without any returns the last
+   * known position and starts them again).
+   */
   getPlayback(): MediaPlayback;
   /** Moves capture to another microphone (undefined: the default one), keeping the graph. */
   setInputDevice(deviceId: string | undefined): Promise<void>;
@@ -38,6 +42,12 @@ export function createWebAudioMedia(options: AudioOptions = {}): WebAudioMedia {
 }
 
 const ZERO = { rms: 0, peak: 0 };
+/**
+ * How long one read of the levels or the playback position keeps the worklets posting them to
+ * the main thread; renewed at most twice per lease while reads go on. A page that never reads
+ * them gets no level messages at all (they were most of a bare session's main-thread time).
+ */
+export const LEVEL_LEASE_MS = 1000;
 /**
  * Events that grant user activation (HTML "activation triggering input event"): a touch grants
  * it on pointerup/touchend, not pointerdown, so iOS needs those to unlock audio on a first tap.
@@ -57,6 +67,8 @@ class WebAudioGraph implements WebAudioMedia {
   private played: PlaybackLevelMessage | undefined;
   private listeners = new Set<(event: MediaEvent) => void>();
   private micEnabled = true;
+  /** performance.now() of the last lease sent to the worklets. */
+  private leasedAt = -Infinity;
   private started: Promise<MediaPorts> | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -208,10 +220,22 @@ class WebAudioGraph implements WebAudioMedia {
   }
 
   getLevels(): MediaLevels {
+    this.lease();
     return this.levels;
   }
 
+  /** Keeps the worklets posting levels here while someone reads them (worklets/level-sinks.ts). */
+  private lease(): void {
+    const now = performance.now();
+    if (now - this.leasedAt < LEVEL_LEASE_MS / 2 || !this.playback) return;
+    this.leasedAt = now;
+    const msg: WorkletControl = { type: 'lease', ms: LEVEL_LEASE_MS };
+    this.capture?.port.postMessage(msg);
+    this.playback.port.postMessage(msg);
+  }
+
   getPlayback(): MediaPlayback {
+    this.lease();
     const p = this.played;
     const rate = this.context?.sampleRate;
     if (!p || !rate) return IDLE_PLAYBACK;
@@ -263,6 +287,7 @@ class WebAudioGraph implements WebAudioMedia {
     for (const port of this.workerPorts.splice(0)) port.close();
     this.levels = { input: ZERO, output: ZERO };
     this.played = undefined;
+    this.leasedAt = -Infinity;
     const ctx = this.context;
     if (this.owned && ctx && ctx.state !== 'closed') this.contextClosing ??= ctx.close();
     await this.contextClosing;
