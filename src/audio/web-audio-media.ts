@@ -6,6 +6,7 @@
 import { LiveAgentError, MediaError } from '../core/errors.ts';
 import {
   IDLE_PLAYBACK,
+  type LevelPorts,
   type LiveMedia,
   type MediaEvent,
   type MediaLevels,
@@ -67,6 +68,8 @@ class WebAudioGraph implements WebAudioMedia {
   private played: PlaybackLevelMessage | undefined;
   private listeners = new Set<(event: MediaEvent) => void>();
   private micEnabled = true;
+  /** The level feed to another thread (feedLevels), re-plugged when the graph opens again. */
+  private feed: { hz: number; deliver: (ports: LevelPorts) => void } | undefined;
   /** performance.now() of the last lease sent to the worklets. */
   private leasedAt = -Infinity;
   private started: Promise<MediaPorts> | undefined;
@@ -145,6 +148,7 @@ class WebAudioGraph implements WebAudioMedia {
     await tryResume(ctx);
     this.alive();
     this.updateGesture();
+    this.plugFeed();
     return {
       ...(capturePort && {
         capture: { port: capturePort, sampleRate: ctx.sampleRate, frameMs: o.frameMs },
@@ -232,6 +236,31 @@ class WebAudioGraph implements WebAudioMedia {
     const msg: WorkletControl = { type: 'lease', ms: LEVEL_LEASE_MS };
     this.capture?.port.postMessage(msg);
     this.playback.port.postMessage(msg);
+  }
+
+  feedLevels(hz: number, deliver?: (ports: LevelPorts) => void): void {
+    this.feed = hz > 0 && deliver ? { hz, deliver } : undefined;
+    this.plugFeed();
+  }
+
+  /** Gives each worklet a fresh channel to the feed's thread (or stops them posting there). */
+  private plugFeed(): void {
+    if (!this.playback) return; // start() plugs it once the worklets exist
+    const feed = this.feed;
+    const ports: LevelPorts = {};
+    for (const side of ['input', 'output'] as const) {
+      const node = side === 'input' ? this.capture : this.playback;
+      if (!node) continue;
+      if (!feed) {
+        node.port.postMessage({ type: 'meter' } satisfies WorkletControl);
+        continue;
+      }
+      const channel = new MessageChannel();
+      const msg: WorkletControl = { type: 'meter', port: channel.port1, hz: feed.hz };
+      node.port.postMessage(msg, [channel.port1]);
+      ports[side] = channel.port2;
+    }
+    feed?.deliver(ports);
   }
 
   getPlayback(): MediaPlayback {
