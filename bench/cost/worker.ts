@@ -6,7 +6,7 @@ import { COUNTS_CHANNEL, installCounters } from './counters.ts';
 
 const counts = installCounters('worker');
 const channel = new BroadcastChannel(COUNTS_CHANNEL);
-// The element's meter worker (same file) stays silent: the page wants the transport worker's counts.
-if (self.name !== 'meter') channel.onmessage = () => channel.postMessage({ ...counts });
+// Both answer: the transport worker first, the element's meter worker (same file) as `meter`.
+channel.onmessage = () => channel.postMessage({ from: self.name, counts: { ...counts } });
 
 await import('../../src/worker/live.worker.ts');
