@@ -76,8 +76,9 @@ window.costBench = {
       };
       return;
     }
-    const { LiveAgentElement } = await import('../../src/element/element.ts');
-    await import('../../src/element/define.ts');
+    // The `live-agent/element` entry: it also gives the element its call-time UI (meters,
+    // captions, hints); element.ts + define.ts alone draw neither meters nor captions.
+    const { LiveAgentElement } = await import('../../src/element/index.ts');
     LiveAgentElement.depsLoader = deps;
     const el = document.createElement('live-agent');
     el.setAttribute('endpoint', endpoint);

@@ -7,6 +7,9 @@ import { COUNTS_CHANNEL, installCounters } from './counters.ts';
 const counts = installCounters('worker');
 const channel = new BroadcastChannel(COUNTS_CHANNEL);
 // Both answer: the transport worker first, the element's meter worker (same file) as `meter`.
-channel.onmessage = () => channel.postMessage({ from: self.name, counts: { ...counts } });
+// Answers the page's request only: the other worker's answer reaches this channel too.
+channel.onmessage = (e: MessageEvent) => {
+  if (e.data === 'counts') channel.postMessage({ from: self.name, counts: { ...counts } });
+};
 
 await import('../../src/worker/live.worker.ts');
