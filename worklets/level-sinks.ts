@@ -12,10 +12,10 @@ export const LEVEL_HZ = 30;
 
 export class LevelSinks {
   /** Context frame the main thread's lease runs to. */
-  private leaseEnd = -1;
+  private end = -1;
   private meter: MessagePort | undefined;
-  /** Level ticks per message to the meter. */
-  private meterEvery = 1;
+  /** Level ticks per message to the meter, and the ticks so far. */
+  private every = 1;
   private ticks = 0;
   /**
    * A sink was added since the last post: the next tick must post even if nothing changed (the
@@ -27,24 +27,21 @@ export class LevelSinks {
 
   /** Handles a lease or meter control message; false for any other message. */
   control(msg: LevelControl | { type: string }): boolean {
-    if (msg.type === 'lease') {
-      if (!this.leased()) this.fresh = true;
-      this.leaseEnd =
-        currentFrame + ((msg as LevelControl & { type: 'lease' }).ms * sampleRate) / 1000;
-      return true;
-    }
-    if (msg.type !== 'meter') return false;
-    const m = msg as LevelControl & { type: 'meter' };
-    this.meter?.close();
-    this.meter = m.port;
-    this.meterEvery = Math.max(1, Math.round(LEVEL_HZ / Math.max(1, m.hz ?? LEVEL_HZ)));
-    this.ticks = 0;
-    if (m.port) this.fresh = true;
+    const m = msg as LevelControl;
+    if (m.type === 'lease') {
+      this.fresh ||= !this.leased();
+      this.end = currentFrame + (m.ms * sampleRate) / 1000;
+    } else if (m.type === 'meter') {
+      this.close();
+      this.meter = m.port;
+      this.every = Math.round(LEVEL_HZ / Math.min(LEVEL_HZ, m.hz ?? LEVEL_HZ));
+      this.fresh ||= !!m.port;
+    } else return false;
     return true;
   }
 
   private leased(): boolean {
-    return currentFrame < this.leaseEnd;
+    return currentFrame < this.end;
   }
 
   /** True while some sink wants levels (measuring is wasted otherwise). */
@@ -59,7 +56,7 @@ export class LevelSinks {
   post(msg: object, change: boolean): void {
     this.fresh = false;
     if (this.leased()) this.main.postMessage(msg);
-    if (this.meter && (change || ++this.ticks % this.meterEvery === 0)) this.meter.postMessage(msg);
+    if (this.meter && (change || ++this.ticks % this.every === 0)) this.meter.postMessage(msg);
   }
 
   close(): void {

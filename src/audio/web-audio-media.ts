@@ -248,18 +248,14 @@ class WebAudioGraph implements WebAudioMedia {
     if (!this.playback) return; // start() plugs it once the worklets exist
     const feed = this.feed;
     const ports: LevelPorts = {};
-    for (const side of ['input', 'output'] as const) {
-      const node = side === 'input' ? this.capture : this.playback;
-      if (!node) continue;
-      if (!feed) {
-        node.port.postMessage({ type: 'meter' } satisfies WorkletControl);
-        continue;
-      }
-      const channel = new MessageChannel();
-      const msg: WorkletControl = { type: 'meter', port: channel.port1, hz: feed.hz };
-      node.port.postMessage(msg, [channel.port1]);
-      ports[side] = channel.port2;
-    }
+    const plug = (node: AudioWorkletNode | undefined, side: keyof LevelPorts) => {
+      const channel = feed && node && new MessageChannel();
+      const msg: WorkletControl = { type: 'meter', port: channel?.port1, hz: feed?.hz };
+      node?.port.postMessage(msg, channel ? [channel.port1] : []);
+      if (node) ports[side] = channel?.port2;
+    };
+    plug(this.capture, 'input');
+    plug(this.playback, 'output');
     feed?.deliver(ports);
   }
 
