@@ -1,9 +1,11 @@
 /**
  * `live-agent-capture`: downmixes the microphone to mono and posts it, a few 128-frame quanta at
  * a time with the buffer transferred, straight to the worker's MessagePort (the main thread never
- * sees audio). Input levels go to the main thread at ~30 Hz as tiny messages, and not at all
+ * sees audio). Input levels go out at ~30 Hz as tiny messages, only to sinks that want them
+ * (./level-sinks.ts: the main thread while it reads levels, the meter worker), and not at all
  * while the input is digital silence.
  */
+import { LEVEL_HZ, LevelSinks } from './level-sinks.ts';
 import type { CaptureAudioMessage, LevelMessage, WorkletControl } from './messages.ts';
 
 const QUANTUM = 128;
@@ -21,12 +23,13 @@ class CaptureProcessor extends AudioWorkletProcessor {
   private readonly batchQuanta: number;
   private batch: Float32Array<ArrayBuffer>;
   private offset = 0;
-  private readonly levelEvery = Math.max(1, Math.round(sampleRate / 30 / QUANTUM));
+  private readonly levelEvery = Math.max(1, Math.round(sampleRate / LEVEL_HZ / QUANTUM));
   private quanta = 0;
   private sumSquares = 0;
   private count = 0;
   private peak = 0;
   private postedSilence = false;
+  private readonly sinks = new LevelSinks(this.port);
 
   constructor(options?: AudioWorkletNodeOptions) {
     super(options);
@@ -35,6 +38,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
     this.batch = new Float32Array(this.batchQuanta * QUANTUM);
     this.port.onmessage = (e: MessageEvent) => {
       const msg = e.data as WorkletControl;
+      if (this.sinks.control(msg)) return;
       if (msg.type === 'port') this.worker = msg.port;
       else if (msg.type === 'enable') {
         this.enabled = msg.enabled;
@@ -93,19 +97,20 @@ class CaptureProcessor extends AudioWorkletProcessor {
     }
     this.count += n;
     if (++this.quanta % this.levelEvery !== 0) return;
-    // Silence (a muted or paused microphone) is posted once, not 30 times a second.
+    // Silence (a muted or paused microphone) is posted once, not 30 times a second; nothing is
+    // posted while no sink wants levels.
     const silent = this.peak === 0;
-    if (silent && this.postedSilence) {
-      this.count = 0; // silence: the sums are zero already
+    if (!this.sinks.active || (silent && this.postedSilence && !this.sinks.fresh)) {
+      this.sumSquares = this.count = this.peak = 0;
       return;
     }
-    this.postedSilence = silent;
     const msg: LevelMessage = {
       type: 'level',
       rms: Math.sqrt(this.sumSquares / Math.max(1, this.count)),
       peak: this.peak,
     };
-    this.port.postMessage(msg);
+    this.sinks.post(msg, silent !== this.postedSilence);
+    this.postedSilence = silent;
     this.sumSquares = 0;
     this.count = 0;
     this.peak = 0;
@@ -113,6 +118,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
 
   private stop(): void {
     this.stopped = true;
+    this.sinks.close();
     this.worker?.close();
     this.port.close();
   }

@@ -11,9 +11,20 @@ export type WorkletControl =
   /** Capture only: false stops posting audio (levels read 0). */
   | { type: 'enable'; enabled: boolean }
   /** Stop processing and close the ports; the node can then be garbage collected. */
-  | { type: 'stop' };
+  | { type: 'stop' }
+  | LevelControl;
 
-/** Either worklet → main thread, about 30 times a second. */
+/** Who gets level messages (worklets/level-sinks.ts): main thread ↔ either worklet. */
+export type LevelControl =
+  /** Post levels to the main thread for the next `ms` (renewed while levels are read). */
+  | { type: 'lease'; ms: number }
+  /** Post levels to `port` (the meter worker's) at about `hz`; no port: stop. */
+  | { type: 'meter'; port?: MessagePort; hz?: number };
+
+/**
+ * Either worklet → main thread (while leased) and → meter port, about 30 times a second while
+ * the level moves; silence is posted once.
+ */
 export interface LevelMessage {
   type: 'level';
   rms: number;

@@ -2,9 +2,11 @@
  * `live-agent-playback`: renders model audio that the worker posts straight to this worklet
  * (never via the main thread) through an adaptive jitter buffer. Reports turn start, silence after
  * a flush and buffer stats to the worker (which stamps wall-clock times: the worklet scope has no
- * `performance`), and output levels with the played position to the main thread at ~30 Hz;
- * both only while something changes (an idle speaker posts nothing).
+ * `performance`), and output levels with the played position at ~30 Hz to the sinks that want
+ * them (./level-sinks.ts: the main thread while it reads levels or the position, the meter
+ * worker); both only while something changes (an idle speaker posts nothing).
  */
+import { LEVEL_HZ, LevelSinks } from './level-sinks.ts';
 import { JitterBuffer, type JitterEvent, type JitterOptions } from './jitter-buffer.ts';
 import type {
   PlaybackCommand,
@@ -18,13 +20,14 @@ const QUANTUM = 128;
 class PlaybackProcessor extends AudioWorkletProcessor {
   private worker: MessagePort | undefined;
   private readonly buffer: JitterBuffer;
-  private readonly levelEvery = Math.max(1, Math.round(sampleRate / 30 / QUANTUM));
+  private readonly levelEvery = Math.max(1, Math.round(sampleRate / LEVEL_HZ / QUANTUM));
   private readonly statsEvery = Math.max(1, Math.round(sampleRate / 10 / QUANTUM));
   private quanta = 0;
   private sumSquares = 0;
   private count = 0;
   private peak = 0;
   private stopped = false;
+  private readonly sinks = new LevelSinks(this.port);
   private blockStart = 0;
   /** What the last level message said (to skip repeats while idle). */
   private readonly posted = { idle: false, turn: -1, played: -1, buffered: -1 };
@@ -44,6 +47,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     this.buffer = new JitterBuffer({ ...tuning, sampleRate }, (e) => this.report(e));
     this.port.onmessage = (e: MessageEvent) => {
       const msg = e.data as WorkletControl;
+      if (this.sinks.control(msg)) return;
       if (msg.type === 'port') {
         this.worker = msg.port;
         this.worker.onmessage = (m: MessageEvent) => this.command(m.data as PlaybackCommand);
@@ -93,10 +97,12 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     // (Plain number compares: the audio thread allocates nothing here.)
     const idle = !b.playing && this.peak === 0;
     const moved = b.lastTurn !== this.posted.turn || b.playedFrames !== this.posted.played;
-    if (idle && this.posted.idle && !moved && b.bufferedFrames === this.posted.buffered) {
-      this.count = 0; // silence: the sums are zero already
+    const same = idle && this.posted.idle && !moved && b.bufferedFrames === this.posted.buffered;
+    if (!this.sinks.active || (same && !this.sinks.fresh)) {
+      this.sumSquares = this.count = this.peak = 0;
       return;
     }
+    const change = idle !== this.posted.idle;
     this.posted.idle = idle;
     this.posted.turn = b.lastTurn;
     this.posted.played = b.playedFrames;
@@ -110,7 +116,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
       bufferedFrames: b.bufferedFrames,
       playing: b.playing,
     };
-    this.port.postMessage(msg);
+    this.sinks.post(msg, change);
     this.sumSquares = 0;
     this.count = 0;
     this.peak = 0;
@@ -149,6 +155,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
 
   private stop(): void {
     this.stopped = true;
+    this.sinks.close();
     this.worker?.close();
     this.port.close();
   }

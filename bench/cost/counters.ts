@@ -24,8 +24,12 @@ export function installCounters(scope: 'main' | 'worker'): Counts {
   const bump = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
   const sent = (data: unknown): void => {
     const t = kind(data);
-    // The element's level-meter worker gets { meterCanvas } or { meterFrame } (src/meter/paint.ts).
-    const meter = typeof data === 'object' && data !== null && 'meterFrame' in data;
+    // The element's level-meter worker gets { meterCanvas }, { meterFrame }, { meterLook } or
+    // { meterLevels } (src/meter/paint.ts).
+    const meter =
+      typeof data === 'object' &&
+      data !== null &&
+      ['meterFrame', 'meterLook', 'meterLevels', 'meterCanvas'].some((k) => k in data);
     if (scope === 'main')
       bump(
         t && WORKLET_CONTROL.has(t) ? 'main→worklet' : meter ? 'main→meter worker' : 'main→worker',
@@ -36,6 +40,13 @@ export function installCounters(scope: 'main' | 'worker'): Counts {
     const t = kind(data);
     if (scope === 'main' && t === 'level')
       bump('turnId' in (data as object) ? 'playback worklet→main' : 'capture worklet→main');
+    else if (scope === 'worker' && t === 'level')
+      // Only the meter worker gets levels off the main thread (LiveMedia.feedLevels).
+      bump(
+        'turnId' in (data as object)
+          ? 'playback worklet→meter worker'
+          : 'capture worklet→meter worker',
+      );
     else if (scope === 'worker' && t === 'audio') bump('capture worklet→worker');
     else if (scope === 'worker' && t && PLAYBACK_REPORTS.has(t)) bump('playback worklet→worker');
   };

@@ -26,14 +26,23 @@ const errors: string[] = [];
 let stop: () => Promise<void> = async () => {};
 let turns = () => 0;
 
+/** The transport worker's counts, and the meter worker's where there is one (the element). */
 function workerCounts(): Promise<Counts> {
   const channel = new BroadcastChannel(COUNTS_CHANNEL);
+  const all: Counts = {};
+  let worker = false;
   return new Promise<Counts>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the bench worker did not answer')), 5000);
-    channel.onmessage = (e: MessageEvent<Counts>) => {
+    const done = () => {
       clearTimeout(timer);
       channel.close();
-      resolve(e.data);
+      resolve(all);
+    };
+    channel.onmessage = (e: MessageEvent<{ from: string; counts: Counts }>) => {
+      Object.assign(all, e.data.counts);
+      if (e.data.from !== 'meter') worker = true;
+      // The meter worker, if any, answers about as fast; wait a moment for it.
+      if (worker) setTimeout(done, 200);
     };
     channel.postMessage('counts');
   });
@@ -67,8 +76,9 @@ window.costBench = {
       };
       return;
     }
-    const { LiveAgentElement } = await import('../../src/element/element.ts');
-    await import('../../src/element/define.ts');
+    // The `live-agent/element` entry: it also gives the element its call-time UI (meters,
+    // captions, hints); element.ts + define.ts alone draw neither meters nor captions.
+    const { LiveAgentElement } = await import('../../src/element/index.ts');
     LiveAgentElement.depsLoader = deps;
     const el = document.createElement('live-agent');
     el.setAttribute('endpoint', endpoint);

@@ -6,7 +6,10 @@ import { COUNTS_CHANNEL, installCounters } from './counters.ts';
 
 const counts = installCounters('worker');
 const channel = new BroadcastChannel(COUNTS_CHANNEL);
-// The element's meter worker (same file) stays silent: the page wants the transport worker's counts.
-if (self.name !== 'meter') channel.onmessage = () => channel.postMessage({ ...counts });
+// Both answer: the transport worker first, the element's meter worker (same file) as `meter`.
+// Answers the page's request only: the other worker's answer reaches this channel too.
+channel.onmessage = (e: MessageEvent) => {
+  if (e.data === 'counts') channel.postMessage({ from: self.name, counts: { ...counts } });
+};
 
 await import('../../src/worker/live.worker.ts');

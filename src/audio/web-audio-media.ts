@@ -6,6 +6,7 @@
 import { LiveAgentError, MediaError } from '../core/errors.ts';
 import {
   IDLE_PLAYBACK,
+  type LevelPorts,
   type LiveMedia,
   type MediaEvent,
   type MediaLevels,
@@ -20,7 +21,11 @@ import { AudioOutput, setSink } from './output.ts';
 
 /** LiveMedia plus the Web Audio-specific controls. */
 export interface WebAudioMedia extends LiveMedia {
-  /** Where model audio playback is, from the playback worklet's ~30 Hz level messages. */
+  /**
+   * Where model audio playback is, from the playback worklet's ~30 Hz level messages (sent while
+   * this or getLevels() is read: the first read after a second without any returns the last
+   * known position and starts them again).
+   */
   getPlayback(): MediaPlayback;
   /** Moves capture to another microphone (undefined: the default one), keeping the graph. */
   setInputDevice(deviceId: string | undefined): Promise<void>;
@@ -38,6 +43,12 @@ export function createWebAudioMedia(options: AudioOptions = {}): WebAudioMedia {
 }
 
 const ZERO = { rms: 0, peak: 0 };
+/**
+ * How long one read of the levels or the playback position keeps the worklets posting them to
+ * the main thread; renewed at most twice per lease while reads go on. A page that never reads
+ * them gets no level messages at all (they were most of a bare session's main-thread time).
+ */
+export const LEVEL_LEASE_MS = 1000;
 /**
  * Events that grant user activation (HTML "activation triggering input event"): a touch grants
  * it on pointerup/touchend, not pointerdown, so iOS needs those to unlock audio on a first tap.
@@ -57,6 +68,10 @@ class WebAudioGraph implements WebAudioMedia {
   private played: PlaybackLevelMessage | undefined;
   private listeners = new Set<(event: MediaEvent) => void>();
   private micEnabled = true;
+  /** The level feed to another thread (feedLevels), re-plugged when the graph opens again. */
+  private feed: { hz: number; deliver: (ports: LevelPorts) => void } | undefined;
+  /** performance.now() of the last lease sent to the worklets. */
+  private leasedAt = -Infinity;
   private started: Promise<MediaPorts> | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -133,6 +148,7 @@ class WebAudioGraph implements WebAudioMedia {
     await tryResume(ctx);
     this.alive();
     this.updateGesture();
+    this.plugFeed();
     return {
       ...(capturePort && {
         capture: { port: capturePort, sampleRate: ctx.sampleRate, frameMs: o.frameMs },
@@ -208,10 +224,43 @@ class WebAudioGraph implements WebAudioMedia {
   }
 
   getLevels(): MediaLevels {
+    this.lease();
     return this.levels;
   }
 
+  /** Keeps the worklets posting levels here while someone reads them (worklets/level-sinks.ts). */
+  private lease(): void {
+    const now = performance.now();
+    if (now - this.leasedAt < LEVEL_LEASE_MS / 2 || !this.playback) return;
+    this.leasedAt = now;
+    const msg: WorkletControl = { type: 'lease', ms: LEVEL_LEASE_MS };
+    this.capture?.port.postMessage(msg);
+    this.playback.port.postMessage(msg);
+  }
+
+  feedLevels(hz: number, deliver?: (ports: LevelPorts) => void): void {
+    this.feed = hz > 0 && deliver ? { hz, deliver } : undefined;
+    this.plugFeed();
+  }
+
+  /** Gives each worklet a fresh channel to the feed's thread (or stops them posting there). */
+  private plugFeed(): void {
+    if (!this.playback) return; // start() plugs it once the worklets exist
+    const feed = this.feed;
+    const ports: LevelPorts = {};
+    const plug = (node: AudioWorkletNode | undefined, side: keyof LevelPorts) => {
+      const channel = feed && node && new MessageChannel();
+      const msg: WorkletControl = { type: 'meter', port: channel?.port1, hz: feed?.hz };
+      node?.port.postMessage(msg, channel ? [channel.port1] : []);
+      if (node) ports[side] = channel?.port2;
+    };
+    plug(this.capture, 'input');
+    plug(this.playback, 'output');
+    feed?.deliver(ports);
+  }
+
   getPlayback(): MediaPlayback {
+    this.lease();
     const p = this.played;
     const rate = this.context?.sampleRate;
     if (!p || !rate) return IDLE_PLAYBACK;
@@ -263,6 +312,7 @@ class WebAudioGraph implements WebAudioMedia {
     for (const port of this.workerPorts.splice(0)) port.close();
     this.levels = { input: ZERO, output: ZERO };
     this.played = undefined;
+    this.leasedAt = -Infinity;
     const ctx = this.context;
     if (this.owned && ctx && ctx.state !== 'closed') this.contextClosing ??= ctx.close();
     await this.contextClosing;

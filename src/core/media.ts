@@ -35,6 +35,12 @@ export const IDLE_PLAYBACK: MediaPlayback = Object.freeze({
   playing: false,
 });
 
+/** Ports that carry the worklets' level messages to another thread, one per side. */
+export interface LevelPorts {
+  input?: MessagePort;
+  output?: MessagePort;
+}
+
 export type MediaEvent =
   | { type: 'needs-gesture'; needsGesture: boolean }
   /** The microphone moved to another device (or the speaker did). */
@@ -53,6 +59,12 @@ export interface LiveMedia {
   getLevels(): MediaLevels;
   /** Where model audio playback is (cheap to poll at animation rate). */
   getPlayback?(): MediaPlayback;
+  /**
+   * Sends the levels at about `hz` straight to another thread (the element's meter worker),
+   * never through this one: `deliver` gets the ports to hand over now if the graph is open, and
+   * fresh ones whenever it opens again. `hz` 0 stops the feed.
+   */
+  feedLevels?(hz: number, deliver?: (ports: LevelPorts) => void): void;
   /** Moves capture to another microphone (undefined: the default one), keeping the graph. */
   setInputDevice?(deviceId: string | undefined): Promise<void>;
   /** Switches the speaker where the browser can (`setSinkId`); resolves false where it cannot. */

@@ -9,7 +9,7 @@ import type { LiveAgentSnapshot, LiveAgentStatus } from '../core/types.ts';
 import type { CallUi } from './call-ui.ts';
 import { wireControls, type ControlHost } from './controls.ts';
 import type { QuietHints } from './hints.ts';
-import type { RenderLoops } from './loops.ts';
+import type { LevelsFrame, RenderLoops } from './loops.ts';
 import { applyStyles } from './styles.ts';
 import type { VideoControlHost, VideoControls } from './video-controls.ts';
 import { LiveAgentView } from './view.ts';
@@ -44,6 +44,8 @@ export class ElementUi {
   private videoControls: VideoControls | null = null;
   private hints: QuietHints | null = null;
   private loops: RenderLoops | null = null;
+  /** The session's media: where the graph can, it feeds the meter's worker directly. */
+  private media: SessionDeps['media'];
 
   constructor(
     private readonly host: UiHost,
@@ -64,6 +66,7 @@ export class ElementUi {
   bind(session: LiveAgentSession, deps: SessionDeps): void {
     const ui = this.parts().callUi;
     if (ui) this.view?.useMeter(ui, deps.meterWorker);
+    this.media = deps.media;
     this.ensureVideoControls();
     this.videoControls?.bind(session, deps.video);
     this.view?.useAgentFace(deps.agentFace);
@@ -108,16 +111,18 @@ export class ElementUi {
     if (ui && (active || this.loops)) {
       this.loops ??= new ui.RenderLoops(
         el,
-        () => this.paintLevels(),
+        (hz) => this.paintLevels(hz),
         () => this.host.rerender(),
+        () => this.view?.meter?.unfeed(),
       );
       this.loops.update(active && !!this.view, active && s.goAwayAt !== null);
     }
   }
 
-  private paintLevels(): boolean {
+  private paintLevels(hz: number): LevelsFrame {
     const session = this.host.session();
     if (!session || !this.view) return false;
+    if (this.view.meter?.feed(this.media, hz)) return 'fed';
     this.view.setLevels(session.getLevels());
     return true;
   }

@@ -6,6 +6,8 @@
  * `prefers-reduced-motion`), and only while the element can be seen: the loop stops when the
  * document is hidden or the element is scrolled out of view (IntersectionObserver), and starts
  * again when it comes back. Painting is the meter's business: it draws only on a visible change.
+ * Where the worklets feed the meter's worker themselves, the loop only checks the meter's look
+ * once a second, and tells the feed to stop whenever the loop stops.
  */
 
 /**
@@ -16,6 +18,11 @@
 export const LEVELS_HZ = 15;
 /** Under `prefers-reduced-motion`: the meters still say who is talking, without flicker. */
 export const REDUCED_MOTION_HZ = 4;
+/** While the meter is fed off the main thread: how often its look (size, colour) is checked. */
+export const FED_CHECK_MS = 1000;
+
+/** What one level frame did: polled and painted, fed (the worker draws), or ended the loop. */
+export type LevelsFrame = boolean | 'fed';
 
 export class RenderLoops {
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -27,13 +34,16 @@ export class RenderLoops {
 
   /**
    * @param host the element whose visibility gates the meters.
-   * @param paintLevels paints the levels once; false (no session or view) ends the loop.
+   * @param paintLevels paints the levels once at `hz` (or lets them be fed at `hz`); false (no
+   *   session or view) ends the loop.
    * @param tick re-renders the element once a second while the countdown runs.
+   * @param stopLevels the loop stopped (hidden, off-screen, call over): a feed must stop too.
    */
   constructor(
     private readonly host: Element,
-    private readonly paintLevels: () => boolean,
+    private readonly paintLevels: (hz: number) => LevelsFrame,
     private readonly tick: () => void,
+    private readonly stopLevels: () => void = () => undefined,
   ) {
     this.reducedMotion = globalThis.matchMedia?.('(prefers-reduced-motion: reduce)');
   }
@@ -87,13 +97,15 @@ export class RenderLoops {
     if (!run && this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
+      this.stopLevels();
     }
   };
 
   private readonly frame = (): void => {
     this.timer = undefined;
-    if (!this.paintLevels()) return;
     const hz = this.reducedMotion?.matches ? REDUCED_MOTION_HZ : LEVELS_HZ;
-    this.timer = setTimeout(this.frame, 1000 / hz);
+    const done = this.paintLevels(hz);
+    if (!done) return;
+    this.timer = setTimeout(this.frame, done === 'fed' ? FED_CHECK_MS : 1000 / hz);
   };
 }

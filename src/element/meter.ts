@@ -7,47 +7,37 @@
  * 10–15 a second while people talk, most of the element's main-thread time in the cost bench);
  * a worker draw costs the main thread one postMessage. Without a worker (test fakes, no
  * OffscreenCanvas) the bars are drawn here. Draws happen only when a bar moves by one of its steps.
+ *
+ * Fed mode (`feed()`, the default Web Audio graph): the worklets post their levels straight to
+ * that worker, which steps and draws them itself; the main thread reads no level at all, and
+ * only tells the worker how the meter looks (size, colour) when that changes.
  */
-import type { MediaLevels } from '../core/media.ts';
-import { paintMeter, type MeterFrame, type MeterMessage } from '../meter/paint.ts';
+import type { LiveMedia, MediaLevels } from '../core/media.ts';
+import {
+  METER_STEPS,
+  meterStep as step,
+  paintMeter,
+  type MeterFrame,
+  type MeterLook,
+  type MeterMessage,
+} from '../meter/paint.ts';
+
+export { levelScale, METER_STEPS } from '../meter/paint.ts';
 
 /** CSS size of the canvas: two 5 px bars 3 px apart, 56 px wide (see styles.ts, `.lv`). */
 const WIDTH = 56;
 const HEIGHT = 13;
 
-/** RMS of speech sits around 0.02–0.3: a square-root curve makes quiet speech visible. */
-export function levelScale(rms: number): number {
-  return Math.min(1, Math.sqrt(Math.max(0, rms)) * 1.6);
-}
-
-/**
- * Steps a bar shows. Every visible change costs a frame (paint, commit, composite): speech moves
- * a meter of device pixels on nearly every update, one of 8 steps only when the loudness does.
- */
-export const METER_STEPS = 8;
-
-/**
- * The step to show for `rms`, given the one shown: it moves only when the level is most of a
- * step away, so a level hovering on a step boundary does not flicker (each flicker is a frame).
- */
-function step(rms: number, shown: number): number {
-  const exact = levelScale(rms) * METER_STEPS;
-  return Math.abs(exact - shown) < 0.8 ? shown : Math.round(exact);
-}
-
-/** Where frames go: the worker that owns the canvas, or a main-thread 2D context. */
-function attach(canvas: HTMLCanvasElement, worker: Worker | null): (frame: MeterFrame) => void {
-  if (worker && typeof canvas.transferControlToOffscreen === 'function') {
-    try {
-      const off = canvas.transferControlToOffscreen();
-      worker.postMessage({ meterCanvas: off } satisfies MeterMessage, [off]);
-      return (meterFrame) => worker.postMessage({ meterFrame } satisfies MeterMessage);
-    } catch {
-      // Not transferable here: draw on the main thread.
-    }
+/** Hands the canvas to `worker`; false where it cannot be (no worker, not transferable). */
+function offscreen(canvas: HTMLCanvasElement, worker: Worker | null): boolean {
+  if (!worker || typeof canvas.transferControlToOffscreen !== 'function') return false;
+  try {
+    const off = canvas.transferControlToOffscreen();
+    worker.postMessage({ meterCanvas: off } satisfies MeterMessage, [off]);
+    return true;
+  } catch {
+    return false; // not transferable here: draw on the main thread
   }
-  const ctx = canvas.getContext('2d');
-  return (frame) => ctx && paintMeter(ctx, frame);
 }
 
 export class LevelMeter {
@@ -67,12 +57,60 @@ export class LevelMeter {
   private colorAt = -Infinity;
   /** Frames drawn so far (tests: nothing is drawn while levels hold still). */
   draws = 0;
+  /** The media feeding the worker, and at what rate (fed mode). */
+  private fed: { media: LiveMedia; hz: number } | undefined;
+  /** The canvas belongs to the worker (else frames are drawn here). */
+  private inWorker = false;
+  /** The look last sent to the fed worker, as a key. */
+  private lookSent = '';
 
   /** @param canvas the (empty) canvas laid over the tracks, in the page since the view was built. */
   constructor(public canvas: HTMLCanvasElement) {}
 
+  /**
+   * Lets `media` feed the worker at `hz` (0: stop the feed), and refreshes the look it draws
+   * with. False where it cannot (no worker, no OffscreenCanvas, media without a feed, or bars
+   * already drawn here): the caller then polls the levels and calls set().
+   */
+  feed(media: LiveMedia | null | undefined, hz: number): boolean {
+    if (hz === 0 || !media?.feedLevels) {
+      this.unfeed();
+      return false;
+    }
+    this.attach();
+    const worker = this.inWorker ? this.worker : null;
+    if (!worker) return false;
+    const ratio = this.canvas.ownerDocument.defaultView?.devicePixelRatio || 1;
+    const look: MeterLook = {
+      w: Math.round(WIDTH * ratio),
+      h: Math.round(HEIGHT * ratio),
+      ratio,
+      color: this.color(),
+    };
+    const key = `${look.w},${look.h},${look.color}`;
+    if (key !== this.lookSent) {
+      this.lookSent = key;
+      worker.postMessage({ meterLook: look } satisfies MeterMessage);
+    }
+    if (this.fed?.media !== media || this.fed.hz !== hz) {
+      this.fed = { media, hz };
+      media.feedLevels(hz, (meterLevels) => {
+        const ports = [meterLevels.input, meterLevels.output].filter((p) => !!p);
+        worker.postMessage({ meterLevels } satisfies MeterMessage, ports);
+      });
+    }
+    return true;
+  }
+
+  /** Stops the worklets posting to the worker (the meter is hidden, or the call ended). */
+  unfeed(): void {
+    this.fed?.media.feedLevels?.(0);
+    this.fed = undefined;
+  }
+
   /** Shows `levels` (null: empty bars); true when it had to draw. */
   set(levels: MediaLevels | null): boolean {
+    if (this.fed) return false; // the worker shows the fed levels
     const ratio = this.canvas.ownerDocument.defaultView?.devicePixelRatio || 1;
     const w = Math.round(WIDTH * ratio);
     const steps: [number, number] = [
@@ -112,12 +150,23 @@ export class LevelMeter {
   private flush(): void {
     const frame = this.pending;
     if (!frame) return;
-    if (!this.out) {
-      this.worker = this.startWorker?.() ?? null;
-      this.out = attach(this.canvas, this.worker);
-    }
+    this.attach();
     this.pending = undefined;
-    this.out(frame);
+    this.out?.(frame);
+  }
+
+  /** Picks where frames go, once per canvas: its worker where it can, else this thread. */
+  private attach(): void {
+    if (this.out) return;
+    this.worker = this.startWorker?.() ?? null;
+    this.inWorker = offscreen(this.canvas, this.worker);
+    const worker = this.worker;
+    if (this.inWorker && worker) {
+      this.out = (meterFrame) => worker.postMessage({ meterFrame } satisfies MeterMessage);
+      return;
+    }
+    const ctx = this.canvas.getContext('2d');
+    this.out = (frame) => ctx && paintMeter(ctx, frame);
   }
 
   /**
@@ -125,6 +174,9 @@ export class LevelMeter {
    * a worker cannot be taken back: an empty one replaces it, for the next call.
    */
   reset(): void {
+    this.unfeed();
+    this.lookSent = '';
+    this.inWorker = false;
     if (!this.worker) return;
     this.worker.terminate();
     this.worker = null;

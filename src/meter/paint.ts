@@ -15,8 +15,45 @@ export interface MeterFrame {
   color: string;
 }
 
-/** What the meter worker receives: a canvas to adopt, or a frame to draw on it. */
-export type MeterMessage = { meterCanvas: OffscreenCanvas } | { meterFrame: MeterFrame };
+/** How the fed meter looks: everything of a frame but the bars, which its levels give. */
+export type MeterLook = Omit<MeterFrame, 'filled'>;
+
+/** The worklets' ends of the level feed (LiveMedia.feedLevels), one per bar. */
+export interface MeterPorts {
+  input?: MessagePort;
+  output?: MessagePort;
+}
+
+/**
+ * What the meter worker receives: a canvas to adopt, a frame to draw on it, or (fed mode) the
+ * worklets' level ports and the look to draw their levels with: the main thread then takes no
+ * part in the meter but for a rare look change.
+ */
+export type MeterMessage =
+  | { meterCanvas: OffscreenCanvas }
+  | { meterFrame: MeterFrame }
+  | { meterLevels: MeterPorts }
+  | { meterLook: MeterLook };
+
+/** RMS of speech sits around 0.02–0.3: a square-root curve makes quiet speech visible. */
+export function levelScale(rms: number): number {
+  return Math.min(1, Math.sqrt(Math.max(0, rms)) * 1.6);
+}
+
+/**
+ * Steps a bar shows. Every visible change costs a frame (paint, commit, composite): speech moves
+ * a meter of device pixels on nearly every update, one of 8 steps only when the loudness does.
+ */
+export const METER_STEPS = 8;
+
+/**
+ * The step to show for `rms`, given the one shown: it moves only when the level is most of a
+ * step away, so a level hovering on a step boundary does not flicker (each flicker is a frame).
+ */
+export function meterStep(rms: number, shown: number): number {
+  const exact = levelScale(rms) * METER_STEPS;
+  return Math.abs(exact - shown) < 0.8 ? shown : Math.round(exact);
+}
 
 /** The 2D context calls a frame needs (main-thread and offscreen contexts both have them). */
 export interface MeterContext {
@@ -54,17 +91,57 @@ export function paintMeter(ctx: MeterContext, f: MeterFrame): void {
 }
 
 /**
- * Worker side: a worker started for a meter gets the canvas first, then frames. Registered before comlink's listener, it keeps those messages from the RPC layer.
+ * Worker side: a worker started for a meter gets the canvas first, then frames, or the level
+ * ports and a look (fed mode: it steps and draws the levels itself, only on a visible change).
+ * Registered before comlink's listener, it keeps those messages from the RPC layer.
  */
 export function serveMeter(scope: {
   addEventListener(type: 'message', listener: (e: MessageEvent) => void): void;
 }): void {
   let ctx: MeterContext | null = null;
+  let look: MeterLook | undefined;
+  const steps: [number, number] = [0, 0];
+  let drawn = '';
+  let ports: MessagePort[] = [];
+  const draw = () => {
+    if (!ctx || !look) return;
+    const filled: [number, number] = [
+      Math.round((steps[0] / METER_STEPS) * look.w),
+      Math.round((steps[1] / METER_STEPS) * look.w),
+    ];
+    const key = `${filled[0]},${filled[1]},${look.w},${look.h},${look.color}`;
+    if (key === drawn) return;
+    drawn = key;
+    paintMeter(ctx, { ...look, filled });
+  };
+  const feed = (m: MeterPorts) => {
+    for (const p of ports) p.close();
+    ports = [];
+    [m.input, m.output].forEach((port, i) => {
+      if (!port) return;
+      ports.push(port);
+      port.onmessage = (e: MessageEvent<{ rms?: number }>) => {
+        const next = meterStep(e.data?.rms ?? 0, steps[i]!);
+        if (next === steps[i]) return;
+        steps[i] = next;
+        draw();
+      };
+    });
+  };
   scope.addEventListener('message', (e) => {
-    const m = e.data as Partial<{ meterCanvas: OffscreenCanvas; meterFrame: MeterFrame }> | null;
+    const m = e.data as Partial<{
+      meterCanvas: OffscreenCanvas;
+      meterFrame: MeterFrame;
+      meterLevels: MeterPorts;
+      meterLook: MeterLook;
+    }> | null;
     if (m?.meterCanvas) ctx = m.meterCanvas.getContext('2d');
     else if (m?.meterFrame) {
       if (ctx) paintMeter(ctx, m.meterFrame);
+    } else if (m?.meterLevels) feed(m.meterLevels);
+    else if (m?.meterLook) {
+      look = m.meterLook;
+      draw();
     } else return;
     e.stopImmediatePropagation();
   });

@@ -1,10 +1,11 @@
 /**
  * What the worklets post while nothing changes: an idle speaker and a silent microphone send one
  * level message and then none (no stats to the worker either), and a playing speaker sends its
- * levels at no more than ~30 Hz. Real worklets in a real AudioContext.
+ * levels at no more than ~30 Hz, and only to a reader that wants them: the main thread while it
+ * holds a lease, a meter port at the meter's rate. Real worklets in a real AudioContext.
  */
 import { afterEach, expect, test } from 'vitest';
-import type { PlaybackCommand } from '../../worklets/messages.ts';
+import type { LevelControl, PlaybackCommand } from '../../worklets/messages.ts';
 import { playbackIntoTap } from '../support/worklet-rig.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -13,8 +14,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** Playback worklet → capture worklet (silence unless chunks are pushed), counting messages. */
-async function rig() {
+/**
+ * Playback worklet → capture worklet (silence unless chunks are pushed), counting messages; the
+ * main thread holds a long lease on both worklets' levels unless `lease` is false.
+ */
+async function rig(lease = true) {
   const { ctx, play, tap, toPlay } = await playbackIntoTap((close) => cleanups.push(close));
   const n = { playLevels: 0, tapLevels: 0, stats: 0 };
   /** `playedFrames` of each playback level message: where the audio clock was when it was sent. */
@@ -27,8 +31,21 @@ async function rig() {
   toPlay.port2.onmessage = (e: MessageEvent<{ type: string }>) => {
     if (e.data.type === 'stats') n.stats++;
   };
+  const control = (msg: LevelControl) => {
+    play.port.postMessage(msg);
+    tap.port.postMessage(msg);
+  };
+  if (lease) control({ type: 'lease', ms: 60_000 });
   const send = (cmd: PlaybackCommand) => toPlay.port2.postMessage(cmd);
-  return { ctx, n, send, played };
+  const tone = (seconds: number) => {
+    const samples = Float32Array.from(
+      { length: Math.round(ctx.sampleRate * seconds) },
+      (_, i) => 0.3 * Math.sin(i / 5),
+    );
+    send({ type: 'chunk', turnId: 1, samples });
+    send({ type: 'end-turn', turnId: 1 });
+  };
+  return { ctx, n, play, tap, tone, control, played };
 }
 
 /** Messages of each kind during `ms`. */
@@ -49,11 +66,9 @@ test('silence and an idle speaker post nothing after their first level message',
 });
 
 test('a playing speaker posts levels at ~30 Hz at most, and stops once it is done', async () => {
-  const { ctx, n, send, played } = await rig();
-  const samples = Float32Array.from({ length: ctx.sampleRate }, (_, i) => 0.3 * Math.sin(i / 5));
+  const { ctx, n, tone, played } = await rig();
   const sent = ctx.currentTime;
-  send({ type: 'chunk', turnId: 1, samples });
-  send({ type: 'end-turn', turnId: 1 });
+  tone(1);
   await sleep(100);
   // The rate is per second of audio, read from the messages' own `playedFrames`: on a loaded
   // machine late quanta render in a burst and messages queue on the port, so 500 wall-clock ms
@@ -74,4 +89,48 @@ test('a playing speaker posts levels at ~30 Hz at most, and stops once it is don
   await expect
     .poll(() => during(n, 500), { timeout: 10_000 })
     .toEqual({ playLevels: 0, tapLevels: 0, stats: 0 });
+});
+
+test('without a lease the main thread gets no levels while sound plays; a lease starts them and they stop when it runs out', async () => {
+  const { n, tone, control } = await rig(false);
+  tone(2);
+  await sleep(100);
+  const unread = await during(n, 400);
+  expect(unread).toMatchObject({ playLevels: 0, tapLevels: 0 });
+  expect(unread.stats).toBeGreaterThan(0); // the audio itself plays on
+  control({ type: 'lease', ms: 300 });
+  const leased = await during(n, 250);
+  expect(leased.playLevels).toBeGreaterThan(2);
+  expect(leased.tapLevels).toBeGreaterThan(2);
+  await sleep(200); // the lease ran out (300 ms of audio clock)
+  const lapsed = await during(n, 400);
+  expect(lapsed).toMatchObject({ playLevels: 0, tapLevels: 0 });
+});
+
+test('a meter port gets the levels at its own rate, the main thread none, and the silence after', async () => {
+  const { ctx, play, tap, n, tone } = await rig(false);
+  const meters = [new MessageChannel(), new MessageChannel()];
+  const got: { rms: number; turnId?: number }[][] = [[], []];
+  meters.forEach((m, i) => (m.port1.onmessage = (e) => got[i]!.push(e.data)));
+  cleanups.push(() => meters.forEach((m) => m.port1.close()));
+  play.port.postMessage({ type: 'meter', port: meters[0]!.port2, hz: 15 } satisfies LevelControl, [
+    meters[0]!.port2,
+  ]);
+  tap.port.postMessage({ type: 'meter', port: meters[1]!.port2, hz: 15 } satisfies LevelControl, [
+    meters[1]!.port2,
+  ]);
+  tone(0.6);
+  const t0 = ctx.currentTime;
+  await sleep(1400);
+  const seconds = ctx.currentTime - t0;
+  expect(n.playLevels + n.tapLevels).toBe(0);
+  for (const g of got) {
+    expect(g.length).toBeGreaterThan(3);
+    expect(g.length).toBeLessThanOrEqual(Math.ceil(seconds * 15) + 3); // 15 Hz, and the silences
+    expect(g.some((m) => m.rms > 0.1)).toBe(true);
+    expect(g.at(-1)!.rms).toBe(0); // the tone ended: the meter hears it
+  }
+  const after = got.map((g) => g.length);
+  await sleep(300);
+  expect(got.map((g) => g.length)).toEqual(after); // silence is posted once
 });
