@@ -178,10 +178,11 @@ export class CaptureRouter {
     this.congestedTo = null;
     this.endPending = false;
     const droppedMs = (this.congestedDrops * 1000) / CAPTURE_RATE;
+    // The drop first: a listener of the recovery reads it in the snapshot's metrics already.
+    if (droppedMs > 0) this.options.onEvent({ type: 'capture-dropped', ms: droppedMs });
     this.emitCongestion(false, droppedMs, (this.heldPeak * 1000) / CAPTURE_RATE);
     this.droppedSamples -= this.congestedDrops;
     this.congestedDrops = this.heldPeak = 0;
-    if (droppedMs > 0) this.options.onEvent({ type: 'capture-dropped', ms: droppedMs });
   }
 
   private emitCongestion(congested: boolean, droppedMs: number, heldMs = 0): void {
