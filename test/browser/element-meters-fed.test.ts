@@ -75,6 +75,8 @@ function inputShare(el: HTMLElement): number {
   return n / copy.width;
 }
 
+// Chromium only: its fake microphone plays speech, so the bar takes many heights. Firefox's is a
+// steady tone (the bar shows two states) and WebKitGTK's a hum with a beep a second.
 describe.runIf(isChromium)('<live-agent> meters fed off the main thread', () => {
   it('moves the input bar while the main thread reads no level and gets no level message', async () => {
     const el = document.createElement('fed-live-agent') as FedAgent;
