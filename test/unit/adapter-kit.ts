@@ -43,3 +43,30 @@ export function openResources(built: Built[]): { sockets: number; mics: number }
 export const TOKEN = 'auth_tokens/fake-token';
 
 export const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * What the render-count tests drive: ten transcript words, one every 100 ms, while the levels
+ * change at ~60 Hz. Returns how many of each the session saw, to compare with the renders.
+ */
+export async function talkWithChangingLevels({
+  transport,
+  media,
+  session,
+}: Built): Promise<{ levelChanges: number; transcriptChanges: number }> {
+  let levelChanges = 0;
+  let transcriptChanges = 0;
+  const timer = setInterval(() => {
+    levelChanges++;
+    const v = (levelChanges % 50) / 100;
+    media.levels = { input: { rms: v, peak: v }, output: { rms: 0.5 - v, peak: 0.5 } };
+  }, 1000 / 60);
+  const off = session.on('transcript', () => transcriptChanges++);
+  for (let i = 0; i < 10; i++) {
+    await wait(100);
+    transport.serverSend({ serverContent: { outputTranscription: { text: `word${i} ` } } });
+  }
+  await wait(50);
+  clearInterval(timer);
+  off();
+  return { levelChanges, transcriptChanges };
+}

@@ -13,7 +13,7 @@ import {
   type UseLiveAgentResult,
 } from '../../src/react/index.ts';
 import type { ToolDefinition } from '../../src/core/types.ts';
-import { fakeFactory, openResources, TOKEN, wait } from './adapter-kit.ts';
+import { fakeFactory, openResources, talkWithChangingLevels, TOKEN, wait } from './adapter-kit.ts';
 
 beforeAll(() => {
   (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -27,6 +27,17 @@ function mount(node: ReactNode): void {
   document.body.append(container);
   root = createRoot(container);
   act(() => root!.render(node));
+}
+
+/** Mounts a component that renders nothing; the getter returns its latest useLiveAgent result. */
+function mountAgent(create: ReturnType<typeof fakeFactory>['create']): () => UseLiveAgentResult {
+  let agent!: UseLiveAgentResult;
+  function App() {
+    agent = useLiveAgent({ token: TOKEN }, create);
+    return null;
+  }
+  mount(h(App));
+  return () => agent;
 }
 
 function rerender(node: ReactNode): void {
@@ -130,13 +141,8 @@ describe('useLiveAgent', () => {
 
   it('unmount disconnects and disposes the session', async () => {
     const { built, create } = fakeFactory();
-    let agent!: UseLiveAgentResult;
-    function App() {
-      agent = useLiveAgent({ token: TOKEN }, create);
-      return null;
-    }
-    mount(h(App));
-    await act(() => agent.connect());
+    const agent = mountAgent(create);
+    await act(() => agent().connect());
     expect(openResources(built)).toEqual({ sockets: 1, mics: 1 });
     act(() => root!.unmount());
     root = null;
@@ -148,13 +154,8 @@ describe('useLiveAgent', () => {
 
   it('an unmount during connect() resolves it quietly and leaves nothing open', async () => {
     const { built, create } = fakeFactory();
-    let agent!: UseLiveAgentResult;
-    function App() {
-      agent = useLiveAgent({ token: TOKEN }, create);
-      return null;
-    }
-    mount(h(App));
-    const pending = agent.connect();
+    const agent = mountAgent(create);
+    const pending = agent().connect();
     act(() => root!.unmount());
     root = null;
     await expect(pending).resolves.toBeUndefined();
@@ -164,16 +165,11 @@ describe('useLiveAgent', () => {
 
   it('a connect() after unmount opens nothing (no session would be left to dispose it)', async () => {
     const { built, create } = fakeFactory();
-    let agent!: UseLiveAgentResult;
-    function App() {
-      agent = useLiveAgent({ token: TOKEN }, create);
-      return null;
-    }
-    mount(h(App));
+    const agent = mountAgent(create);
     act(() => root!.unmount());
     root = null;
     await wait(5);
-    await expect(agent.connect()).resolves.toBeUndefined();
+    await expect(agent().connect()).resolves.toBeUndefined();
     await wait(20);
     expect(built).toHaveLength(0);
   });
@@ -220,18 +216,13 @@ describe('useLiveAgent', () => {
 
   it('startVideo/stopVideo drive the session video', async () => {
     const { built, create } = fakeFactory();
-    let agent!: UseLiveAgentResult;
-    function App() {
-      agent = useLiveAgent({ token: TOKEN }, create);
-      return null;
-    }
-    mount(h(App));
-    await act(() => agent.connect());
-    await act(() => agent.startVideo('screen', { fps: 0.5 }));
+    const agent = mountAgent(create);
+    await act(() => agent().connect());
+    await act(() => agent().startVideo('screen', { fps: 0.5 }));
     expect(built[0]!.video.starts).toEqual([{ source: 'screen', options: { fps: 0.5 } }]);
-    expect(agent.session.videoSource).toBe('screen');
-    act(() => agent.stopVideo());
-    expect(agent.session.videoSource).toBeNull();
+    expect(agent().session.videoSource).toBe('screen');
+    act(() => agent().stopVideo());
+    expect(agent().session.videoSource).toBeNull();
   });
 
   it('tool handlers always see the latest render closure', async () => {
@@ -308,24 +299,9 @@ describe('useLiveAgent', () => {
       await wait(20);
       await agent.connect();
       await wait(20);
-      const { transport, media } = built[0]!;
       const rendersBefore = transcriptRenders;
       const meterBefore = meterRenders;
-      let levelChanges = 0;
-      let transcriptChanges = 0;
-      const timer = setInterval(() => {
-        levelChanges++;
-        const v = (levelChanges % 50) / 100;
-        media.levels = { input: { rms: v, peak: v }, output: { rms: 0.5 - v, peak: 0.5 } };
-      }, 1000 / 60);
-      const off = agent.session.on('transcript', () => transcriptChanges++);
-      for (let i = 0; i < 10; i++) {
-        await wait(100);
-        transport.serverSend({ serverContent: { outputTranscription: { text: `word${i} ` } } });
-      }
-      await wait(50);
-      clearInterval(timer);
-      off();
+      const { levelChanges, transcriptChanges } = await talkWithChangingLevels(built[0]!);
       const renders = transcriptRenders - rendersBefore;
       const meter = meterRenders - meterBefore;
       console.info(

@@ -24,7 +24,7 @@ import {
 import { LiveAgentElement, LiveAgentEvent } from '../../src/element/index.ts';
 import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
 import type { ToolDefinition } from '../../src/core/types.ts';
-import { fakeFactory, openResources, TOKEN, wait } from './adapter-kit.ts';
+import { fakeFactory, openResources, talkWithChangingLevels, TOKEN, wait } from './adapter-kit.ts';
 
 let app: App | null = null;
 let container: HTMLElement;
@@ -184,24 +184,9 @@ describe('useLiveAgent (Vue)', () => {
     );
     await agent.connect();
     await wait(20);
-    const { transport, media } = built[0]!;
     const rendersBefore = transcriptRenders;
     const meterBefore = meterRenders;
-    let levelChanges = 0;
-    let transcriptChanges = 0;
-    const timer = setInterval(() => {
-      levelChanges++;
-      const v = (levelChanges % 50) / 100;
-      media.levels = { input: { rms: v, peak: v }, output: { rms: 0.5 - v, peak: 0.5 } };
-    }, 1000 / 60);
-    const off = agent.session.on('transcript', () => transcriptChanges++);
-    for (let i = 0; i < 10; i++) {
-      await wait(100);
-      transport.serverSend({ serverContent: { outputTranscription: { text: `word${i} ` } } });
-    }
-    await wait(50);
-    clearInterval(timer);
-    off();
+    const { levelChanges, transcriptChanges } = await talkWithChangingLevels(built[0]!);
     const renders = transcriptRenders - rendersBefore;
     const meter = meterRenders - meterBefore;
     console.info(
