@@ -1,6 +1,8 @@
 /** Shared by the React and Vue adapter tests: a session factory over live-agent/testing's fakes. */
+import { expect } from 'vitest';
 import { LiveAgentSession } from '../../src/core/session.ts';
 import type { CreateLiveAgentOptions } from '../../src/index.ts';
+import { LiveAgentElement } from '../../src/element/index.ts';
 import { FakeMedia, FakeTransport, FakeVideo } from '../../src/testing/index.ts';
 
 /** One session the factory built, with its fakes and the options it got. */
@@ -69,4 +71,24 @@ export async function talkWithChangingLevels({
   clearInterval(timer);
   off();
   return { levelChanges, transcriptChanges };
+}
+
+/** Runs `body` while every `<live-agent>` gets its session deps from one FakeTransport. */
+export async function withFakeElementDeps(body: (transport: FakeTransport) => Promise<void>) {
+  const transport = new FakeTransport();
+  const previous = LiveAgentElement.depsLoader;
+  LiveAgentElement.depsLoader = () => ({ transport, media: new FakeMedia() });
+  try {
+    await body(transport);
+  } finally {
+    LiveAgentElement.depsLoader = previous;
+  }
+}
+
+/** What the autoConnect tests check once the element connected: one open, with the tool. */
+export function expectOneOpenWithLookupTool(transport: FakeTransport, statuses: string[]): void {
+  expect(statuses).toEqual(['connecting', 'connected']);
+  // The first connection already declares the tool (set before connect, not after).
+  expect(transport.opens).toHaveLength(1);
+  expect(transport.opens[0]!.functionDeclarations.map((d) => d.name)).toEqual(['lookup']);
 }

@@ -3,10 +3,10 @@ import { act, createElement as h } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LiveAgent } from '../../src/react/index.ts';
-import { LiveAgentElement, LiveAgentEvent } from '../../src/element/index.ts';
-import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
+import type { LiveAgentElement } from '../../src/element/index.ts';
+import { LiveAgentEvent } from '../../src/element/index.ts';
 import type { ToolDefinition } from '../../src/core/types.ts';
-import { wait } from './adapter-kit.ts';
+import { expectOneOpenWithLookupTool, wait, withFakeElementDeps } from './adapter-kit.ts';
 
 beforeAll(() => {
   (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -68,10 +68,7 @@ describe('<LiveAgent>', () => {
 
 describe('<LiveAgent autoConnect>', () => {
   it('connects once defined, with its tools and token already set on the element', async () => {
-    const transport = new FakeTransport();
-    const previous = LiveAgentElement.depsLoader;
-    LiveAgentElement.depsLoader = () => ({ transport, media: new FakeMedia() });
-    try {
+    await withFakeElementDeps(async (transport) => {
       const statuses: string[] = [];
       mount(
         h(LiveAgent, {
@@ -85,12 +82,7 @@ describe('<LiveAgent autoConnect>', () => {
       await act(async () => {
         await wait(30);
       });
-      expect(statuses).toEqual(['connecting', 'connected']);
-      // The first connection already declares the tool (set before connect, not after).
-      expect(transport.opens).toHaveLength(1);
-      expect(transport.opens[0]!.functionDeclarations.map((d) => d.name)).toEqual(['lookup']);
-    } finally {
-      LiveAgentElement.depsLoader = previous;
-    }
+      expectOneOpenWithLookupTool(transport, statuses);
+    });
   });
 });

@@ -21,10 +21,18 @@ import {
   useLiveAgentLevels,
   type UseLiveAgentReturn,
 } from '../../src/vue/index.ts';
-import { LiveAgentElement, LiveAgentEvent } from '../../src/element/index.ts';
-import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
+import type { LiveAgentElement } from '../../src/element/index.ts';
+import { LiveAgentEvent } from '../../src/element/index.ts';
 import type { ToolDefinition } from '../../src/core/types.ts';
-import { fakeFactory, openResources, talkWithChangingLevels, TOKEN, wait } from './adapter-kit.ts';
+import {
+  expectOneOpenWithLookupTool,
+  fakeFactory,
+  openResources,
+  talkWithChangingLevels,
+  TOKEN,
+  wait,
+  withFakeElementDeps,
+} from './adapter-kit.ts';
 
 let app: App | null = null;
 let container: HTMLElement;
@@ -238,10 +246,7 @@ describe('LiveAgent (Vue component)', () => {
 
 describe('LiveAgent (Vue) autoConnect', () => {
   it('connects once defined, with its tools and token already set on the element', async () => {
-    const transport = new FakeTransport();
-    const previous = LiveAgentElement.depsLoader;
-    LiveAgentElement.depsLoader = () => ({ transport, media: new FakeMedia() });
-    try {
+    await withFakeElementDeps(async (transport) => {
       const statuses: string[] = [];
       mount(
         defineComponent({
@@ -256,11 +261,7 @@ describe('LiveAgent (Vue) autoConnect', () => {
       );
       expect(container.querySelector('live-agent')!.hasAttribute('auto-connect')).toBe(false);
       await wait(30);
-      expect(statuses).toEqual(['connecting', 'connected']);
-      expect(transport.opens).toHaveLength(1);
-      expect(transport.opens[0]!.functionDeclarations.map((d) => d.name)).toEqual(['lookup']);
-    } finally {
-      LiveAgentElement.depsLoader = previous;
-    }
+      expectOneOpenWithLookupTool(transport, statuses);
+    });
   });
 });
