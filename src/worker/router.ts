@@ -7,7 +7,11 @@
  * 1011) may never have reached the model. The last ~100 ms sent are kept and, after an abrupt
  * close only, sent again to the next connection ahead of what was buffered meanwhile. The
  * trade-off: when the server had in fact read them, up to 100 ms are heard twice; a clean close
- * (1000, the goAway hand-off) resends nothing.
+ * (1000, the goAway hand-off) resends nothing of that hedge.
+ * What the socket itself says it never sent is resent after any close, ahead of the hedge: a
+ * closed WebSocket keeps its `bufferedAmount` (bytes queued, never transmitted). WebKit under
+ * load closed a stalled connection with 28 KB (~600 ms of audio) still queued, which had been
+ * lost. So the frames sent are kept while they could still be queued (up to the high-water mark).
  *
  * A WebSocket never refuses a send: on a slow or stalled network its unsent bytes grow without
  * bound, and so does the delay before the model hears the user. Above `highWaterBytes` unsent,
@@ -21,11 +25,14 @@ import { CAPTURE_RATE, type CaptureFrame } from './pipes.ts';
 
 /** How often a congested connection is checked for having drained (sockets have no drain event). */
 const DRAIN_CHECK_MS = 20;
+/** An audio message's JSON around its base64 (`{"realtimeInput":{"audio":{…}}}`), a little less. */
+const AUDIO_JSON_BYTES = 60;
 
 export interface RouterOptions {
   /** Longest audio kept while no connection is active (default 5000 ms). */
   maxBufferMs?: number;
-  /** Audio resent after an abrupt close (default 100 ms; 0 turns resending off). */
+  /** Audio resent after an abrupt close as a hedge (default 100 ms; 0: none). What the socket
+   * reports it never sent is resent after any close regardless. */
   resendMs?: number;
   /** Unsent socket bytes above which audio waits (default 64 KiB ≈ 1.3 s of audio messages). */
   highWaterBytes?: number;
@@ -44,9 +51,14 @@ export class CaptureRouter {
   private droppedSamples = 0;
   private micEnabled = true;
   private readonly maxSamples: number;
-  /** The last frames sent, to `recentTo`, at most `resendSamples` long. */
+  /**
+   * The last frames sent, to `recentTo`, each with its size on the socket: at least
+   * `resendSamples` long, and as many as the socket may still hold unsent (the high-water mark).
+   */
   private recent: CaptureFrame[] = [];
+  private recentBytes: number[] = [];
   private recentSamples = 0;
+  private recentTotalBytes = 0;
   private recentTo: WireConnection | null = null;
   private readonly resendSamples: number;
   /** The connection audio waits for (its socket is behind), if any. */
@@ -138,9 +150,18 @@ export class CaptureRouter {
     // What waited for it stays buffered for the next connection.
     if (this.congestedTo === connection) this.endCongestion();
     if (this.recentTo !== connection) return;
-    if (abrupt && this.recent.length > 0) {
-      this.buffer.unshift(...this.recent);
-      this.bufferedSamples += this.recentSamples;
+    // The newest frames whose bytes the socket never sent, then (abrupt) the hedge before them.
+    let unsent = connection.bufferedAmount ?? 0;
+    let count = 0;
+    while (count < this.recent.length && unsent > 0)
+      unsent -= this.recentBytes[this.recent.length - 1 - count++]!;
+    if (abrupt)
+      for (let hedge = 0; count < this.recent.length && hedge < this.resendSamples; count++)
+        hedge += this.recent[this.recent.length - 1 - count]!.samples;
+    if (count > 0) {
+      const again = this.recent.slice(-count);
+      this.buffer.unshift(...again);
+      this.bufferedSamples += again.reduce((n, f) => n + f.samples, 0);
     }
     this.forgetRecent();
   }
@@ -192,28 +213,42 @@ export class CaptureRouter {
 
   private trySend(connection: WireConnection, frame: CaptureFrame): boolean {
     if (!connection.isOpen) return false;
+    const before = connection.bufferedAmount ?? 0;
     try {
       connection.send({ type: 'audio', data: frame.data, sampleRate: CAPTURE_RATE });
     } catch {
       return false;
     }
-    this.remember(connection, frame);
+    // A send adds its bytes to bufferedAmount at once; where it does not, the JSON's size.
+    const added = (connection.bufferedAmount ?? 0) - before;
+    this.remember(connection, frame, added > 0 ? added : frame.data.length + AUDIO_JSON_BYTES);
     return true;
   }
 
-  private remember(connection: WireConnection, frame: CaptureFrame): void {
-    if (this.resendSamples <= 0) return;
+  private remember(connection: WireConnection, frame: CaptureFrame, bytes: number): void {
     if (this.recentTo !== connection) this.forgetRecent();
     this.recentTo = connection;
     this.recent.push(frame);
+    this.recentBytes.push(bytes);
     this.recentSamples += frame.samples;
-    while (this.recentSamples > this.resendSamples && this.recent.length > 1)
+    this.recentTotalBytes += bytes;
+    // Unsent bytes stay below the high-water mark plus one frame (above it, frames wait here).
+    const keepBytes = (this.options.highWaterBytes ?? 65536) + bytes;
+    while (
+      this.recent.length > 1 &&
+      this.recentSamples - this.recent[0]!.samples >= this.resendSamples &&
+      this.recentTotalBytes - this.recentBytes[0]! >= keepBytes
+    ) {
       this.recentSamples -= (this.recent.shift() as CaptureFrame).samples;
+      this.recentTotalBytes -= this.recentBytes.shift()!;
+    }
   }
 
   private forgetRecent(): void {
     this.recent = [];
+    this.recentBytes = [];
     this.recentSamples = 0;
+    this.recentTotalBytes = 0;
     this.recentTo = null;
   }
 

@@ -166,9 +166,12 @@ describe(`playback (${engine})`, () => {
         end = i;
       }
     }
-    // What had played when we interrupted, plus the tap's message lag (a few quanta), not 3 s.
-    expect((end - first) / rate).toBeGreaterThan(0.35);
-    expect((end - first - heard) / rate).toBeLessThan(0.15);
+    // At least what the tap had heard when we interrupted, and far from the whole 3 s: the rest was
+    // flushed. How much more than `heard` played depends on how late the page got the tap's
+    // messages and ran the interrupt (wall-clock lag, which a loaded machine stretches), so the
+    // exact position is checked against the worklet's own report below, in samples.
+    expect(end - first).toBeGreaterThanOrEqual(heard);
+    expect((end - first) / rate).toBeLessThan(2.5);
     // What the worklet says was heard of the turn is what the tap heard before the fade.
     expect(Math.abs(silence.playedMs / 1000 - (end - first + 1 - 128) / rate)).toBeLessThan(0.006);
     // The fade: from the last sample above half amplitude to silence takes ≤ one quantum.
@@ -176,9 +179,12 @@ describe(`playback (${engine})`, () => {
     while (lastLoud > first && Math.abs(x[lastLoud]!) < 0.25) lastLoud--;
     expect(end - lastLoud).toBeLessThanOrEqual(128);
     // Then silence until the next turn: only 880 Hz plays after it, never the late 440 Hz chunks.
+    // How long the silence lasts is the page's 300 ms sleep measured by the audio clock, which
+    // a loaded machine or a slow mock clock shortens (Firefox once: 0.19 s); not a property of
+    // the SDK. The late chunks leaking would show as 440 Hz or a second turn longer than 0.3 s.
     const rest = x.subarray(end + 1);
     const next = nonZero(rest);
-    expect(next.first).toBeGreaterThan(0.2 * rate);
+    expect(next.first).toBeGreaterThan(0);
     const second = rest.subarray(next.first, next.last + 1);
     expect(Math.abs(second.length / rate - 0.3)).toBeLessThan(0.002);
     expect(toneAmplitude(second, 880, rate)).toBeCloseTo(0.5, 1);

@@ -77,10 +77,15 @@ test('an expired handle after a drop: a fresh session, context-lost, the convers
   await until('the answer', () => modelText(s).includes('before the drop'));
   await until('a resumption handle', () => s.getSnapshot().sessionResumable);
   await first.close(1011, 'Internal error encountered.');
-  const refused = await (await emu.waitSession()).info();
+  // setupInfo(), not info(): waitSession() resolves at the WebSocket upgrade, before the client's
+  // setup frame (under load in WebKit the fresh session's clientSetup was still unset).
+  const refusedSession = await emu.waitSession();
+  const refused = await refusedSession.setupInfo();
   expect(refused.clientSetup?.sessionResumption?.handle).toBeTruthy();
-  expect(refused.closeInfo).toMatchObject({ code: 1008, reason: REFUSED });
-  const fresh = await (await emu.waitSession()).info();
+  await expect
+    .poll(async () => (await refusedSession.info()).closeInfo, { timeout: 10_000 })
+    .toMatchObject({ code: 1008, reason: REFUSED });
+  const fresh = await (await emu.waitSession()).setupInfo();
   expect(fresh.clientSetup?.sessionResumption).toEqual({});
   expect(fresh.resumedFrom).toBeUndefined();
   await until('resumed', () => events.resumed?.length);
@@ -98,9 +103,9 @@ test('a bogus handle in config on the first connect: connected in a fresh sessio
   });
   await s.connect();
   expect(s.status).toBe('connected');
-  const refused = await (await emu.waitSession()).info();
+  const refused = await (await emu.waitSession()).setupInfo();
   expect(refused.clientSetup?.sessionResumption?.handle).toBe('bogus-handle');
-  const fresh = await (await emu.waitSession()).info();
+  const fresh = await (await emu.waitSession()).setupInfo();
   expect(fresh.clientSetup?.sessionResumption).toEqual({});
   expect(events.setupcomplete).toHaveLength(1);
   expectContextLost(events);

@@ -127,7 +127,12 @@ test('moving 1280×720 scene: JPEG frames ≤ 768 px reach the emulator at the c
 test('static scene: unchanged frames are skipped and refreshed at the interval', async () => {
   const { session, video, s } = await setup({ track: () => scene(640, 360, false) });
   await session.startVideo('screen', { fps: 4, refreshMs: 1000 });
-  await sleep(3300);
+  const t0 = performance.now();
+  // Until the first frame, two refreshes and six skipped ticks: waited for, not a fixed 3.3 s,
+  // which a starved WebKit filled with fewer ticks (the ticks' rate is the bench's business).
+  await expect
+    .poll(() => video.getStats(), { timeout: 20_000 })
+    .toSatisfy((st: { sent: number; skipped: number }) => st.sent >= 3 && st.skipped >= 6);
   // The SDK's count first: a frame sent after it was read may still be on its way, so the
   // emulator's count is read once it has caught up, and may be one ahead.
   const stats = video.getStats();
@@ -138,10 +143,12 @@ test('static scene: unchanged frames are skipped and refreshed at the interval',
   }
   expect(videoFrames - stats.sent).toBeGreaterThanOrEqual(0);
   expect(videoFrames - stats.sent).toBeLessThanOrEqual(1);
-  // 4 fps for 3.3 s would be ~13 frames; the first plus one refresh a second is about 4.
+  // Refreshes are at least refreshMs apart: never more than the first frame plus one a second
+  // (one more may be on its way). An upper bound only: a slow machine makes the span longer,
+  // never the count higher.
+  const secs = (performance.now() - t0) / 1000;
   expect(videoFrames).toBeGreaterThanOrEqual(3);
-  expect(videoFrames).toBeLessThanOrEqual(5);
-  expect(stats.skipped).toBeGreaterThanOrEqual(6);
+  expect(videoFrames).toBeLessThanOrEqual(Math.floor(secs) + 2);
 });
 
 test('a socket over its bound drops video frames, never audio', async () => {
@@ -281,19 +288,22 @@ test('switching source keeps the connection; stopVideo and disconnect leave no t
   await session.disconnect();
   expect(tracks[2]!.readyState).toBe('ended');
   expect(videoWorkers).toEqual({ started: 2, terminated: 2 });
-  await sleep(1500); // release() lets the socket close, then terminates the worker
-  expect(terminated).toBe(1);
+  // release() lets the socket close, then terminates the worker (late on a loaded machine).
+  await expect.poll(() => terminated, { timeout: 10_000 }).toBe(1);
 });
 
-test('the fake camera (real getUserMedia) sends frames', async () => {
+test('the fake camera (real getUserMedia) sends frames', { timeout: 60_000 }, async () => {
   const { session, s, video } = await setup({});
   await session.startVideo('camera', { fps: 2 });
-  await sleep(1800);
-  const info = await s.info();
+  // Waited for rather than a fixed 1.8 s: a starved WebKit started its video worker late.
+  await expect
+    .poll(async () => (await s.info()).videoFrames, { timeout: 20_000 })
+    .toBeGreaterThanOrEqual(1);
+  await expect
+    .poll(() => video.getStats().sent + video.getStats().skipped, { timeout: 20_000 })
+    .toBeGreaterThanOrEqual(2);
   // Some engines' fake cameras show a still picture: later frames may be skipped as unchanged.
-  expect(info.videoFrames).toBeGreaterThanOrEqual(1);
-  const stats = video.getStats();
-  expect(stats.sent + stats.skipped).toBeGreaterThanOrEqual(2);
+  const info = await s.info();
   expect(Math.max(info.lastVideo!.width, info.lastVideo!.height)).toBeLessThanOrEqual(768);
   session.stopVideo();
   expect(video.track).toBeNull();
