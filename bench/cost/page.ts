@@ -14,6 +14,8 @@ export interface CostBenchPage {
   /** Main-thread counts and the worker's. */
   counts(): Promise<Counts>;
   stop(): Promise<string[]>;
+  /** The element's shadow-DOM mutations so far, by kind (`attributes data-state`, …). */
+  mutations(): Counts;
 }
 
 declare global {
@@ -25,6 +27,7 @@ declare global {
 const errors: string[] = [];
 let stop: () => Promise<void> = async () => {};
 let turns = () => 0;
+const mutations: Counts = {};
 
 /** The transport worker's counts, and the meter worker's where there is one (the element). */
 function workerCounts(): Promise<Counts> {
@@ -88,6 +91,18 @@ window.costBench = {
       errors.push(`${error.code}: ${error.message}`);
     });
     document.body.append(el);
+    // What the UI writes, by kind: each write that changes something costs a style or layout pass.
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const k = `${r.type} ${r.attributeName ?? (r.target as Element).localName ?? ''}`;
+        mutations[k] = (mutations[k] ?? 0) + 1;
+      }
+    }).observe(el.shadowRoot!, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+    });
     await el.connect();
     turns = () => el.session?.getSnapshot().transcript.length ?? 0;
     el.session?.subscribe(
@@ -100,6 +115,8 @@ window.costBench = {
   },
 
   turns: () => turns(),
+
+  mutations: () => ({ ...mutations }),
 
   async counts() {
     const w = await workerCounts();

@@ -2,6 +2,7 @@
  * The cost bench's long phases: the heap of one variant over minutes (sampled after GC, with the
  * transcript turns the session holds), and one traced conversation per variant (COST_PROFILE).
  */
+import { writeFileSync } from 'node:fs';
 import type { Emulator } from '../../src/emulator/index.ts';
 import {
   counts,
@@ -64,13 +65,17 @@ export async function profilePhase(
       const stop = v8 ? await startProfile(cdp) : null;
       const m0 = await metrics(cdp);
       const c0 = await counts(page);
+      const mut0 = await page.evaluate(() => window.costBench.mutations());
       const t0 = performance.now();
       await sleep(seconds * 1000);
       const took = (performance.now() - t0) / 1000;
       const c1 = await counts(page);
+      const mut1 = await page.evaluate(() => window.costBench.mutations());
       const m1 = await metrics(cdp);
       const hot = (await stop?.(took)) ?? [];
       const trace = await browser.stopTracing();
+      if (process.env.COST_TRACE_OUT)
+        writeFileSync(`${process.env.COST_TRACE_OUT}-${variant}.json`, trace);
       await page.evaluate(() => window.costBench.stop());
       const d = (k: string) => (((m1[k] ?? 0) - (m0[k] ?? 0)) / took) * 1000;
       console.log(
@@ -89,8 +94,16 @@ export async function profilePhase(
         top((h) => h.selfMs, 'self time');
         top((h) => h.totalMs, 'total time');
       }
+      const mutated = Object.keys(mut1)
+        .map((k) => [k, ((mut1[k] ?? 0) - (mut0[k] ?? 0)) / took] as const)
+        .filter(([, n]) => n > 0)
+        .sort((a, b) => b[1] - a[1]);
+      if (mutated.length)
+        console.log(
+          `  shadow DOM mutations/s: ${mutated.map(([k, n]) => `${k} ${r1(n)}`).join(', ')}`,
+        );
       console.log('  main thread trace events by self time (ms/s, count/s):');
-      for (const e of mainThreadBreakdown(trace, took).slice(0, 25))
+      for (const e of mainThreadBreakdown(trace, took).slice(0, 40))
         console.log(`    ${r2(e.selfMs).padStart(6)}  ${r1(e.count).padStart(6)}  ${e.name}`);
     });
   }

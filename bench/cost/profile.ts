@@ -76,6 +76,9 @@ interface TraceEvent {
   args?: {
     name?: string;
     data?: { functionName?: string; url?: string; lineNumber?: number; type?: string };
+    /** Where a task was posted from (RunTask, `toplevel` category). */
+    src_func?: string;
+    src_file?: string;
   };
 }
 
@@ -85,6 +88,9 @@ function label(e: TraceEvent): string {
   if (e.name === 'FunctionCall' && d)
     return `FunctionCall ${d.functionName || '(anonymous)'} ${(d.url ?? '').split('/').pop()}:${d.lineNumber ?? 0}`;
   if (e.name === 'EventDispatch' && d?.type) return `EventDispatch ${d.type}`;
+  // Tasks that run no script are told apart by where they were posted from.
+  if (e.name === 'RunTask' && e.args?.src_func)
+    return `RunTask ${e.args.src_func} (${(e.args.src_file ?? '').split('/').pop()})`;
   return e.name;
 }
 
@@ -93,6 +99,7 @@ export const TRACE_CATEGORIES = [
   'devtools.timeline',
   'disabled-by-default-devtools.timeline',
   'v8',
+  'toplevel',
 ];
 
 /**
