@@ -14,7 +14,10 @@ export interface CostBenchPage {
   /** Main-thread counts and the worker's. */
   counts(): Promise<Counts>;
   stop(): Promise<string[]>;
-  /** The element's shadow-DOM mutations so far, by kind (`attributes data-state`, …). */
+  /**
+   * The element's shadow-DOM mutations so far, by kind (`attributes data-state`, …); the first
+   * call starts counting (profile runs only: the observer is not free).
+   */
   mutations(): Counts;
 }
 
@@ -28,6 +31,7 @@ const errors: string[] = [];
 let stop: () => Promise<void> = async () => {};
 let turns = () => 0;
 const mutations: Counts = {};
+let observing = false;
 
 /** The transport worker's counts, and the meter worker's where there is one (the element). */
 function workerCounts(): Promise<Counts> {
@@ -91,18 +95,6 @@ window.costBench = {
       errors.push(`${error.code}: ${error.message}`);
     });
     document.body.append(el);
-    // What the UI writes, by kind: each write that changes something costs a style or layout pass.
-    new MutationObserver((records) => {
-      for (const r of records) {
-        const k = `${r.type} ${r.attributeName ?? (r.target as Element).localName ?? ''}`;
-        mutations[k] = (mutations[k] ?? 0) + 1;
-      }
-    }).observe(el.shadowRoot!, {
-      subtree: true,
-      childList: true,
-      characterData: true,
-      attributes: true,
-    });
     await el.connect();
     turns = () => el.session?.getSnapshot().transcript.length ?? 0;
     el.session?.subscribe(
@@ -116,7 +108,20 @@ window.costBench = {
 
   turns: () => turns(),
 
-  mutations: () => ({ ...mutations }),
+  mutations() {
+    const root = document.querySelector('live-agent')?.shadowRoot;
+    if (root && !observing) {
+      observing = true;
+      // What the UI writes, by kind: a write that changes something costs a style or layout pass.
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const k = `${r.type} ${r.attributeName ?? (r.target as Element).localName ?? ''}`;
+          mutations[k] = (mutations[k] ?? 0) + 1;
+        }
+      }).observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+    }
+    return { ...mutations };
+  },
 
   async counts() {
     const w = await workerCounts();

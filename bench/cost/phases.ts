@@ -15,7 +15,8 @@ import {
   withPage,
   type Variant,
 } from './browser.ts';
-import { mainThreadBreakdown, startProfile, TRACE_CATEGORIES } from './profile.ts';
+import { censusDiff, heapCensus, type HeapCensus } from './heap-diff.ts';
+import { mainThreadBreakdown, mainThreadTasks, startProfile, TRACE_CATEGORIES } from './profile.ts';
 
 export interface HeapSample {
   atS: number;
@@ -37,12 +38,22 @@ export async function heapPhase(
     await sleep(WARM_UP_MS);
     const samples: HeapSample[] = [];
     const t0 = performance.now();
+    // COST_HEAP_DIFF=1: what the heap gained from the second sample to the last, by class.
+    const diff = !!process.env.COST_HEAP_DIFF;
+    let census: HeapCensus | undefined;
     for (;;) {
       const bytes = await heapAfterGc(cdp);
       const turns = await page.evaluate(() => window.costBench.turns());
       samples.push({ atS: (performance.now() - t0) / 1000, bytes, turns });
+      if (diff && samples.length === 2) census = await heapCensus(cdp);
       if (performance.now() - t0 >= seconds * 1000) break;
       await sleep(everyMs);
+    }
+    if (census) {
+      const grew = censusDiff(census, await heapCensus(cdp));
+      console.log(`${variant}: heap gained from sample 2 to the end (bytes, objects):`);
+      for (const g of grew)
+        console.log(`  ${String(g.bytes).padStart(8)} ${String(g.count).padStart(6)}  ${g.name}`);
     }
     await page.evaluate(() => window.costBench.stop());
     return samples;
@@ -102,6 +113,11 @@ export async function profilePhase(
         console.log(
           `  shadow DOM mutations/s: ${mutated.map(([k, n]) => `${k} ${r1(n)}`).join(', ')}`,
         );
+      const t = mainThreadTasks(trace, took);
+      console.log(
+        `  main thread: ${r1(t.tasks)} tasks/s, wall ${r1(t.wallMs)} ms/s, CPU ${r1(t.cpuMs)} ms/s; ` +
+          `${r1(t.frames)} frames/s, their CPU ${r1(t.frameCpuMs)} ms/s`,
+      );
       console.log('  main thread trace events by self time (ms/s, count/s):');
       for (const e of mainThreadBreakdown(trace, took).slice(0, 40))
         console.log(`    ${r2(e.selfMs).padStart(6)}  ${r1(e.count).padStart(6)}  ${e.name}`);
