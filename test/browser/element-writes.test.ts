@@ -103,4 +103,38 @@ describe('<live-agent> writes only what a snapshot changed', () => {
     }
     expect(total).toBeGreaterThan(0); // the captions and the status line did change
   });
+
+  it('renders nothing while the page is hidden, and catches up once when it is seen', async () => {
+    const el = await connected();
+    const part = (name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~=${name}]`)!;
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    try {
+      document.dispatchEvent(new Event('visibilitychange'));
+      const hidden = await writes(el, () => {
+        el.transport.serverSend({ serverContent: { inputTranscription: { text: 'Hi' } } });
+        el.transport.serverSend({ serverContent: { outputTranscription: { text: 'Hello' } } });
+      });
+      expect(hidden).toEqual([]);
+      expect(el.session!.getSnapshot().transcript).toHaveLength(2);
+    } finally {
+      delete (document as { visibilityState?: string }).visibilityState;
+    }
+    const shown = await writes(el, () => document.dispatchEvent(new Event('visibilitychange')));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(part('transcript').textContent).toContain('Hello');
+    expect(part('talk-button').dataset.state).toBe('speaking');
+  });
+
+  it('a status change renders at once, even while the page is hidden', async () => {
+    const el = await connected();
+    const talk = el.shadowRoot!.querySelector<HTMLElement>('[part~=talk-button]')!;
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    try {
+      await el.disconnect();
+      expect(el.status).toBe('closed');
+      expect(talk.dataset.state).toBe('idle');
+    } finally {
+      delete (document as { visibilityState?: string }).visibilityState;
+    }
+  });
 });
