@@ -11,7 +11,10 @@
  *      COST_THREADS=1 prints the renderer's thread names and CPU after the first run,
  *      COST_PROFILE=1 first traces one conversation per variant and prints the main thread's
  *      trace events (functions called, DOM events, frames) by self time; COST_PROFILE=v8 adds a
- *      V8 CPU profile's top functions (COST_RUNS=0 then skips the table).
+ *      V8 CPU profile's top functions (COST_RUNS=0 then skips the table); the profile also
+ *      prints the element's shadow-DOM writes per second by kind and labels each task that runs
+ *      no script by where it was posted from; COST_TRACE_OUT=/tmp/x keeps each variant's trace
+ *      as /tmp/x-<variant>.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

@@ -14,6 +14,11 @@ export interface CostBenchPage {
   /** Main-thread counts and the worker's. */
   counts(): Promise<Counts>;
   stop(): Promise<string[]>;
+  /**
+   * The element's shadow-DOM mutations so far, by kind (`attributes data-state`, …); the first
+   * call starts counting (profile runs only: the observer is not free).
+   */
+  mutations(): Counts;
 }
 
 declare global {
@@ -25,6 +30,8 @@ declare global {
 const errors: string[] = [];
 let stop: () => Promise<void> = async () => {};
 let turns = () => 0;
+const mutations: Counts = {};
+let observing = false;
 
 /** The transport worker's counts, and the meter worker's where there is one (the element). */
 function workerCounts(): Promise<Counts> {
@@ -100,6 +107,21 @@ window.costBench = {
   },
 
   turns: () => turns(),
+
+  mutations() {
+    const root = document.querySelector('live-agent')?.shadowRoot;
+    if (root && !observing) {
+      observing = true;
+      // What the UI writes, by kind: a write that changes something costs a style or layout pass.
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const k = `${r.type} ${r.attributeName ?? (r.target as Element).localName ?? ''}`;
+          mutations[k] = (mutations[k] ?? 0) + 1;
+        }
+      }).observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+    }
+    return { ...mutations };
+  },
 
   async counts() {
     const w = await workerCounts();

@@ -2,6 +2,7 @@
  * The cost bench's long phases: the heap of one variant over minutes (sampled after GC, with the
  * transcript turns the session holds), and one traced conversation per variant (COST_PROFILE).
  */
+import { writeFileSync } from 'node:fs';
 import type { Emulator } from '../../src/emulator/index.ts';
 import {
   counts,
@@ -14,7 +15,8 @@ import {
   withPage,
   type Variant,
 } from './browser.ts';
-import { mainThreadBreakdown, startProfile, TRACE_CATEGORIES } from './profile.ts';
+import { censusDiff, heapCensus, type HeapCensus } from './heap-diff.ts';
+import { mainThreadBreakdown, mainThreadTasks, startProfile, TRACE_CATEGORIES } from './profile.ts';
 
 export interface HeapSample {
   atS: number;
@@ -36,12 +38,22 @@ export async function heapPhase(
     await sleep(WARM_UP_MS);
     const samples: HeapSample[] = [];
     const t0 = performance.now();
+    // COST_HEAP_DIFF=1: what the heap gained from the second sample to the last, by class.
+    const diff = !!process.env.COST_HEAP_DIFF;
+    let census: HeapCensus | undefined;
     for (;;) {
       const bytes = await heapAfterGc(cdp);
       const turns = await page.evaluate(() => window.costBench.turns());
       samples.push({ atS: (performance.now() - t0) / 1000, bytes, turns });
+      if (diff && samples.length === 2) census = await heapCensus(cdp);
       if (performance.now() - t0 >= seconds * 1000) break;
       await sleep(everyMs);
+    }
+    if (census) {
+      const grew = censusDiff(census, await heapCensus(cdp));
+      console.log(`${variant}: heap gained from sample 2 to the end (bytes, objects):`);
+      for (const g of grew)
+        console.log(`  ${String(g.bytes).padStart(8)} ${String(g.count).padStart(6)}  ${g.name}`);
     }
     await page.evaluate(() => window.costBench.stop());
     return samples;
@@ -64,13 +76,17 @@ export async function profilePhase(
       const stop = v8 ? await startProfile(cdp) : null;
       const m0 = await metrics(cdp);
       const c0 = await counts(page);
+      const mut0 = await page.evaluate(() => window.costBench.mutations());
       const t0 = performance.now();
       await sleep(seconds * 1000);
       const took = (performance.now() - t0) / 1000;
       const c1 = await counts(page);
+      const mut1 = await page.evaluate(() => window.costBench.mutations());
       const m1 = await metrics(cdp);
       const hot = (await stop?.(took)) ?? [];
       const trace = await browser.stopTracing();
+      if (process.env.COST_TRACE_OUT)
+        writeFileSync(`${process.env.COST_TRACE_OUT}-${variant}.json`, trace);
       await page.evaluate(() => window.costBench.stop());
       const d = (k: string) => (((m1[k] ?? 0) - (m0[k] ?? 0)) / took) * 1000;
       console.log(
@@ -89,8 +105,21 @@ export async function profilePhase(
         top((h) => h.selfMs, 'self time');
         top((h) => h.totalMs, 'total time');
       }
+      const mutated = Object.keys(mut1)
+        .map((k) => [k, ((mut1[k] ?? 0) - (mut0[k] ?? 0)) / took] as const)
+        .filter(([, n]) => n > 0)
+        .sort((a, b) => b[1] - a[1]);
+      if (mutated.length)
+        console.log(
+          `  shadow DOM mutations/s: ${mutated.map(([k, n]) => `${k} ${r1(n)}`).join(', ')}`,
+        );
+      const t = mainThreadTasks(trace, took);
+      console.log(
+        `  main thread: ${r1(t.tasks)} tasks/s, wall ${r1(t.wallMs)} ms/s, CPU ${r1(t.cpuMs)} ms/s; ` +
+          `${r1(t.frames)} frames/s, their CPU ${r1(t.frameCpuMs)} ms/s`,
+      );
       console.log('  main thread trace events by self time (ms/s, count/s):');
-      for (const e of mainThreadBreakdown(trace, took).slice(0, 25))
+      for (const e of mainThreadBreakdown(trace, took).slice(0, 40))
         console.log(`    ${r2(e.selfMs).padStart(6)}  ${r1(e.count).padStart(6)}  ${e.name}`);
     });
   }

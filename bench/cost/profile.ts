@@ -71,11 +71,16 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread (CPU) time, µs: unlike `dur`, not inflated while the thread waits or is preempted. */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: {
     name?: string;
     data?: { functionName?: string; url?: string; lineNumber?: number; type?: string };
+    /** Where a task was posted from (RunTask, `toplevel` category). */
+    src_func?: string;
+    src_file?: string;
   };
 }
 
@@ -85,7 +90,39 @@ function label(e: TraceEvent): string {
   if (e.name === 'FunctionCall' && d)
     return `FunctionCall ${d.functionName || '(anonymous)'} ${(d.url ?? '').split('/').pop()}:${d.lineNumber ?? 0}`;
   if (e.name === 'EventDispatch' && d?.type) return `EventDispatch ${d.type}`;
+  // Tasks that run no script are told apart by where they were posted from.
+  if (e.name === 'RunTask' && e.args?.src_func)
+    return `RunTask ${e.args.src_func} (${(e.args.src_file ?? '').split('/').pop()})`;
   return e.name;
+}
+
+/**
+ * The renderer main thread's tasks over the trace (per second of `seconds`): how many, their
+ * wall time (what TaskDuration counts) and their thread time (CPU; on a loaded machine the wall
+ * time also counts waiting, for the compositor at each commit and for a core), and how many
+ * were rendering frames.
+ */
+export function mainThreadTasks(
+  trace: Buffer,
+  seconds: number,
+): { tasks: number; wallMs: number; cpuMs: number; frames: number; frameCpuMs: number } {
+  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = events.find((e) => e.ph === 'M' && e.args?.name === 'CrRendererMain');
+  const out = { tasks: 0, wallMs: 0, cpuMs: 0, frames: 0, frameCpuMs: 0 };
+  if (!main) return out;
+  for (const e of events) {
+    if (e.pid !== main.pid || e.tid !== main.tid || e.name !== 'ThreadControllerImpl::RunTask')
+      continue;
+    out.tasks++;
+    out.wallMs += (e.dur ?? 0) / 1000;
+    out.cpuMs += (e.tdur ?? 0) / 1000;
+    if (e.args?.src_func === 'ScheduledActionSendBeginMainFrame') {
+      out.frames++;
+      out.frameCpuMs += (e.tdur ?? 0) / 1000;
+    }
+  }
+  for (const k of Object.keys(out) as (keyof typeof out)[]) out[k] /= seconds;
+  return out;
 }
 
 /** Trace categories for {@link mainThreadBreakdown}. */
@@ -93,6 +130,7 @@ export const TRACE_CATEGORIES = [
   'devtools.timeline',
   'disabled-by-default-devtools.timeline',
   'v8',
+  'toplevel',
 ];
 
 /**

@@ -5,8 +5,10 @@
  * Cost: a conversation updates the transcript several times a second (each partial caption), so
  * an update touches only what changed: the turns before the first changed one are skipped by
  * identity (snapshots share unchanged turn objects), a partial is one text-node write, and
- * nothing here reads layout. Whether the reader is at the bottom is tracked from scroll events,
- * and following new text is one scroll per animation frame, where layout is due anyway.
+ * nothing here reads layout. Whether the reader is at the bottom is tracked from scroll events.
+ * Following new text reads the log's size only after the browser's own layout: the rows that
+ * changed are handed to a ResizeObserver, whose callback runs once layout is done (reading
+ * sizes there is free; a read in an animation-frame callback would force that layout early).
  */
 import type { TranscriptTurn } from '../core/types.ts';
 
@@ -24,9 +26,18 @@ export class TranscriptView {
   private last: readonly TranscriptTurn[] = [];
   /** The reader is at the bottom (or nothing overflows): new text scrolls into view. */
   private follow = true;
-  private scrollFrame = 0;
+  /** Sees the changed rows laid out, then scrolls (undefined where there is no ResizeObserver). */
+  private readonly laidOut: ResizeObserver | undefined;
 
   constructor(private readonly log: HTMLElement) {
+    const RO = log.ownerDocument.defaultView?.ResizeObserver;
+    this.laidOut =
+      RO &&
+      new RO((entries, observer) => {
+        // One look per change: a new observation reports once, after the next layout.
+        for (const e of entries) observer.unobserve(e.target);
+        if (log.scrollTop + log.clientHeight < log.scrollHeight) log.scrollTop = log.scrollHeight;
+      });
     log.addEventListener(
       'scroll',
       () => {
@@ -48,6 +59,8 @@ export class TranscriptView {
     const log = this.log;
     const seen = new Set<string>();
     let prev: HTMLElement | null = from > 0 ? this.rows.get(turns[from - 1]!.id)!.el : null;
+    // Observed after the loop, so a row is only measured once it is in the log.
+    const changed: HTMLElement[] = [];
     for (let i = from; i < turns.length; i++) {
       const turn = turns[i]!;
       seen.add(turn.id);
@@ -55,8 +68,10 @@ export class TranscriptView {
       if (!row) {
         row = this.create(turn);
         this.rows.set(turn.id, row);
+        changed.push(row.el);
       } else if (row.turn !== turn) {
         this.patch(row, turn);
+        changed.push(row.el);
       }
       let want: ChildNode | null = prev ? prev.nextSibling : log.firstChild;
       // Other views' lines (agent-view.ts: server tools) stay where they were put.
@@ -73,17 +88,7 @@ export class TranscriptView {
         this.rows.delete(id);
       }
     }
-    if (this.follow) this.scrollToEnd();
-  }
-
-  private scrollToEnd(): void {
-    const view = this.log.ownerDocument.defaultView;
-    if (this.scrollFrame || !view) return;
-    this.scrollFrame = view.requestAnimationFrame(() => {
-      this.scrollFrame = 0;
-      const log = this.log;
-      if (log.scrollTop + log.clientHeight < log.scrollHeight) log.scrollTop = log.scrollHeight;
-    });
+    if (this.follow) for (const el of changed) this.laidOut?.observe(el);
   }
 
   private create(turn: TranscriptTurn): Row {

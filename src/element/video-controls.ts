@@ -93,11 +93,11 @@ export class VideoControls {
     const canVideo = this.host.session()?.capabilities.video ?? true;
     for (const source of ['camera', 'screen'] as const) {
       const b = this.buttons[source];
-      b.hidden = !on || !canVideo || !hasApi(source) || this.host.attr(source) === 'off';
+      hide(b, !on || !canVideo || !hasApi(source) || this.host.attr(source) === 'off');
     }
     if (!on) this.source = null;
     this.sync();
-    this.row.hidden = this.buttons.camera.hidden && this.buttons.screen.hidden;
+    hide(this.row, this.buttons.camera.hidden === true && this.buttons.screen.hidden === true);
   }
 
   private sync(): void {
@@ -106,7 +106,7 @@ export class VideoControls {
       if (this.buttons[source].getAttribute('aria-pressed') !== pressed)
         this.buttons[source].setAttribute('aria-pressed', pressed);
     }
-    this.preview.hidden = this.source === null || this.host.attr('video-preview') === 'off';
+    hide(this.preview, this.source === null || this.host.attr('video-preview') === 'off');
   }
 
   private toggle(source: VideoSource): void {
@@ -128,4 +128,12 @@ export class VideoControls {
   dispose(): void {
     for (const off of this.offs.splice(0)) off();
   }
+}
+
+/**
+ * Sets `hidden` only when it changes: the element renders on every snapshot, and writing the
+ * same value again still invalidates the node's style (the `[hidden]` rule).
+ */
+function hide(el: HTMLElement, hidden: boolean): void {
+  if (el.hidden !== hidden) el.hidden = hidden;
 }

@@ -161,10 +161,10 @@ export class LiveAgentView {
           ? 'End the conversation'
           : 'Start a voice conversation',
     );
-    this.end.hidden = !on; // every mode: ending a call never depends on knowing the talk toggle
-    this.mute.hidden = !on;
+    hide(this.end, !on); // every mode: ending a call never depends on knowing the talk toggle
+    hide(this.mute, !on);
     attr(this.mute, 'aria-pressed', String(!s.micEnabled));
-    this.gesture.hidden = !s.needsGesture;
+    hide(this.gesture, !s.needsGesture);
     const where = ctx.endpoints;
     const text = statusText(
       s,
@@ -177,7 +177,7 @@ export class LiveAgentView {
     else this.status.removeAttribute('data-hint');
     if (ctx.ui) (this.transcript ??= new ctx.ui.TranscriptView(this.log)).update(s.transcript);
     this.agents?.update(s);
-    this.metrics.hidden = !showMetrics;
+    hide(this.metrics, !showMetrics);
     attr(this.metricsButton, 'aria-pressed', String(showMetrics));
     if (showMetrics && (s.metrics !== this.shownMetrics || s.usage !== this.shownUsage)) {
       this.renderMetrics(s.metrics, s.usage);
@@ -221,8 +221,24 @@ export class LiveAgentView {
   }
 }
 
+/**
+ * Writes a label's text only when it changes, into its one text node (a `textContent` write
+ * would replace the node, a childList change instead of a characterData one).
+ */
 function setText(el: HTMLElement, text: string): void {
-  if (el.textContent !== text) el.textContent = text;
+  const node = el.firstChild as Text | null;
+  // nodeType, not instanceof: the element may live in another window's document.
+  if (node?.nodeType === 3 && !node.nextSibling) {
+    if (node.data !== text) node.data = text;
+  } else if (el.textContent !== text) el.textContent = text;
+}
+
+/**
+ * The element renders on every snapshot: each write below happens only on a change, since
+ * writing the same value again still invalidates style (`hidden` matches the `[hidden]` rule).
+ */
+function hide(el: HTMLElement, hidden: boolean): void {
+  if (el.hidden !== hidden) el.hidden = hidden;
 }
 
 function attr(el: Element, name: string, value: string): void {

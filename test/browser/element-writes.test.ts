@@ -1,0 +1,140 @@
+/**
+ * What a snapshot costs `<live-agent>`'s shadow DOM: the element renders on every snapshot, so
+ * each render must write only what changed. A write of the same value is not free: an attribute
+ * set again still invalidates the node's style (and `hidden` matches the `[hidden]` rule), a
+ * `textContent` write replaces the text node. Seen through a MutationObserver, which records
+ * every such write, changed or not.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import '../../src/element/index.ts';
+import { LiveAgentElement, type SessionDeps } from '../../src/element/index.ts';
+import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
+
+class WritesAgent extends LiveAgentElement {
+  transport = new FakeTransport();
+  protected override createSessionDeps(): Promise<SessionDeps> {
+    this.transport = new FakeTransport();
+    const fetch = () => Promise.resolve(Response.json({ token: 'auth_tokens/writes' }));
+    return Promise.resolve({ transport: this.transport, media: new FakeMedia(), fetch });
+  }
+}
+customElements.define('writes-live-agent', WritesAgent);
+
+const mounted: HTMLElement[] = [];
+afterEach(() => {
+  for (const el of mounted.splice(0)) el.remove();
+});
+
+async function connected(): Promise<WritesAgent> {
+  const el = document.createElement('writes-live-agent') as WritesAgent;
+  el.setAttribute('token-url', '/api/live-token');
+  document.body.append(el);
+  mounted.push(el);
+  await el.connect();
+  return el;
+}
+
+/** The shadow-DOM writes `fn` causes (synchronously, as the element renders on each snapshot). */
+async function writes(el: HTMLElement, fn: () => void): Promise<MutationRecord[]> {
+  const records: MutationRecord[] = [];
+  const observer = new MutationObserver((batch) => records.push(...batch));
+  observer.observe(el.shadowRoot!, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeOldValue: true,
+    characterData: true,
+    characterDataOldValue: true,
+  });
+  fn();
+  await Promise.resolve();
+  records.push(...observer.takeRecords());
+  observer.disconnect();
+  return records;
+}
+
+/** Records that rewrote a value with itself (the node's value now equals the old one). */
+function unchanged(records: MutationRecord[]): string[] {
+  return records
+    .filter((r) =>
+      r.type === 'attributes'
+        ? (r.target as Element).getAttribute(r.attributeName!) === r.oldValue
+        : r.type === 'characterData' && (r.target as Text).data === r.oldValue,
+    )
+    .map(
+      (r) => `${r.type} ${r.attributeName ?? ''} on ${(r.target as Element).localName ?? '#text'}`,
+    );
+}
+
+describe('<live-agent> writes only what a snapshot changed', () => {
+  it('a snapshot that changes nothing on screen writes nothing', async () => {
+    const el = await connected();
+    const session = el.session!;
+    let renders = 0;
+    session.subscribe(() => renders++);
+    // Token usage is in the snapshot, but not on screen while the metrics panel is closed.
+    const records = await writes(el, () =>
+      el.transport.serverSend({ usageMetadata: { totalTokenCount: 7 } }),
+    );
+    expect(renders).toBe(1); // the snapshot did change, and the element rendered it
+    expect(records.map((r) => `${r.type} ${r.attributeName ?? ''}`)).toEqual([]);
+  });
+
+  it('a conversation rewrites no attribute or text with the value it already had', async () => {
+    const el = await connected();
+    const steps: (() => void)[] = [
+      () => el.transport.serverSend({ serverContent: { inputTranscription: { text: 'Hi' } } }),
+      () =>
+        el.transport.serverSend({
+          serverContent: { modelTurn: { parts: [{ text: 'Hello' }] } },
+        }),
+      () => el.transport.serverSend({ serverContent: { outputTranscription: { text: 'Hel' } } }),
+      () => el.transport.serverSend({ serverContent: { outputTranscription: { text: 'lo' } } }),
+      () => el.transport.serverSend({ usageMetadata: { totalTokenCount: 9 } }),
+      () => el.transport.serverSend({ serverContent: { turnComplete: true } }),
+      () => el.session!.setMicEnabled(false),
+      () => el.session!.setMicEnabled(true),
+    ];
+    let total = 0;
+    for (const step of steps) {
+      const records = await writes(el, step);
+      total += records.length;
+      expect(unchanged(records)).toEqual([]);
+    }
+    expect(total).toBeGreaterThan(0); // the captions and the status line did change
+  });
+
+  it('renders nothing while the page is hidden, and catches up once when it is seen', async () => {
+    const el = await connected();
+    const part = (name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~=${name}]`)!;
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    try {
+      document.dispatchEvent(new Event('visibilitychange'));
+      const hidden = await writes(el, () => {
+        el.transport.serverSend({ serverContent: { inputTranscription: { text: 'Hi' } } });
+        el.transport.serverSend({ serverContent: { outputTranscription: { text: 'Hello' } } });
+      });
+      expect(hidden).toEqual([]);
+      expect(el.session!.getSnapshot().transcript).toHaveLength(2);
+    } finally {
+      delete (document as { visibilityState?: string }).visibilityState;
+    }
+    const shown = await writes(el, () => document.dispatchEvent(new Event('visibilitychange')));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(part('transcript').textContent).toContain('Hello');
+    expect(part('talk-button').dataset.state).toBe('speaking');
+  });
+
+  it('a status change renders at once, even while the page is hidden', async () => {
+    const el = await connected();
+    const talk = el.shadowRoot!.querySelector<HTMLElement>('[part~=talk-button]')!;
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    try {
+      await el.disconnect();
+      expect(el.status).toBe('closed');
+      expect(talk.dataset.state).toBe('idle');
+    } finally {
+      delete (document as { visibilityState?: string }).visibilityState;
+    }
+  });
+});
