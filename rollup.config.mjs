@@ -32,13 +32,27 @@ const comlinkOneSided = {
 /**
  * Minified browser files: esbuild strips the types, terser minifies (it gzips ~1.5 KB smaller than
  * esbuild's minifier over the script-tag files) and shortens the provably internal property names
- * (scripts/internal-props.mjs: TypeScript `private` members used nowhere else). No
- * `toplevel`/`module` for the IIFE: its global `LiveAgent` must stay; the ES outputs get
- * `module: true` from the plugin.
+ * (scripts/internal-props.mjs: `private` members and the members of internal classes, used
+ * nowhere else). No `toplevel`/`module` for the IIFE: its global `LiveAgent` must stay; the ES
+ * outputs get `module: true` from the plugin.
  */
 const internal = internalPropsRegex();
-const minifier = () =>
-  terser({ ecma: 2022, compress: { passes: 3 }, mangle: { properties: { regex: internal } } });
+/**
+ * One name cache per group of files that call into each other (the page: IIFE, deps and deps'
+ * chunks; the worker and its chunks), filled in build order (rollup builds the configs one after
+ * another; the plugin minifies chunks in turn when given a cache): an internal member gets the
+ * same short name in each file of its group, so the IIFE may call into a class that
+ * live-agent.deps.js built. Names already given out are never reused for another. Separate groups
+ * keep the shortest names for each (one cache for all measured 0.1 KB larger).
+ */
+const caches = { page: {}, worker: {} };
+const minifier = (group) =>
+  terser({
+    ecma: 2022,
+    compress: { passes: 3 },
+    mangle: { properties: { regex: internal } },
+    ...(group && { nameCache: caches[group] }),
+  });
 /**
  * `assignFields`: class fields become constructor assignments (TypeScript's
  * `useDefineForClassFields: false`), so a field that is only declared (`code;`, a constructor
@@ -46,14 +60,14 @@ const minifier = () =>
  * and no code asks whether an instance owns a field before it is set, so instances behave the same.
  * Not for the worker: its classes initialise most fields, which assignments spell longer.
  */
-const browser = (minify, { assignFields = false } = {}) => [
+const browser = (minify, { assignFields = false, group } = {}) => [
   nodeResolve({ browser: true }),
   comlinkOneSided,
   esbuild({
     target: 'es2022',
     ...(assignFields && { tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } } }),
   }),
-  ...(minify ? [minifier()] : []),
+  ...(minify ? [minifier(group)] : []),
 ];
 
 /** Browser ESM entries: `live-agent`, `live-agent/element`, … (shared chunks sit beside them). */
@@ -143,7 +157,7 @@ export default [
   ...standalone.map(([input, file, format]) => ({
     input,
     output: { file: `dist/${file}`, format, name: 'LiveAgent', inlineDynamicImports: true },
-    plugins: browser(true, { assignFields: true }),
+    plugins: browser(true, { assignFields: true, group: format === 'iife' ? 'page' : undefined }),
   })),
   ...split.map(([input, file, suffix]) => ({
     input,
@@ -157,8 +171,8 @@ export default [
     },
     plugins:
       input === 'src/element/deps.ts'
-        ? [sharedErrors, ...browser(true, { assignFields: true })]
-        : browser(true),
+        ? [sharedErrors, ...browser(true, { assignFields: true, group: 'page' })]
+        : browser(true, { group: 'worker' }),
   })),
   {
     input: node,

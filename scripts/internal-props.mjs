@@ -1,6 +1,7 @@
 /**
- * Property names the minifier may shorten: TypeScript `private` members whose name occurs in the
- * browser sources only as the member's declaration or as `x.name` / `x?.name`. Read from the
+ * Property names the minifier may shorten: TypeScript `private` members, and every member of the
+ * classes in INTERNAL_CLASSES, whose name occurs in the browser sources only as a class member's
+ * declaration or as `x.name` / `x?.name`. Read from the
  * syntax tree, so comments do not count but everything else does: a name that is also an
  * object-literal key, an interface or type member, a public field, a destructured binding, a
  * variable or inside a string could reach JSON on the wire, a postMessage payload, the DOM or the
@@ -15,6 +16,16 @@ import ts from 'typescript';
 const ROOTS = ['src', 'worklets'];
 /** Node-only folders: never in a minified browser file. */
 const NODE_ONLY = /^src[\\/](server|emulator)([\\/]|$)/;
+/**
+ * Files whose classes reach apps or the browser: the session, errors, the event emitter, the
+ * element and its DOM event, the testing fakes, the framework controllers, and the worklet
+ * processors (the audio engine calls their methods). Every other class is internal (held
+ * privately by the session, the element, the worker or a worklet), so its public members are as
+ * internal as `private` ones. One name cache across every minified file (rollup.config.mjs) gives
+ * a member the same short name in each, so a class built into one file may be used from another.
+ */
+const PUBLIC_CLASSES =
+  /^(?:src\/core\/(?:session|errors|events)|src\/element\/(?:element|events)|src\/(?:testing|frameworks|react|vue)\/[\w-]+|worklets\/[\w-]+\.worklet)\.ts$/;
 /** Short names gain little and are the likeliest to mean something elsewhere. */
 const MIN_LENGTH = 3;
 
@@ -39,6 +50,7 @@ export function internalProps(root = '.') {
     for (const w of text.match(/[A-Za-z_$][\w$]*/g) ?? []) elsewhere.add(w);
   };
   for (const file of ROOTS.flatMap((r) => sources(root, join(root, r)))) {
+    const internalClasses = !PUBLIC_CLASSES.test(relative(root, file).replaceAll('\\', '/'));
     const tree = ts.createSourceFile(
       file,
       readFileSync(file, 'utf8'),
@@ -55,7 +67,14 @@ export function internalProps(root = '.') {
             ts.isSetAccessorDeclaration(parent) ||
             ts.isParameter(parent)) &&
           parent.name === node;
-        if (member && isPrivate(parent)) declared.add(node.text);
+        const ofClass = ts.isClassLike(
+          ts.isParameter(parent) ? parent.parent.parent : parent.parent,
+        );
+        if (
+          member &&
+          (isPrivate(parent) || (internalClasses && ofClass && !ts.isParameter(parent)))
+        )
+          declared.add(node.text);
         else if (!(ts.isPropertyAccessExpression(parent) && parent.name === node))
           elsewhere.add(node.text);
       } else if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) {

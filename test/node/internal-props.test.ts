@@ -1,7 +1,8 @@
 /**
- * The names the build lets terser shorten (scripts/internal-props.mjs): only TypeScript `private`
- * members that never appear as anything but their declaration and `x.name`. Run on a small source
- * tree written for the test, then on the real one.
+ * The names the build lets terser shorten (scripts/internal-props.mjs): TypeScript `private`
+ * members, and any member of a class outside the public files, that never appear as anything but
+ * their declaration and `x.name`. Run on a small source tree written for the test, then on the
+ * real one.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +19,9 @@ function write(path: string, text: string): void {
 }
 
 describe('internalProps', () => {
+  // A public file (the session): only its private members may be shortened.
   write(
-    'src/a.ts',
+    'src/core/session.ts',
     `
 // drainTimer is mentioned in a comment only: still internal
 export class A {
@@ -45,14 +47,37 @@ export interface Frame { typed: number }
 export const { wire } = { wire: 1 };
 `,
   );
+  // An internal class: its public members too, unless also named elsewhere (an interface here).
+  write(
+    'src/core/b.ts',
+    `
+export interface Listener { handleShared(): void }
+export class B {
+  handleInternal(): void {}
+  handleShared(): void {}
+  readonly count = 1;
+  constructor(readonly param: number) {}
+}
+export const run = (b: B) => b.handleInternal() + b.count + b.param;
+`,
+  );
   write('worklets/w.ts', `export const inWorklet = 1;`);
+  // A worklet processor's methods are called by the audio engine: a public file.
+  write('worklets/p.worklet.ts', `export class P { process(): boolean { return true; } }`);
   // Node-only folders never reach a browser file: what they do with a name does not matter.
   write('src/server/s.ts', `export const onServer = { onServer: 1, drainTimer: 2 };`);
   write('src/a.test.ts', `export const tick = 1;`);
   write('node_modules/comlink/dist/esm/comlink.mjs', `const fromComlink = 1;`);
 
-  test('keeps only names used as a private member and through a dot', () => {
-    expect(internalProps(root)).toEqual(['drainTimer', 'host', 'onServer', 'tick']);
+  test('keeps only names used as a private or internal-class member and through a dot', () => {
+    expect(internalProps(root)).toEqual([
+      'count',
+      'drainTimer',
+      'handleInternal',
+      'host',
+      'onServer',
+      'tick',
+    ]);
   });
 
   test('the real sources: wire, payload and public names are never on the list', () => {
@@ -60,5 +85,11 @@ export const { wire } = { wire: 1 };
     expect(names.length).toBeGreaterThan(50);
     for (const name of ['data', 'setupComplete', 'status', 'transcript', 'sendText', 'type'])
       expect(names, name).not.toContain(name);
+    // Public classes: the session, the element (custom-element callbacks), worklet processors.
+    for (const name of ['sendRealtimeText', 'videoSource', 'connectedCallback', 'process'])
+      expect(names, name).not.toContain(name);
+    // Internal classes: the session's managers.
+    for (const name of ['handleToolCall', 'handleUserActivity'])
+      expect(names, name).toContain(name);
   });
 });
