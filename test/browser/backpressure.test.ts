@@ -71,9 +71,10 @@ async function setup() {
     openTrack: () => Promise.resolve(noise()),
     videoWorker: sourceVideoWorker,
   });
+  const media = sourceMedia();
   const session = new LiveAgentSession(
     { token: { url: emu.tokenUrl() }, endpoint: emu.url, config: {} },
-    { transport: sourceTransport(), media: sourceMedia(), video },
+    { transport: sourceTransport(), media, video },
   );
   cleanups.push(() => session.dispose());
   const congestion: (LiveAgentEventMap['congestion'] & { at: number })[] = [];
@@ -82,7 +83,7 @@ async function setup() {
   const s = await emu.waitSession();
   await s.waitMessage('realtimeInput', 8000);
   await session.startVideo('camera', { fps: 8 });
-  return { emu, session, video, s, congestion };
+  return { emu, session, video, s, congestion, media };
 }
 
 const audioFrames = async (s: Awaited<ReturnType<typeof setup>>['s']) =>
@@ -96,7 +97,7 @@ const seesBackpressure = !/AppleWebKit\/(?!537)/.test(navigator.userAgent);
 test.runIf(seesBackpressure)(
   'a stalled link: congestion reported, video dropped first, audio bounded; recovery when it reads again',
   async () => {
-    const { session, video, s, congestion } = await setup();
+    const { session, video, s, congestion, media } = await setup();
     const heap = () =>
       (performance as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
     const heapStart = heap();
@@ -117,7 +118,11 @@ test.runIf(seesBackpressure)(
     expect(session.getSnapshot().metrics.congested).toBe(true);
     const sentAtOnset = video.getStats().sent;
     const droppedAtOnset = video.getStats().dropped;
-    await sleep(2500); // past the 1 s backlog: the oldest audio is dropped
+    // Past the 1 s backlog by the audio clock (2.5 s of microphone audio, however long the
+    // machine takes to capture it): the oldest audio is dropped.
+    const capturedFrom = media.context!.currentTime;
+    for (let i = 0; i < 200 && media.context!.currentTime < capturedFrom + 2.5; i++)
+      await sleep(100);
     // While congested no video frame is encoded for the socket; they are counted as dropped.
     expect(video.getStats().sent).toBe(sentAtOnset);
     expect(video.getStats().dropped).toBeGreaterThan(droppedAtOnset);

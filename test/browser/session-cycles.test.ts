@@ -69,9 +69,10 @@ test(`${CYCLES} connect/disconnect cycles free everything; audio flows on the la
   expect(new Set(contexts).size).toBe(CYCLES); // one AudioContext per connection, never reused
   expect(contexts.every((c) => c.state === 'closed')).toBe(true);
   expect(document.querySelectorAll('audio[data-live-agent]').length).toBe(0);
-  // The last close frame may still be on its way to the emulator: poll briefly.
+  // The last close frame may still be on its way to the emulator: poll (generously: a loaded
+  // machine delivers it late).
   let sessions = await emu.sessions();
-  for (let i = 0; i < 40 && sessions.some((s) => s.open); i++) {
+  for (let i = 0; i < 200 && sessions.some((s) => s.open); i++) {
     await new Promise((r) => setTimeout(r, 50));
     sessions = await emu.sessions();
   }
@@ -79,6 +80,8 @@ test(`${CYCLES} connect/disconnect cycles free everything; audio flows on the la
   expect(sessions.every((s) => !s.open && s.closeInfo?.by === 'client')).toBe(true);
   // One worker per connection, each terminated once its socket had closed (in the background).
   expect(workers).toHaveLength(CYCLES);
-  for (let i = 0; i < 60 && terminated < CYCLES; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 200 && terminated < CYCLES; i++) await new Promise((r) => setTimeout(r, 50));
   expect(terminated).toBe(CYCLES);
-}, 120_000);
+  // A budget, not a target: thirty cycles took over two minutes in WebKit on a starved machine
+  // (their speed is the benches' business).
+}, 300_000);
