@@ -14,7 +14,8 @@
  *      V8 CPU profile's top functions (COST_RUNS=0 then skips the table); the profile also
  *      prints the element's shadow-DOM writes per second by kind and labels each task that runs
  *      no script by where it was posted from; COST_TRACE_OUT=/tmp/x keeps each variant's trace
- *      as /tmp/x-<variant>.json.
+ *      as /tmp/x-<variant>.json; COST_HEAP_DIFF=1 prints what the long run's heap gained, by
+ *      class (two heap snapshots: the first sample and the last).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
