@@ -14,7 +14,8 @@
  *      V8 CPU profile's top functions (COST_RUNS=0 then skips the table); the profile also
  *      prints the element's shadow-DOM writes per second by kind and labels each task that runs
  *      no script by where it was posted from; COST_TRACE_OUT=/tmp/x keeps each variant's trace
- *      as /tmp/x-<variant>.json.
+ *      as /tmp/x-<variant>.json; COST_HEAP_DIFF=1 prints what the long run's heap gained, by
+ *      class (two heap snapshots: the first sample and the last).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -47,6 +48,18 @@ const RUNS = Number(process.env.COST_RUNS ?? 3);
 const SECONDS = Number(process.env.COST_SECONDS ?? 30);
 const HEAP_SECONDS = Number(process.env.COST_HEAP_SECONDS ?? 120);
 const HEAP_EVERY_MS = 20_000;
+/**
+ * What one transcript turn the session holds may cost the JS heap, KB: the frozen turn, its
+ * text and id, and (the element) its caption row's wrappers. Measured about a quarter of this.
+ */
+const TURN_KB = 0.5;
+/**
+ * "Heap flat" (the issue's target): over the long run, the JS heap after GC may grow by no more
+ * than this, KB a minute, beyond V8's own objects (compiled code and object shapes: the JIT
+ * warming up, see HeapSample.engineBytes) and TURN_KB per turn the transcript gained (the
+ * conversation's own record, bounded by MAX_TURNS).
+ */
+const FLAT_KB_PER_MIN = 5;
 
 interface RunResult {
   variant: Variant;
@@ -182,8 +195,13 @@ function table(results: RunResult[], ratios: number[], heap: Record<Variant, Hea
   const growth = (h: HeapSample[]) => {
     const first = h[0]!;
     const last = h[h.length - 1]!;
+    const minutes = (last.atS - first.atS) / 60;
+    const code = ((last.engineBytes ?? 0) - (first.engineBytes ?? 0)) / 1000;
     return {
       perMin: ((last.bytes - first.bytes) / 1000 / (last.atS - first.atS)) * 60,
+      enginePerMin: code / minutes,
+      turnsPerMin: (last.turns - first.turns) / minutes,
+      flat: flatExcess(h),
       perTurn:
         last.turns > first.turns
           ? (last.bytes - first.bytes) / 1000 / (last.turns - first.turns)
@@ -205,6 +223,19 @@ function table(results: RunResult[], ratios: number[], heap: Record<Variant, Hea
       { metric: '  growth KB/min', element: r1(e.perMin), bare: r1(b.perMin), target: '' },
       { metric: '  growth KB per turn', element: r1(e.perTurn), bare: r1(b.perTurn), target: '' },
       {
+        metric: '  of which V8 code and shapes KB/min',
+        element: r1(e.enginePerMin),
+        bare: r1(b.enginePerMin),
+        target: '',
+      },
+      {
+        metric: `  beyond those and ${TURN_KB} KB/turn, KB/min`,
+        element: r1(e.flat),
+        bare: r1(b.flat),
+        target: `≤ ${FLAT_KB_PER_MIN} each (flat)`,
+        pass: e.flat <= FLAT_KB_PER_MIN && b.flat <= FLAT_KB_PER_MIN,
+      },
+      {
         metric: '  element − bare (UI + transcript) KB/min',
         element: r1(ui),
         bare: '',
@@ -214,6 +245,19 @@ function table(results: RunResult[], ratios: number[], heap: Record<Variant, Hea
     );
   }
   return rows;
+}
+
+/**
+ * JS heap growth over the long run, KB a minute, beyond V8's own objects and the transcript
+ * turns gained (see FLAT_KB_PER_MIN).
+ */
+function flatExcess(h: HeapSample[]): number {
+  const first = h[0]!;
+  const last = h[h.length - 1]!;
+  const minutes = (last.atS - first.atS) / 60;
+  const code = (last.engineBytes ?? 0) - (first.engineBytes ?? 0);
+  const kb = (last.bytes - first.bytes - code) / 1000;
+  return kb / minutes - ((last.turns - first.turns) / minutes) * TURN_KB;
 }
 
 async function main(): Promise<void> {

@@ -23,6 +23,22 @@ export interface HeapSample {
   bytes: number;
   /** Transcript turns the session held (the conversation's own, allowed growth). */
   turns: number;
+  /**
+   * V8's own part of that heap, from a heap snapshot (at the first and the last sample only):
+   * compiled code (bytecode, baseline, optimised), object shapes (hidden classes) and its
+   * `system /` lists. It grows while the page's functions warm up, and is freed when they go
+   * cold: the engine's, not the conversation's (the long run's census diff shows it is most of
+   * both pages' growth).
+   */
+  engineBytes?: number;
+}
+
+/** Bytes of V8's own objects in a census (see {@link HeapSample.engineBytes}). */
+function engineOf(c: HeapCensus): number {
+  let bytes = 0;
+  for (const [name, x] of c)
+    if (name === 'code' || name === 'object shape' || name.includes('system /')) bytes += x.bytes;
+  return bytes;
 }
 
 /** One variant for `seconds`, the heap after GC every `everyMs`. */
@@ -38,26 +54,32 @@ export async function heapPhase(
     await sleep(WARM_UP_MS);
     const samples: HeapSample[] = [];
     const t0 = performance.now();
-    // COST_HEAP_DIFF=1: what the heap gained from the second sample to the last, by class.
-    const diff = !!process.env.COST_HEAP_DIFF;
-    let census: HeapCensus | undefined;
+    let first: HeapCensus | undefined;
     for (;;) {
       const bytes = await heapAfterGc(cdp);
       const turns = await page.evaluate(() => window.costBench.turns());
-      samples.push({ atS: (performance.now() - t0) / 1000, bytes, turns });
-      if (diff && samples.length === 2) census = await heapCensus(cdp);
-      if (performance.now() - t0 >= seconds * 1000) break;
+      const sample: HeapSample = { atS: (performance.now() - t0) / 1000, bytes, turns };
+      samples.push(sample);
+      const last = performance.now() - t0 >= seconds * 1000;
+      if (!first || last) {
+        const census = await heapCensus(cdp);
+        sample.engineBytes = engineOf(census);
+        first ??= census;
+        // COST_HEAP_DIFF=1: what the heap gained from the first sample to the last, by class.
+        if (last && process.env.COST_HEAP_DIFF) printDiff(variant, first, census);
+      }
+      if (last) break;
       await sleep(everyMs);
-    }
-    if (census) {
-      const grew = censusDiff(census, await heapCensus(cdp));
-      console.log(`${variant}: heap gained from sample 2 to the end (bytes, objects):`);
-      for (const g of grew)
-        console.log(`  ${String(g.bytes).padStart(8)} ${String(g.count).padStart(6)}  ${g.name}`);
     }
     await page.evaluate(() => window.costBench.stop());
     return samples;
   });
+}
+
+function printDiff(variant: Variant, a: HeapCensus, b: HeapCensus): void {
+  console.log(`${variant}: heap gained from the first sample to the last (bytes, objects):`);
+  for (const g of censusDiff(a, b))
+    console.log(`  ${String(g.bytes).padStart(8)} ${String(g.count).padStart(6)}  ${g.name}`);
 }
 
 /** One conversation per variant under the V8 profiler: the main thread's top functions. */
