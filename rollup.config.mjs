@@ -10,7 +10,10 @@ import { internalPropsRegex } from './scripts/internal-props.mjs';
  * the worker, never a callback proxy (nothing calls comlink's `proxy`). The handler is registered
  * in a module-level Map, so tree-shaking cannot see that it is unused, and it ties `wrap` and
  * `expose` together: each side of the worker shipped the other side's half. Without it the page
- * keeps `wrap`, the worker keeps `expose`. A comlink whose source no longer matches fails the build.
+ * keeps `wrap`, the worker keeps `expose`. The page only calls the worker's methods (APPLY, and
+ * RELEASE when a remote is dropped): `expose` loses its property-set, `new` and endpoint cases,
+ * which pulled `proxy()` and a second `expose` into the worker. A comlink whose source no longer
+ * matches fails the build.
  */
 const comlinkOneSided = {
   name: 'comlink-one-sided',
@@ -18,6 +21,34 @@ const comlinkOneSided = {
     if (!/[\\/]comlink[\\/]dist[\\/]esm[\\/]comlink\.mjs$/.test(id)) return null;
     const edits = [
       ['["proxy", proxyTransferHandler],', ''],
+      [
+        `case "SET" /* MessageType.SET */:
+                    {
+                        parent[path.slice(-1)[0]] = fromWireValue(ev.data.value);
+                        returnValue = true;
+                    }
+                    break;`,
+        '',
+      ],
+      [
+        `case "CONSTRUCT" /* MessageType.CONSTRUCT */:
+                    {
+                        const value = new rawValue(...argumentList);
+                        returnValue = proxy(value);
+                    }
+                    break;`,
+        '',
+      ],
+      [
+        `case "ENDPOINT" /* MessageType.ENDPOINT */:
+                    {
+                        const { port1, port2 } = new MessageChannel();
+                        expose(obj, port2);
+                        returnValue = transfer(port1, [port1]);
+                    }
+                    break;`,
+        '',
+      ],
       // Only createProxy uses it: let the worker's bundle drop it with the rest of `wrap`.
       ['&&\n    new FinalizationRegistry(', '&&\n    /* @__PURE__ */ new FinalizationRegistry('],
     ];

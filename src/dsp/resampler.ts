@@ -81,6 +81,16 @@ export function createResampler(
 }
 
 /**
+ * {@link createResampler} with the default options, for the SDK's own pipes: the rates are still
+ * checked (a model's audio names its own), and the worker ships no option checks it never needs.
+ */
+export function createDefaultResampler(fromHz: number, toHz: number): Resampler {
+  checkRate('fromHz', fromHz);
+  checkRate('toHz', toHz);
+  return plan(fromHz, toHz, {});
+}
+
+/**
  * The cheapest chain of stages for a rate pair. The sharp filter (7 kHz pass, 8 kHz stop at 16 kHz)
  * costs taps in proportion to the rate it runs at, and only small L (≤ 8) gets the fast kernels
  * (folded symmetric rows, rows shared by runs of outputs), so:

@@ -3,7 +3,8 @@
  * 16 kHz as a stream, cut into 20 ms frames, PCM16-encoded to base64 and handed to the router,
  * with a local VAD estimate. All of it runs in the worker: the main thread does no per-quantum work.
  */
-import { createResampler, encodePcm16Base64, type Resampler } from '../dsp/index.ts';
+import { encodePcm16Base64, type Resampler } from '../dsp/index.ts';
+import { createDefaultResampler } from '../dsp/resampler.ts';
 import type { CaptureAudioMessage } from '../../worklets/messages.ts';
 import { AudioClock } from './audio-clock.ts';
 import { Framer } from './audio-framer.ts';
@@ -24,7 +25,7 @@ export const createCapturePipe: CreateCapturePipe = (options, onFrame, onEvent):
   const frameSamples = Math.round((CAPTURE_RATE * frameMs) / 1000);
   const vad = new EnergyVad({ frameMs });
   const clock = new AudioClock(inputRate);
-  let resampler: Resampler = createResampler(inputRate, CAPTURE_RATE);
+  let resampler: Resampler = createDefaultResampler(inputRate, CAPTURE_RATE);
   let enabled = true;
   let blockEndFrame = 0;
   let blockLength = 0;
@@ -66,7 +67,7 @@ export const createCapturePipe: CreateCapturePipe = (options, onFrame, onEvent):
       if (enabled) return;
       // A paused mic starts a fresh stream: no stale tail, no half frame from before the pause.
       framer.reset();
-      resampler = createResampler(inputRate, CAPTURE_RATE);
+      resampler = createDefaultResampler(inputRate, CAPTURE_RATE);
       const edge = vad.end();
       if (edge) onEvent(edge);
     },

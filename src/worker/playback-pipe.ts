@@ -3,12 +3,8 @@
  * to the context rate as one stream per turn and posted to the playback worklet's port. An
  * interruption flushes the worklet at once and drops the interrupted turn's late chunks here.
  */
-import {
-  createResampler,
-  decodePcm16Base64,
-  encodePcm16Base64,
-  type Resampler,
-} from '../dsp/index.ts';
+import { decodePcm16Base64, encodePcm16Base64, type Resampler } from '../dsp/index.ts';
+import { createDefaultResampler } from '../dsp/resampler.ts';
 import type { PlaybackCommand, PlaybackReport } from '../../worklets/messages.ts';
 import type {
   CreatePlaybackPipe,
@@ -40,7 +36,7 @@ export function createPlaybackPipe(
   let open = false;
   // Made now, not on the first chunk: designing the filter takes tens of ms the first time
   // (then it is cached), which would otherwise delay the first audible answer. Gemini speaks 24 kHz.
-  let resampler: Resampler | undefined = createResampler(24000, outputRate);
+  let resampler: Resampler | undefined = createDefaultResampler(24000, outputRate);
   warmUp(outputRate);
   let dropping = false;
   let lastDropAt = 0;
@@ -117,7 +113,7 @@ export function createPlaybackPipe(
       if (resampler?.fromHz !== sampleRate) {
         // A new turn, or a rate change mid-turn: start a fresh stream (no history across it).
         if (resampler) postSamples(resampler.flush());
-        resampler = createResampler(sampleRate, outputRate);
+        resampler = createDefaultResampler(sampleRate, outputRate);
       }
       postSamples(resampler.process(samples));
       return turnId;
@@ -157,6 +153,6 @@ createPlaybackPipe satisfies CreatePlaybackPipe;
  */
 function warmUp(outputRate: number): void {
   const chunk = encodePcm16Base64(new Float32Array(960)); // 40 ms at 24 kHz
-  const r = createResampler(24000, outputRate);
+  const r = createDefaultResampler(24000, outputRate);
   for (let i = 0; i < 12; i++) r.process(decodePcm16Base64(chunk));
 }

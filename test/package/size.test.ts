@@ -217,6 +217,11 @@ describe('script-tag files share, not copy', () => {
     expect(read('live-agent.worker.js')).not.toContain('new Proxy(');
     expect(read('live-agent.worker.js')).toContain('Comlink.finalizer');
     expect(read('live-agent.deps.js')).not.toContain('Comlink.finalizer');
+    // The page only calls methods: the worker's expose answers no set, `new` or endpoint request.
+    for (const type of ['"APPLY"', '"RELEASE"'])
+      expect(read('live-agent.worker.js')).toContain(type);
+    for (const type of ['"SET"', '"CONSTRUCT"', '"ENDPOINT"'])
+      expect(read('live-agent.worker.js')).not.toContain(type);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createResampler } from '../../src/dsp/index.ts';
+import { createDefaultResampler } from '../../src/dsp/resampler.ts';
 import { measureTone, onBin, sine } from '../../bench/support/spectrum.ts';
 import { readmeFigure } from '../../scripts/readme-figures.ts';
 
@@ -209,6 +210,21 @@ describe('resampler same rate and arguments', () => {
     expect(() => createResampler(48000, Infinity)).toThrow(RangeError);
     expect(() => createResampler('48000' as unknown as number, 16000)).toThrow(RangeError);
     expect(() => createResampler(48000, 16000, { passband: 0.6 })).toThrow(/passband/);
+  });
+
+  it("the SDK's default-options resampler is createResampler's, and checks rates the same", () => {
+    const x = sine(1000, 48000, 4800);
+    for (const [from, to] of [
+      [48000, 16000],
+      [24000, 44100],
+    ] as const) {
+      const a = createResampler(from, to);
+      const b = createDefaultResampler(from, to);
+      expect(b.latency).toEqual(a.latency);
+      expect([...b.process(x), ...b.flush()]).toEqual([...a.process(x), ...a.flush()]);
+    }
+    expect(() => createDefaultResampler(0, 16000)).toThrow(/fromHz must be a positive finite/);
+    expect(() => createDefaultResampler(24000, Number.NaN)).toThrow(RangeError);
   });
 
   it('accepts non-integer rates (approximated ratio) and keeps the length right', () => {
