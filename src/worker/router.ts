@@ -12,6 +12,13 @@
  * closed WebSocket keeps its `bufferedAmount` (bytes queued, never transmitted). WebKit under
  * load closed a stalled connection with 28 KB (~600 ms of audio) still queued, which had been
  * lost. So the frames sent are kept while they could still be queued (up to the high-water mark).
+ * The hedge is counted in time too, and spans the delay before a close is seen: a socket learns
+ * of a drop late (the browser's network process, IPC, the worker's event loop), and what it was
+ * given meanwhile is gone without a trace in `bufferedAmount` (WebKit counts a frame as sent once
+ * its network process has it). On a loaded machine a WebKit close was seen 144 ms after the last
+ * frame the server read: the 100 ms of audio resent then missed two frames. So an abrupt close
+ * resends at least `resendMs` of audio, and every frame sent within `CLOSE_DELAY_MS` + `resendMs`
+ * before the close was seen (frames sent in a burst after a stall count by when they were sent).
  *
  * A WebSocket never refuses a send: on a slow or stalled network its unsent bytes grow without
  * bound, and so does the delay before the model hears the user. Above `highWaterBytes` unsent,
@@ -27,6 +34,8 @@ import { CAPTURE_RATE, type CaptureFrame } from './pipes.ts';
 const DRAIN_CHECK_MS = 20;
 /** An audio message's JSON around its base64 (`{"realtimeInput":{"audio":{…}}}`), a little less. */
 const AUDIO_JSON_BYTES = 60;
+/** How late a close may be seen (WebKit, loaded machine: 144 ms measured, 100 ms of it hedged). */
+const CLOSE_DELAY_MS = 100;
 
 export interface RouterOptions {
   /** Longest audio kept while no connection is active (default 5000 ms). */
@@ -40,6 +49,8 @@ export interface RouterOptions {
   lowWaterBytes?: number;
   /** Longest audio kept while congested (default 1000 ms). */
   congestedMs?: number;
+  /** The clock sends are timed by (default `performance.now`; tests inject one). */
+  now?: () => number;
   onEvent(event: TransportEvent): void;
 }
 
@@ -57,10 +68,13 @@ export class CaptureRouter {
    */
   private recent: CaptureFrame[] = [];
   private recentBytes: number[] = [];
+  /** When each was sent (`now()`). */
+  private recentAt: number[] = [];
   private recentSamples = 0;
   private recentTotalBytes = 0;
   private recentTo: WireConnection | null = null;
   private readonly resendSamples: number;
+  private readonly now: () => number;
   /** The connection audio waits for (its socket is behind), if any. */
   private congestedTo: WireConnection | null = null;
   private drainTimer: ReturnType<typeof setInterval> | undefined;
@@ -73,6 +87,7 @@ export class CaptureRouter {
   constructor(private readonly options: RouterOptions) {
     this.maxSamples = ((options.maxBufferMs ?? 5000) * CAPTURE_RATE) / 1000;
     this.resendSamples = ((options.resendMs ?? 100) * CAPTURE_RATE) / 1000;
+    this.now = options.now ?? (() => performance.now());
   }
 
   /** True while the active connection's socket is behind (video must not add to it). */
@@ -155,9 +170,14 @@ export class CaptureRouter {
     let count = 0;
     while (count < this.recent.length && unsent > 0)
       unsent -= this.recentBytes[this.recent.length - 1 - count++]!;
-    if (abrupt)
+    if (abrupt && this.resendSamples > 0) {
       for (let hedge = 0; count < this.recent.length && hedge < this.resendSamples; count++)
         hedge += this.recent[this.recent.length - 1 - count]!.samples;
+      // And all sent since the close may have happened, less the hedge.
+      const since = this.now() - CLOSE_DELAY_MS - (this.options.resendMs ?? 100);
+      while (count < this.recent.length && this.recentAt[this.recent.length - 1 - count]! >= since)
+        count++;
+    }
     if (count > 0) {
       const again = this.recent.slice(-count);
       this.buffer.unshift(...again);
@@ -230,23 +250,28 @@ export class CaptureRouter {
     this.recentTo = connection;
     this.recent.push(frame);
     this.recentBytes.push(bytes);
+    this.recentAt.push(this.now());
     this.recentSamples += frame.samples;
     this.recentTotalBytes += bytes;
     // Unsent bytes stay below the high-water mark plus one frame (above it, frames wait here).
     const keepBytes = (this.options.highWaterBytes ?? 65536) + bytes;
+    const keepSince = this.now() - CLOSE_DELAY_MS - (this.options.resendMs ?? 100);
     while (
       this.recent.length > 1 &&
       this.recentSamples - this.recent[0]!.samples >= this.resendSamples &&
-      this.recentTotalBytes - this.recentBytes[0]! >= keepBytes
+      this.recentTotalBytes - this.recentBytes[0]! >= keepBytes &&
+      this.recentAt[0]! < keepSince
     ) {
       this.recentSamples -= (this.recent.shift() as CaptureFrame).samples;
       this.recentTotalBytes -= this.recentBytes.shift()!;
+      this.recentAt.shift();
     }
   }
 
   private forgetRecent(): void {
     this.recent = [];
     this.recentBytes = [];
+    this.recentAt = [];
     this.recentSamples = 0;
     this.recentTotalBytes = 0;
     this.recentTo = null;

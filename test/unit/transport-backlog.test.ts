@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClientIntent, TransportEvent } from '../../src/core/transport.ts';
 import type { WireConnection } from '../../src/transport/connection.ts';
 import { decodeBase64, encodeBase64 } from '../../src/dsp/index.ts';
-import { CaptureRouter } from '../../src/worker/router.ts';
+import { CaptureRouter, type RouterOptions } from '../../src/worker/router.ts';
 import type { CaptureFrame } from '../../src/worker/pipes.ts';
 
 /** 20 ms at 16 kHz whose samples all carry the frame number. */
@@ -55,20 +55,38 @@ function slowConnection() {
 const HIGH = 10_000; // ≈ 11 frames of base64 audio + JSON
 const LOW = 2_000;
 
+/**
+ * A router on these marks (timing sends by the fake clock), its events, and a first slow
+ * connection already active.
+ */
+function routed(options: Partial<RouterOptions> = {}) {
+  const events: TransportEvent[] = [];
+  const router = new CaptureRouter({
+    onEvent: (e) => events.push(e),
+    now: () => Date.now(),
+    highWaterBytes: HIGH,
+    lowWaterBytes: LOW,
+    ...options,
+  });
+  const first = slowConnection();
+  router.activate(first.conn);
+  /** Closes the first connection (`abrupt` or not) and activates a second one. */
+  const handOver = (abrupt: boolean) => {
+    first.conn.isOpen = false;
+    router.release(first.conn, abrupt);
+    const second = slowConnection();
+    router.activate(second.conn);
+    return second;
+  };
+  return { router, events, handOver, ...first };
+}
+
 describe('CaptureRouter on a congested link', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
   it('holds audio above the high-water mark, drops the oldest beyond 1 s, sends the rest in order once drained', () => {
-    const events: TransportEvent[] = [];
-    const router = new CaptureRouter({
-      onEvent: (e) => events.push(e),
-      highWaterBytes: HIGH,
-      lowWaterBytes: LOW,
-      congestedMs: 1000,
-    });
-    const { conn, messages } = slowConnection();
-    router.activate(conn);
+    const { router, events, conn, messages } = routed({ congestedMs: 1000 });
     // A stalled link: nothing drains while 3 s of frames arrive.
     for (let n = 0; n < 150; n++) router.handleFrame(numbered(n));
     vi.advanceTimersByTime(200);
@@ -117,14 +135,7 @@ describe('CaptureRouter on a congested link', () => {
   });
 
   it('drains while the link is slow but moving: nothing lost, order kept', () => {
-    const router = new CaptureRouter({
-      onEvent: () => {},
-      highWaterBytes: HIGH,
-      lowWaterBytes: LOW,
-      congestedMs: 1000,
-    });
-    const { conn, messages } = slowConnection();
-    router.activate(conn);
+    const { router, conn, messages } = routed({ congestedMs: 1000 });
     // The link carries ~80% of the audio rate for 2 s, then all of it.
     for (let n = 0; n < 200; n++) {
       conn.bufferedAmount = Math.max(0, conn.bufferedAmount - (n < 100 ? 750 : 3000));
@@ -138,20 +149,11 @@ describe('CaptureRouter on a congested link', () => {
   });
 
   it('moves held audio to the next connection after a drop, behind the resent tail', () => {
-    const router = new CaptureRouter({
-      onEvent: () => {},
-      highWaterBytes: HIGH,
-      lowWaterBytes: LOW,
-    });
-    const first = slowConnection();
-    router.activate(first.conn);
+    const { router, messages, handOver } = routed();
     for (let n = 0; n < 20; n++) router.handleFrame(numbered(n));
-    const sent = first.messages.flat();
-    first.conn.isOpen = false;
-    router.release(first.conn, true);
+    const sent = messages.flat();
+    const second = handOver(true);
     expect(router.congested).toBe(false);
-    const second = slowConnection();
-    router.activate(second.conn);
     const got = second.messages.flat();
     // The stalled socket sent none of what it was given (its bufferedAmount holds all of it):
     // all of that again, then everything held, in order; nothing lost, nothing twice.
@@ -159,59 +161,58 @@ describe('CaptureRouter on a congested link', () => {
     expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
-  it('after any close, resends what the socket never sent; after an abrupt one, 100 ms more', () => {
+  it('after any close, resends what the socket never sent; after an abrupt one, 200 ms of sends', () => {
     for (const abrupt of [false, true]) {
-      const router = new CaptureRouter({
-        onEvent: () => {},
-        highWaterBytes: HIGH,
-        lowWaterBytes: LOW,
-      });
-      const first = slowConnection();
-      router.activate(first.conn);
+      const { router, conn, handOver } = routed();
       // Ten frames go out over the network; the last four are still queued in the socket when
       // the server closes (WebKit under load: a closed socket with 28 KB never sent).
       for (let n = 0; n < 14; n++) {
-        if (n < 11) first.conn.bufferedAmount = 0;
+        if (n < 11) conn.bufferedAmount = 0;
         router.handleFrame(numbered(n));
+        vi.advanceTimersByTime(20);
       }
-      first.conn.isOpen = false;
-      router.release(first.conn, abrupt);
-      const second = slowConnection();
-      router.activate(second.conn);
+      const second = handOver(abrupt);
       router.handleFrame(numbered(14));
-      const from = abrupt ? 5 : 10; // the hedge: five 20 ms frames before the unsent ones
+      // The hedge: what was sent in the last 200 ms (the close's delay and 100 ms), here more
+      // than five 20 ms frames before the unsent ones.
+      const from = abrupt ? 4 : 10;
       expect(second.messages.flat()).toEqual(Array.from({ length: 15 - from }, (_, i) => from + i));
     }
   });
 
-  it('a clean close with nothing left unsent resends nothing', () => {
-    const router = new CaptureRouter({
-      onEvent: () => {},
-      highWaterBytes: HIGH,
-      lowWaterBytes: LOW,
-    });
-    const first = slowConnection();
-    router.activate(first.conn);
+  it('after an abrupt close seen late, resends all sent since it may have happened', () => {
+    const { router, conn, handOver } = routed();
+    // The server went away after frame 19; the socket learns it 200 ms later, and frames 20–29
+    // were handed on meanwhile: the socket counts them as sent (WebKit, its network process
+    // had them), so bufferedAmount says nothing.
     for (let n = 0; n < 30; n++) {
-      first.conn.bufferedAmount = 0;
+      router.handleFrame(numbered(n));
+      conn.bufferedAmount = 0;
+      vi.advanceTimersByTime(20);
+    }
+    const second = handOver(true);
+    router.handleFrame(numbered(30));
+    // 100 ms of audio (five frames) would have lost frames 20–24.
+    const got = second.messages.flat();
+    expect(got.slice(-11)).toEqual(Array.from({ length: 11 }, (_, i) => 20 + i));
+    // Bounded: 200 ms of sends before the close was seen, no more.
+    expect(got.length).toBeLessThanOrEqual(11);
+  });
+
+  it('a clean close with nothing left unsent resends nothing', () => {
+    const { router, conn, handOver } = routed();
+    for (let n = 0; n < 30; n++) {
+      conn.bufferedAmount = 0;
       router.handleFrame(numbered(n));
     }
-    first.conn.bufferedAmount = 0;
-    router.release(first.conn, false);
-    const second = slowConnection();
-    router.activate(second.conn);
+    conn.bufferedAmount = 0;
+    const second = handOver(false);
     router.handleFrame(numbered(30));
     expect(second.messages.flat()).toEqual([30]);
   });
 
   it('sends audioStreamEnd after the held audio when the mic goes off while congested', () => {
-    const router = new CaptureRouter({
-      onEvent: () => {},
-      highWaterBytes: HIGH,
-      lowWaterBytes: LOW,
-    });
-    const { conn, messages, ends } = slowConnection();
-    router.activate(conn);
+    const { router, conn, messages, ends } = routed();
     for (let n = 0; n < 20; n++) router.handleFrame(numbered(n));
     router.setMicEnabled(false);
     expect(ends).toEqual([]);

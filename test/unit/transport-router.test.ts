@@ -96,20 +96,21 @@ describe('CaptureRouter', () => {
     router.activate(conn);
     expect(audioOf(sent)).toEqual(['f1', 'END']);
   });
-  it('after an abrupt close, resends the last 100 ms first; after a clean close, nothing', () => {
+  it('after an abrupt close, resends the last 200 ms of sends first; after a clean close, nothing', () => {
     for (const abrupt of [true, false]) {
-      const router = new CaptureRouter({ onEvent: () => {} });
+      let now = 0;
+      const router = new CaptureRouter({ onEvent: () => {}, now: () => now });
       const first = fakeConnection(1);
       router.activate(first.conn);
-      for (let i = 0; i < 10; i++) router.handleFrame(frame(i));
+      // One frame every 20 ms: the close, seen at 400 ms, may have happened 100 ms before.
+      for (let i = 0; i < 20; i++, now += 20) router.handleFrame(frame(i));
       first.conn.close();
-      router.handleFrame(frame(10)); // buffered: no connection
+      router.handleFrame(frame(20)); // buffered: no connection
       router.release(first.conn, abrupt);
       const second = fakeConnection(2);
       router.activate(second.conn);
-      expect(audioOf(second.sent)).toEqual(
-        abrupt ? ['f5', 'f6', 'f7', 'f8', 'f9', 'f10'] : ['f10'],
-      );
+      const resent = Array.from({ length: 10 }, (_, i) => `f${10 + i}`);
+      expect(audioOf(second.sent)).toEqual(abrupt ? [...resent, 'f20'] : ['f20']);
     }
   });
 });
