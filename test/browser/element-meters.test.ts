@@ -9,6 +9,7 @@ import '../../src/element/index.ts';
 import { LiveAgentElement, type SessionDeps } from '../../src/element/index.ts';
 import { LEVELS_HZ } from '../../src/element/loops.ts';
 import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
+import { mountConnected, unmountAll } from '../support/mount.ts';
 
 const isChromium = navigator.userAgent.includes('Chrome');
 
@@ -39,19 +40,8 @@ class MeterAgent extends LiveAgentElement {
 }
 customElements.define('meter-live-agent', MeterAgent);
 
-const mounted: HTMLElement[] = [];
-afterEach(() => {
-  for (const el of mounted.splice(0)) el.remove();
-});
-
-async function connected(): Promise<MeterAgent> {
-  const el = document.createElement('meter-live-agent') as MeterAgent;
-  el.setAttribute('token-url', '/api/live-token');
-  document.body.append(el);
-  mounted.push(el);
-  await el.connect();
-  return el;
-}
+afterEach(unmountAll);
+const connected = () => mountConnected<MeterAgent>('meter-live-agent');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const canvas = (el: HTMLElement) => el.shadowRoot!.querySelector('canvas')!;

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import '../../src/element/index.ts';
 import { LiveAgentElement, type SessionDeps } from '../../src/element/index.ts';
 import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
+import { mountConnected, unmountAll } from '../support/mount.ts';
 
 class WritesAgent extends LiveAgentElement {
   transport = new FakeTransport();
@@ -20,19 +21,8 @@ class WritesAgent extends LiveAgentElement {
 }
 customElements.define('writes-live-agent', WritesAgent);
 
-const mounted: HTMLElement[] = [];
-afterEach(() => {
-  for (const el of mounted.splice(0)) el.remove();
-});
-
-async function connected(): Promise<WritesAgent> {
-  const el = document.createElement('writes-live-agent') as WritesAgent;
-  el.setAttribute('token-url', '/api/live-token');
-  document.body.append(el);
-  mounted.push(el);
-  await el.connect();
-  return el;
-}
+afterEach(unmountAll);
+const connected = () => mountConnected<WritesAgent>('writes-live-agent');
 
 /** The shadow-DOM writes `fn` causes (synchronously, as the element renders on each snapshot). */
 async function writes(el: HTMLElement, fn: () => void): Promise<MutationRecord[]> {
