@@ -16,6 +16,7 @@ import { LiveAgentSession } from '../../src/core/session.ts';
 import { createWorkerTransport } from '../../src/transport/worker-transport.ts';
 import { sourceMedia } from '../support/source-deps.ts';
 import { prng } from '../support/fuzz-frames.ts';
+import { socketLog } from '../support/soak-log.ts';
 import {
   startEmulator,
   type EmulatorControl,
@@ -157,6 +158,8 @@ test(
     const heap = () =>
       (performance as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
 
+    const sockets = socketLog();
+    cleanups.push(() => sockets.close());
     await session.connect();
     spy.contexts.push(media.context!);
     const heapStart = heap();
@@ -200,8 +203,9 @@ test(
     const seen = new Map<number, number>();
     for (const m of marks) seen.set(m, (seen.get(m) ?? 0) + 1);
     const last = Math.max(...marks);
-    let lost = 0;
-    for (let n = 1; n <= last; n++) if (!seen.has(n)) lost++;
+    const missing: number[] = [];
+    for (let n = 1; n <= last; n++) if (!seen.has(n)) missing.push(n);
+    const lost = missing.length;
     const duplicated = marks.length - seen.size;
     const droppedFrames = Math.round(droppedMs / 20);
 
@@ -238,6 +242,7 @@ test(
       fatalErrors: counts.fatal,
     };
     console.log(`SOAK_RESULT ${JSON.stringify(figures)}`);
+    if (figures.lostBeyondBoundMs > 0) console.log(`SOAK_LOST\n${sockets.explain(missing)}`);
     expect(finalStatus).toBe('connected');
     expect(counts.fatal).toBe(0);
     // A drop while a hand-off is opening is finished by that hand-off: the split varies by run.

@@ -11,6 +11,7 @@ import type { SocketConstructor } from '../../src/transport/connection.ts';
 import { createWorkerApi } from '../../src/worker/api.ts';
 import type { CaptureFrame, CreateCapturePipe } from '../../src/worker/pipes.ts';
 import { createPlaybackPipe } from '../../src/worker/playback-pipe.ts';
+import { LoggedSocket } from './soak-log.ts';
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -53,7 +54,8 @@ const createCapturePipe: CreateCapturePipe = (options, onFrame) => {
 
 expose(
   createWorkerApi({
-    WebSocket: WebSocket as unknown as SocketConstructor,
+    // Reports what each socket was given, to explain a lost frame (soak-log.ts).
+    WebSocket: LoggedSocket as unknown as SocketConstructor,
     createCapturePipe,
     createPlaybackPipe,
   }),
