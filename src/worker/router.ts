@@ -34,7 +34,7 @@ import { CAPTURE_RATE, type CaptureFrame } from './pipes.ts';
 const DRAIN_CHECK_MS = 20;
 /** An audio message's JSON around its base64 (`{"realtimeInput":{"audio":{…}}}`), a little less. */
 const AUDIO_JSON_BYTES = 60;
-/** How late a close may be seen (WebKit, loaded machine: 144 ms measured, 100 ms of it hedged). */
+/** How late a close may be seen, beyond the hedge (WebKit at load 12: 144 ms after the last read). */
 const CLOSE_DELAY_MS = 100;
 
 export interface RouterOptions {
