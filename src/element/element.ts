@@ -72,7 +72,7 @@ export class LiveAgentElement extends HTMLElement {
     deps: () => this.createSessionDeps(),
     attach: (session, deps) => {
       this.ui.bind(session, deps);
-      const off = [session.subscribe(() => this.render()), ...forwardEvents(session, this)];
+      const off = [session.subscribe(() => this.render(true)), ...forwardEvents(session, this)];
       this.render();
       return off;
     },
@@ -256,10 +256,11 @@ export class LiveAgentElement extends HTMLElement {
     return (this.current ? this.call.mode : this.getAttribute('mode')) === 'push-to-talk';
   }
 
-  private render(): void {
+  /** Draws the current snapshot; `fromSession`: a new one, which may wait (./render-gate.ts). */
+  private render(fromSession = false): void {
     const s = this.snapshot();
     if (s.status !== 'connected') this.holding = false;
-    if (this.gate.open(s.status)) this.ui.render(s, ACTIVE.has(s.status) && this.isConnected);
+    if (this.gate.open(s, fromSession)) this.ui.render(s, ACTIVE.has(s.status) && this.isConnected);
   }
 
   /** The shadow DOM's view (tests read its meter). */
