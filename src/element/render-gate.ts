@@ -95,7 +95,7 @@ export class RenderGate {
   }
 
   private drew(s: LiveAgentSnapshot): true {
-    clearTimeout(this.timer);
+    if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.drawn = s;
     this.drawnAt = performance.now();
