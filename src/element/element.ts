@@ -56,7 +56,11 @@ export class LiveAgentElement extends HTMLElement {
   private localError: LiveAgentError | null = null;
   private holding = false;
   /** Holds renders back while the page is hidden. */
-  private readonly gate = new RenderGate(this, () => this.render());
+  private readonly gate = new RenderGate(
+    this,
+    () => this.render(),
+    () => LiveAgentElement.callUi?.captionGrowth,
+  );
   private toolList: ToolDefinition[] = [];
   private configValue: LiveConfig | undefined;
   private tokenValue: TokenSource | undefined;

@@ -17,30 +17,37 @@ import type { LiveAgentSnapshot } from '../core/types.ts';
 export const CAPTION_HZ = 4;
 /** Draws closer than this share one rendering frame: holding one back saves nothing. */
 const SAME_FRAME_MS = 16;
-/** Snapshot fields that may change while only the caption grows (shown only in the metrics panel). */
-const QUIET_FIELDS: ReadonlySet<string> = new Set(['transcript', 'usage', 'metrics']);
-
-/** `next` differs from `drawn` only by the agent's caption growing while it speaks. */
+/**
+ * `next` differs from `drawn` only by the agent's caption growing while it speaks (a cut-off turn
+ * is final, and the agent then no longer speaks). Part of the call-time UI (./call-ui.ts): the
+ * script tag loads it with the rest of what only a call shows.
+ */
 export function captionGrowth(drawn: LiveAgentSnapshot, next: LiveAgentSnapshot): boolean {
-  if (!next.agentSpeaking) return false;
-  for (const key of Object.keys(next) as (keyof LiveAgentSnapshot)[])
-    if (!QUIET_FIELDS.has(key) && !Object.is(drawn[key], next[key])) return false;
   const a = drawn.transcript;
   const b = next.transcript;
   const last = b.length - 1;
-  if (a === b || a.length !== b.length || last < 0) return false;
+  const was = a[last];
+  const now = b[last];
+  if (
+    !next.agentSpeaking ||
+    a === b ||
+    a.length !== b.length ||
+    !was ||
+    now?.id !== was.id ||
+    now.role !== 'model' ||
+    now.final ||
+    !now.text.startsWith(was.text)
+  )
+    return false;
+  // Usage and metrics show only in the metrics panel: they may wait with the caption.
+  for (const key in next)
+    if (
+      !/^(transcript|usage|metrics)$/.test(key) &&
+      !Object.is(drawn[key as 'status'], next[key as 'status'])
+    )
+      return false;
   for (let i = 0; i < last; i++) if (a[i] !== b[i]) return false;
-  const was = a[last]!;
-  const now = b[last]!;
-  return (
-    now !== was &&
-    now.id === was.id &&
-    now.role === 'model' &&
-    !now.final &&
-    !now.interrupted &&
-    !was.interrupted &&
-    now.text.startsWith(was.text)
-  );
+  return true;
 }
 
 export class RenderGate {
@@ -52,10 +59,14 @@ export class RenderGate {
   /** A held caption's draw. */
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** @param draw renders the element (called when a held render falls due). */
+  /**
+   * @param draw renders the element (called when a held render falls due).
+   * @param grows {@link captionGrowth}, once the call-time UI is here (none: nothing is held).
+   */
   constructor(
     private readonly el: HTMLElement,
     private readonly draw: () => void,
+    private readonly grows: () => typeof captionGrowth | undefined,
   ) {}
 
   /**
@@ -73,13 +84,8 @@ export class RenderGate {
       return false;
     }
     const since = performance.now() - this.drawnAt;
-    if (
-      fromSession &&
-      drawn &&
-      since >= SAME_FRAME_MS &&
-      since < 1000 / CAPTION_HZ &&
-      captionGrowth(drawn, s)
-    ) {
+    const grows = fromSession && drawn && since >= SAME_FRAME_MS && since < 1000 / CAPTION_HZ;
+    if (grows && this.grows()?.(drawn, s)) {
       this.timer ??= setTimeout(this.due, 1000 / CAPTION_HZ - since);
       return false;
     }
