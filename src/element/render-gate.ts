@@ -84,12 +84,14 @@ export class RenderGate {
       return false;
     }
     const since = performance.now() - this.drawnAt;
-    const grows = fromSession && drawn && since >= SAME_FRAME_MS && since < 1000 / CAPTION_HZ;
-    if (grows && this.grows()?.(drawn, s)) {
+    const grows = fromSession && drawn && since < 1000 / CAPTION_HZ && this.grows()?.(drawn, s);
+    if (grows && since >= SAME_FRAME_MS) {
       this.timer ??= setTimeout(this.due, 1000 / CAPTION_HZ - since);
       return false;
     }
-    return this.drew(s);
+    // Growth drawn in the last draw's frame keeps that draw's time: a stream of fragments
+    // closer than a frame apart still draws at most CAPTION_HZ a second.
+    return this.drew(s, !grows);
   }
 
   /** Drops a waiting render (the element left the page). */
@@ -100,11 +102,11 @@ export class RenderGate {
     this.timer = undefined;
   }
 
-  private drew(s: LiveAgentSnapshot): true {
+  private drew(s: LiveAgentSnapshot, stamp = true): true {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.drawn = s;
-    this.drawnAt = performance.now();
+    if (stamp) this.drawnAt = performance.now();
     return true;
   }
 

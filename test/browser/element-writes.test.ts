@@ -171,4 +171,25 @@ describe('<live-agent> writes only what a snapshot changed', () => {
     expect((row as HTMLElement).dataset.final).toBe('true');
     expect(row.textContent).toContain(`${sent} end`);
   });
+
+  it('fragments closer together than a frame still draw at most CAPTION_HZ a second', async () => {
+    const el = await connected();
+    el.transport.serverSend({ serverContent: { outputTranscription: { text: 'f0' } } });
+    const row = el.shadowRoot!.querySelector<HTMLElement>('[part~=transcript]')!.lastElementChild!;
+    let writes = 0;
+    const observer = new MutationObserver((records) => (writes += records.length));
+    observer.observe(row, { subtree: true, characterData: true });
+    const t0 = performance.now();
+    let sent = 'f0';
+    for (let i = 1; performance.now() - t0 < 600; i++) {
+      await new Promise((r) => setTimeout(r, 8));
+      el.transport.serverSend({ serverContent: { outputTranscription: { text: ` f${i}` } } });
+      sent += ` f${i}`;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    await expect.poll(() => row.textContent, { timeout: 1000 }).toContain(sent);
+    observer.disconnect();
+    // One draw per fragment would be about 60 here; a frame's draw and its held follower, at most.
+    expect(writes).toBeLessThanOrEqual(2 * (Math.ceil(seconds * CAPTION_HZ) + 1));
+  });
 });
