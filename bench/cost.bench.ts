@@ -7,7 +7,8 @@
  * Performance.getMetrics, JS heap after GC, upload bytes/s at the emulator and messages/s across
  * each thread boundary. Then one long run per variant with the heap sampled after GC.
  * Run: npm run bench -- cost   (JSON: bench/results/cost.json)
- * Env: COST_RUNS (3 per variant), COST_SECONDS (30), COST_HEAP_SECONDS (120; 0 skips the phase),
+ * Env: COST_RUNS (3 per variant), COST_SECONDS (30), COST_HEAP_SECONDS (120, sampled after a
+ *      HEAP_WARM_UP_MS warm-up, see cost/phases.ts; 0 skips the phase),
  *      COST_THREADS=1 prints the renderer's thread names and CPU after the first run,
  *      COST_PROFILE=1 first traces one conversation per variant and prints the main thread's
  *      trace events (functions called, DOM events, frames) by self time; COST_PROFILE=v8 adds a
@@ -35,7 +36,7 @@ import {
   withPage,
   type Variant,
 } from './cost/browser.ts';
-import { heapPhase, profilePhase, type HeapSample } from './cost/phases.ts';
+import { HEAP_WARM_UP_MS, heapPhase, profilePhase, type HeapSample } from './cost/phases.ts';
 import { diffCpu, rendererThreads, sampleCpu } from './cost/proc.ts';
 import { bundlePage } from './support/chromium.ts';
 import { listenLoopback, sendFile } from './support/loopback-server.ts';
@@ -218,7 +219,12 @@ function table(results: RunResult[], ratios: number[], heap: Record<Variant, Hea
     // growth beyond the bare page's is its UI plus the transcript the session keeps (≤ 500 turns).
     const ui = e.perMin - b.perMin;
     rows.push(
-      { metric: `heap over ${r1(e.seconds)} s, MB`, element: e.series, bare: b.series, target: '' },
+      {
+        metric: `heap over ${r1(e.seconds)} s after ${HEAP_WARM_UP_MS / 1000} s, MB`,
+        element: e.series,
+        bare: b.series,
+        target: '',
+      },
       { metric: '  transcript turns held', element: e.turns, bare: b.turns, target: '' },
       { metric: '  growth KB/min', element: r1(e.perMin), bare: r1(b.perMin), target: '' },
       { metric: '  growth KB per turn', element: r1(e.perTurn), bare: r1(b.perTurn), target: '' },

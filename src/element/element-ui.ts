@@ -98,10 +98,14 @@ export class ElementUi {
             now,
           )
         : null,
-      endpoints: ui?.elementEndpoints(
-        (name) => el.getAttribute(name),
-        el.ownerDocument.defaultView?.location.origin,
-      ),
+      // Named only in error text: not built (attribute reads, the page's origin) on every snapshot.
+      endpoints:
+        s.status === 'error'
+          ? ui?.elementEndpoints(
+              (name) => el.getAttribute(name),
+              el.ownerDocument.defaultView?.location.origin,
+            )
+          : undefined,
     };
     this.view?.render(s, ctx, el.hasAttribute('metrics'));
     this.videoControls?.render(s.status);

@@ -20,6 +20,7 @@ import { ACTIVE, ElementUi } from './element-ui.ts';
 import { forwardEvents, LiveAgentEvent } from './events.ts';
 import { DEFAULT_HINT_AFTER_S } from './hints.ts';
 import { adkTarget, mediaOptions, SESSION_ATTRIBUTES, sessionOptions } from './options.ts';
+import { RenderGate } from './render-gate.ts';
 import type { DepsLoader, SessionDeps } from './session-deps.ts';
 import type { VideoControlHost, VideoControls } from './video-controls.ts';
 import type { LiveAgentView } from './view.ts';
@@ -54,9 +55,12 @@ export class LiveAgentElement extends HTMLElement {
 
   private localError: LiveAgentError | null = null;
   private holding = false;
-  /** The status last drawn, and whether a render waits for the page to be seen again. */
-  private drawnStatus: LiveAgentStatus | null = null;
-  private deferred = false;
+  /** Holds renders back while the page is hidden. */
+  private readonly gate = new RenderGate(
+    this,
+    () => this.render(),
+    () => LiveAgentElement.callUi?.captionGrowth,
+  );
   private toolList: ToolDefinition[] = [];
   private configValue: LiveConfig | undefined;
   private tokenValue: TokenSource | undefined;
@@ -72,7 +76,7 @@ export class LiveAgentElement extends HTMLElement {
     deps: () => this.createSessionDeps(),
     attach: (session, deps) => {
       this.ui.bind(session, deps);
-      const off = [session.subscribe(() => this.render()), ...forwardEvents(session, this)];
+      const off = [session.subscribe(() => this.render(true)), ...forwardEvents(session, this)];
       this.render();
       return off;
     },
@@ -241,8 +245,7 @@ export class LiveAgentElement extends HTMLElement {
 
   private teardown(): void {
     this.ownerDocument.defaultView?.removeEventListener('pagehide', this.onPageHide);
-    this.ownerDocument.removeEventListener('visibilitychange', this.onVisible);
-    this.deferred = false;
+    this.gate.stop();
     this.call.teardown();
     this.render();
   }
@@ -257,28 +260,12 @@ export class LiveAgentElement extends HTMLElement {
     return (this.current ? this.call.mode : this.getAttribute('mode')) === 'push-to-talk';
   }
 
-  private render(): void {
+  /** Draws the current snapshot; `fromSession`: a new one, which may wait (./render-gate.ts). */
+  private render(fromSession = false): void {
     const s = this.snapshot();
     if (s.status !== 'connected') this.holding = false;
-    // A hidden page shows nothing: while the status holds, a conversation's snapshots (captions,
-    // who is speaking) wait, and one render catches up when the page is seen again. A status
-    // change still renders at once: it starts or stops the meter's worker and the timers.
-    const doc = this.ownerDocument;
-    if (doc.visibilityState === 'hidden' && s.status === this.drawnStatus && this.isConnected) {
-      if (!this.deferred) doc.addEventListener('visibilitychange', this.onVisible);
-      this.deferred = true;
-      return;
-    }
-    this.drawnStatus = s.status;
-    this.ui.render(s, ACTIVE.has(s.status) && this.isConnected);
+    if (this.gate.open(s, fromSession)) this.ui.render(s, ACTIVE.has(s.status) && this.isConnected);
   }
-
-  private readonly onVisible = (): void => {
-    if (this.ownerDocument.visibilityState === 'hidden') return;
-    this.ownerDocument.removeEventListener('visibilitychange', this.onVisible);
-    this.deferred = false;
-    this.render();
-  };
 
   /** The shadow DOM's view (tests read its meter). */
   private get view(): LiveAgentView | null {

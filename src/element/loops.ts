@@ -6,8 +6,11 @@
  * `prefers-reduced-motion`), and only while the element can be seen: the loop stops when the
  * document is hidden or the element is scrolled out of view (IntersectionObserver), and starts
  * again when it comes back. Painting is the meter's business: it draws only on a visible change.
- * Where the worklets feed the meter's worker themselves, the loop only checks the meter's look
- * once a second, and tells the feed to stop whenever the loop stops.
+ * Where the worklets feed the meter's worker themselves, the loop runs no timer at all: the
+ * meter's look (size, colour) is checked as the element renders (read at most once a second), and
+ * the feed is told to stop whenever the loop stops. A timer there cost the main thread a task a
+ * second and a computed-style read for a picture that only changes while someone talks, which
+ * renders anyway (who speaks, captions); at rest the bars are empty and have no colour to miss.
  */
 
 /**
@@ -18,9 +21,6 @@
 export const LEVELS_HZ = 15;
 /** Under `prefers-reduced-motion`: the meters still say who is talking, without flicker. */
 export const REDUCED_MOTION_HZ = 4;
-/** While the meter is fed off the main thread: how often its look (size, colour) is checked. */
-export const FED_CHECK_MS = 1000;
-
 /** What one level frame did: polled and painted, fed (the worker draws), or ended the loop. */
 export type LevelsFrame = boolean | 'fed';
 
@@ -28,6 +28,8 @@ export class RenderLoops {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private wanted = false;
+  /** The worklets feed the meter's worker (no timer runs; renders check its look). */
+  private fed = false;
   private onScreen = true;
   private observer: IntersectionObserver | undefined;
   private readonly reducedMotion: MediaQueryList | undefined;
@@ -48,9 +50,9 @@ export class RenderLoops {
     this.reducedMotion = globalThis.matchMedia?.('(prefers-reduced-motion: reduce)');
   }
 
-  /** True while the level loop is scheduled (tests). */
+  /** True while the level loop runs: scheduled, or fed (tests). */
   get levelsRunning(): boolean {
-    return this.timer !== undefined;
+    return this.timer !== undefined || this.fed;
   }
 
   /** Starts or stops each loop; `levels` while a conversation is on, `countdown` after goAway. */
@@ -61,6 +63,8 @@ export class RenderLoops {
       else this.unwatch();
     }
     this.schedule();
+    // A render: the fed meter's look may have changed (theme, zoom); cheap when it did not.
+    if (this.fed && !this.paintLevels(this.hz())) this.fed = false;
     if (countdown && this.ticker === undefined) this.ticker = setInterval(this.tick, 1000);
     if (!countdown && this.ticker !== undefined) {
       clearInterval(this.ticker);
@@ -93,19 +97,24 @@ export class RenderLoops {
   private readonly schedule = (): void => {
     const run =
       this.wanted && this.onScreen && this.host.ownerDocument.visibilityState !== 'hidden';
-    if (run && this.timer === undefined) this.timer = setTimeout(this.frame, 0);
-    if (!run && this.timer !== undefined) {
+    if (run && this.timer === undefined && !this.fed) this.timer = setTimeout(this.frame, 0);
+    if (!run && (this.timer !== undefined || this.fed)) {
       clearTimeout(this.timer);
       this.timer = undefined;
+      this.fed = false;
       this.stopLevels();
     }
   };
 
+  private hz(): number {
+    return this.reducedMotion?.matches ? REDUCED_MOTION_HZ : LEVELS_HZ;
+  }
+
   private readonly frame = (): void => {
     this.timer = undefined;
-    const hz = this.reducedMotion?.matches ? REDUCED_MOTION_HZ : LEVELS_HZ;
+    const hz = this.hz();
     const done = this.paintLevels(hz);
-    if (!done) return;
-    this.timer = setTimeout(this.frame, done === 'fed' ? FED_CHECK_MS : 1000 / hz);
+    if (done === 'fed') this.fed = true;
+    else if (done) this.timer = setTimeout(this.frame, 1000 / hz);
   };
 }

@@ -8,6 +8,7 @@ import type { LiveAgentError } from '../core/errors.ts';
 import type { LiveAgentSession } from '../core/session.ts';
 import type { LiveAgentStatus } from '../core/types.ts';
 import type { VideoSource } from '../core/video.ts';
+import { hide } from './view.ts';
 
 /** The part of the deps' video source the preview needs (createWebVideo has it). */
 export interface PreviewSource {
@@ -128,12 +129,4 @@ export class VideoControls {
   dispose(): void {
     for (const off of this.offs.splice(0)) off();
   }
-}
-
-/**
- * Sets `hidden` only when it changes: the element renders on every snapshot, and writing the
- * same value again still invalidates the node's style (the `[hidden]` rule).
- */
-function hide(el: HTMLElement, hidden: boolean): void {
-  if (el.hidden !== hidden) el.hidden = hidden;
 }

@@ -237,7 +237,7 @@ function setText(el: HTMLElement, text: string): void {
  * The element renders on every snapshot: each write below happens only on a change, since
  * writing the same value again still invalidates style (`hidden` matches the `[hidden]` rule).
  */
-function hide(el: HTMLElement, hidden: boolean): void {
+export function hide(el: HTMLElement, hidden: boolean): void {
   if (el.hidden !== hidden) el.hidden = hidden;
 }
 

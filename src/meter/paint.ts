@@ -47,6 +47,15 @@ export function levelScale(rms: number): number {
 export const METER_STEPS = 8;
 
 /**
+ * Fed-mode draws a second at most. Each draw of the transferred canvas is one commit, and each
+ * commit costs the main thread a task (the placeholder canvas takes the new picture there). The
+ * two bars' levels arrive on two ports: drawing on each change committed up to twice per level
+ * tick. Now changes are gathered and drawn together at most this often, and only when the
+ * picture differs from the one drawn (never while both bars rest at empty).
+ */
+export const METER_DRAW_HZ = 15;
+
+/**
  * The step to show for `rms`, given the one shown: it moves only when the level is most of a
  * step away, so a level hovering on a step boundary does not flicker (each flicker is a frame).
  */
@@ -103,7 +112,10 @@ export function serveMeter(scope: {
   const steps: [number, number] = [0, 0];
   let drawn = '';
   let ports: MessagePort[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let drawnAt = -Infinity;
   const draw = () => {
+    timer = undefined;
     if (!ctx || !look) return;
     const filled: [number, number] = [
       Math.round((steps[0] / METER_STEPS) * look.w),
@@ -112,7 +124,13 @@ export function serveMeter(scope: {
     const key = `${filled[0]},${filled[1]},${look.w},${look.h},${look.color}`;
     if (key === drawn) return;
     drawn = key;
+    drawnAt = performance.now();
     paintMeter(ctx, { ...look, filled });
+  };
+  /** Draws at the next free slot; a change before then joins that draw. */
+  const schedule = () => {
+    if (timer !== undefined) return;
+    timer = setTimeout(draw, Math.max(0, drawnAt + 1000 / METER_DRAW_HZ - performance.now()));
   };
   const feed = (m: MeterPorts) => {
     for (const p of ports) p.close();
@@ -124,7 +142,7 @@ export function serveMeter(scope: {
         const next = meterStep(e.data?.rms ?? 0, steps[i]!);
         if (next === steps[i]) return;
         steps[i] = next;
-        draw();
+        schedule();
       };
     });
   };

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../src/element/index.ts';
 import { LiveAgentElement, type SessionDeps } from '../../src/element/index.ts';
+import { CAPTION_HZ } from '../../src/element/render-gate.ts';
 import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
 import { mountConnected, unmountAll } from '../support/mount.ts';
 
@@ -126,5 +127,59 @@ describe('<live-agent> writes only what a snapshot changed', () => {
     } finally {
       delete (document as { visibilityState?: string }).visibilityState;
     }
+  });
+
+  it('a growing agent caption draws at most CAPTION_HZ a second, the newest text, and nothing is lost', async () => {
+    const el = await connected();
+    const log = el.shadowRoot!.querySelector<HTMLElement>('[part~=transcript]')!;
+    const talk = el.shadowRoot!.querySelector<HTMLElement>('[part~=talk-button]')!;
+    el.transport.serverSend({ serverContent: { outputTranscription: { text: 'w0' } } });
+    const row = log.lastElementChild!;
+    expect(row.textContent).toContain('w0'); // a new turn draws at once
+    expect(talk.dataset.state).toBe('speaking');
+    // Fragments about 16 times a second, each in its own task (as from the socket), for 1.2 s.
+    const texts: string[] = [];
+    const observer = new MutationObserver(() => texts.push(row.textContent ?? ''));
+    observer.observe(row, { subtree: true, characterData: true });
+    const t0 = performance.now();
+    let sent = 'w0';
+    for (let i = 1; performance.now() - t0 < 1200; i++) {
+      await new Promise((r) => setTimeout(r, 60));
+      el.transport.serverSend({ serverContent: { outputTranscription: { text: ` w${i}` } } });
+      sent += ` w${i}`;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    // The held text follows within one interval: in sync, nothing lost.
+    await expect.poll(() => row.textContent, { timeout: 1000 }).toContain(sent);
+    observer.disconnect();
+    expect(texts.length).toBeGreaterThan(1); // it does follow the text while it grows
+    // One draw per fragment would be about 20 here.
+    expect(texts.length).toBeLessThanOrEqual(Math.ceil(seconds * CAPTION_HZ) + 2);
+    // Anything else draws at once, the held text with it: the turn's end.
+    el.transport.serverSend({ serverContent: { outputTranscription: { text: ' end' } } });
+    el.transport.serverSend({ serverContent: { turnComplete: true } });
+    expect((row as HTMLElement).dataset.final).toBe('true');
+    expect(row.textContent).toContain(`${sent} end`);
+  });
+
+  it('fragments closer together than a frame still draw at most CAPTION_HZ a second', async () => {
+    const el = await connected();
+    el.transport.serverSend({ serverContent: { outputTranscription: { text: 'f0' } } });
+    const row = el.shadowRoot!.querySelector<HTMLElement>('[part~=transcript]')!.lastElementChild!;
+    let writes = 0;
+    const observer = new MutationObserver((records) => (writes += records.length));
+    observer.observe(row, { subtree: true, characterData: true });
+    const t0 = performance.now();
+    let sent = 'f0';
+    for (let i = 1; performance.now() - t0 < 600; i++) {
+      await new Promise((r) => setTimeout(r, 8));
+      el.transport.serverSend({ serverContent: { outputTranscription: { text: ` f${i}` } } });
+      sent += ` f${i}`;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    await expect.poll(() => row.textContent, { timeout: 1000 }).toContain(sent);
+    observer.disconnect();
+    // One draw per fragment would be about 60 here; a frame's draw and its held follower, at most.
+    expect(writes).toBeLessThanOrEqual(2 * (Math.ceil(seconds * CAPTION_HZ) + 1));
   });
 });
