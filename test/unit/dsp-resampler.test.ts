@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createResampler } from '../../src/dsp/index.ts';
 import { createDefaultResampler } from '../../src/dsp/resampler.ts';
+import { prototypeTable } from '../../src/dsp/phase-table.ts';
+import { equiripplePrototype } from '../../src/dsp/remez.ts';
+import { STEP, storedTable } from '../../src/dsp/stored-designs.ts';
+import { STORED } from '../../scripts/stored-designs.ts';
 import { measureTone, onBin, sine } from '../../bench/support/spectrum.ts';
 import { readmeFigure } from '../../scripts/readme-figures.ts';
 
@@ -214,17 +218,68 @@ describe('resampler same rate and arguments', () => {
 
   it("the SDK's default-options resampler is createResampler's, and checks rates the same", () => {
     const x = sine(1000, 48000, 4800);
+    // Context rates whose few-phase stages use the stored designs (rounded to 2⁻²¹: equal to ~3e-6).
     for (const [from, to] of [
       [48000, 16000],
+      [96000, 16000],
+      [16000, 16000],
+      [8000, 16000],
       [24000, 44100],
+      [24000, 48000],
+      [24000, 16000],
+      [24000, 8000],
     ] as const) {
       const a = createResampler(from, to);
       const b = createDefaultResampler(from, to);
       expect(b.latency).toEqual(a.latency);
-      expect([...b.process(x), ...b.flush()]).toEqual([...a.process(x), ...a.flush()]);
+      const ya = [...a.process(x), ...a.flush()];
+      const yb = [...b.process(x), ...b.flush()];
+      expect(yb.length).toBe(ya.length);
+      expect(Math.max(...ya.map((v, i) => Math.abs(v - yb[i]!)))).toBeLessThan(1e-5); // −100 dB of full scale
     }
     expect(() => createDefaultResampler(0, 16000)).toThrow(/fromHz must be a positive finite/);
     expect(() => createDefaultResampler(24000, Number.NaN)).toThrow(RangeError);
+  });
+
+  it("stores exactly the runtime designer's prototypes, rounded to multiples of STEP", () => {
+    for (const [phases, pass, stop] of STORED) {
+      const h = equiripplePrototype(phases, pass, stop, 0.004, 10 ** (-93 / 20))!;
+      const stored = storedTable(phases, pass, stop, 0.004, 10 ** (-93 / 20))!;
+      expect(stored).toEqual(
+        prototypeTable(
+          phases,
+          Array.from(h, (v) => Math.round(v / STEP) * STEP),
+        ),
+      );
+    }
+    expect(storedTable(1, 7000 / 32000, 0.25, 0.004, 10 ** (-93 / 20))).toBeNull();
+  });
+
+  it('the stored designs keep the stopband (48k → 16k aliases, 24k → 48k images)', () => {
+    const make = (from: number, to: number) => (x: Float32Array) => {
+      const r = createDefaultResampler(from, to);
+      return concat([r.process(x), r.flush()]);
+    };
+    for (const hz of [8010, 10000, 23900]) {
+      expect(measureTone(make(48000, 16000), 48000, 16000, hz).spurDb).toBeLessThan(-STOPBAND_DB);
+    }
+    for (const hz of [1000, 11900]) {
+      const { spurDb } = measureTone(make(24000, 48000), 24000, 48000, onBin(hz, 48000));
+      expect(spurDb).toBeLessThan(-STOPBAND_DB);
+    }
+  });
+
+  it('a pair without a stored design (32k → 16k) keeps the stopband with the Kaiser design', () => {
+    const all = (x: Float32Array) => {
+      const r = createDefaultResampler(32000, 16000);
+      return concat([r.process(x), r.flush()]);
+    };
+    for (const hz of [8010, 9000, 15000]) {
+      expect(measureTone(all, 32000, 16000, hz).spurDb).toBeLessThan(-STOPBAND_DB);
+    }
+    expect(Math.abs(measureTone(all, 32000, 16000, onBin(5000, 16000)).gainDb)).toBeLessThan(
+      RIPPLE_DB,
+    );
   });
 
   it('accepts non-integer rates (approximated ratio) and keeps the length right', () => {
