@@ -80,14 +80,18 @@ export function createResampler(
   checkRate('fromHz', fromHz);
   checkRate('toHz', toHz);
   checkOptions(options);
-  return plan(fromHz, toHz, options, equirippleTable);
+  return plan(fromHz, toHz, options, storedOrDesigned);
 }
+
+/** A stored design when there is one (the same to 2⁻²¹, without the design time), else Remez's. */
+const storedOrDesigned: EquirippleDesigner = (...args) =>
+  storedTable(...args) ?? equirippleTable(...args);
 
 /**
  * {@link createResampler} with the default options, for the SDK's own pipes: the rates are still
  * checked (a model's audio names its own), and the worker ships no option checks it never needs.
  * Nor the runtime equiripple designer (remez.ts): the designs the SDK's rate pairs use are stored
- * (stored-designs.ts; 24 kHz ↔ 8, 16, 44.1, 48, 96 kHz …), the same to float32 precision; other
+ * (stored-designs.ts; 24 kHz ↔ 8, 16, 44.1, 48, 96 kHz …), as createResampler uses them; other
  * few-phase pairs (32 kHz …) get the Kaiser design, a few more taps for the same stopband.
  */
 export function createDefaultResampler(fromHz: number, toHz: number): Resampler {

@@ -218,7 +218,7 @@ describe('resampler same rate and arguments', () => {
 
   it("the SDK's default-options resampler is createResampler's, and checks rates the same", () => {
     const x = sine(1000, 48000, 4800);
-    // Context rates whose few-phase stages use the stored designs (rounded to 2⁻²¹: equal to ~3e-6).
+    // Context rates whose few-phase stages use the stored designs (both use them: identical).
     for (const [from, to] of [
       [48000, 16000],
       [96000, 16000],
@@ -232,10 +232,7 @@ describe('resampler same rate and arguments', () => {
       const a = createResampler(from, to);
       const b = createDefaultResampler(from, to);
       expect(b.latency).toEqual(a.latency);
-      const ya = [...a.process(x), ...a.flush()];
-      const yb = [...b.process(x), ...b.flush()];
-      expect(yb.length).toBe(ya.length);
-      expect(Math.max(...ya.map((v, i) => Math.abs(v - yb[i]!)))).toBeLessThan(1e-5); // −100 dB of full scale
+      expect([...b.process(x), ...b.flush()]).toEqual([...a.process(x), ...a.flush()]);
     }
     expect(() => createDefaultResampler(0, 16000)).toThrow(/fromHz must be a positive finite/);
     expect(() => createDefaultResampler(24000, Number.NaN)).toThrow(RangeError);
@@ -253,21 +250,7 @@ describe('resampler same rate and arguments', () => {
       );
     }
     expect(storedTable(1, 7000 / 32000, 0.25, 0.004, 10 ** (-93 / 20))).toBeNull();
-  });
-
-  it('the stored designs keep the stopband (48k → 16k aliases, 24k → 48k images)', () => {
-    const make = (from: number, to: number) => (x: Float32Array) => {
-      const r = createDefaultResampler(from, to);
-      return concat([r.process(x), r.flush()]);
-    };
-    for (const hz of [8010, 10000, 23900]) {
-      expect(measureTone(make(48000, 16000), 48000, 16000, hz).spurDb).toBeLessThan(-STOPBAND_DB);
-    }
-    for (const hz of [1000, 11900]) {
-      const { spurDb } = measureTone(make(24000, 48000), 24000, 48000, onBin(hz, 48000));
-      expect(spurDb).toBeLessThan(-STOPBAND_DB);
-    }
-  });
+  }, 60_000); // two Remez designs: seconds on a loaded machine
 
   it('a pair without a stored design (32k → 16k) keeps the stopband with the Kaiser design', () => {
     const all = (x: Float32Array) => {
