@@ -1,6 +1,6 @@
 /**
- * Writes src/dsp/stored-designs.data.ts: the equiripple prototypes of the rate pairs the SDK's
- * pipes meet (capture: context rate → 16 kHz; playback: 24 kHz → context rate), designed by
+ * Writes src/dsp/stored-designs.data.ts: the equiripple prototypes createResampler uses for the rate pairs a
+ * browser meets (capture: context rate → 16 kHz; playback: 24 kHz → context rate), designed by
  * src/dsp/remez.ts and rounded to multiples of 2⁻²¹ (stored-designs.ts, STEP). Only the few-phase stages use equiripple designs; a
  * context rate of 8, 16, 24, 48 or 96 kHz (and 44.1 kHz's doubling stage) needs just two.
  * Run: `node --import tsx scripts/stored-designs.ts`.

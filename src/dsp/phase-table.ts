@@ -1,6 +1,6 @@
 /**
  * The polyphase table of a zero-phase, odd-length prototype, shared by the runtime equiripple
- * designer (remez.ts) and the designs stored for the SDK's own rate pairs (stored-designs.ts).
+ * designer (remez.ts) and the designs stored for the usual rate pairs (stored-designs.ts).
  */
 
 export interface PhaseTable {

@@ -1,10 +1,10 @@
 /**
- * The equiripple designs the SDK's own pipes use (createDefaultResampler), designed at build time
- * by remez.ts: the worker ships a few hundred bytes of coefficients instead of the exchange
- * algorithm, and a call starts without designing a filter (hundreds of ms on a slow machine).
- * A design not stored gives null, and the resampler keeps its Kaiser design (same stopband, a few
- * more taps). Regenerate with `node --import tsx scripts/stored-designs.ts`; a unit test checks
- * that the stored prototypes are remez.ts's, rounded.
+ * The equiripple designs createResampler uses for the usual rate pairs, designed at build time by
+ * remez.ts: `live-agent/dsp` starts without designing these filters (hundreds of ms on a slow
+ * machine). A design not stored gives null, and createResampler runs remez.ts for it. (The SDK's
+ * own pipes use Kaiser designs only: see createDefaultResampler.) Regenerate with
+ * `node --import tsx scripts/stored-designs.ts`; a unit test checks that the stored prototypes are
+ * remez.ts's, rounded.
  */
 import { prototypeTable, type EquirippleDesigner, type PhaseTable } from './phase-table.ts';
 import { STORED_DESIGNS } from './stored-designs.data.ts';
