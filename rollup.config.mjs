@@ -140,8 +140,8 @@ const frameworks = (id) => /^(react|react-dom|vue)(\/|$)/.test(id);
 /** Self-contained files, found at run time beside the bundle that loads them: [input, file, format]. */
 const standalone = [
   ['src/element/iife.ts', 'live-agent.iife.js', 'iife'],
-  ['worklets/capture.worklet.ts', 'live-agent-capture.worklet.js', 'es'],
-  ['worklets/playback.worklet.ts', 'live-agent-playback.worklet.js', 'es'],
+  // Both audio processors in one module (one fetch, one addModule, shared code once).
+  ['worklets/audio.worklet.ts', 'live-agent-audio.worklet.js', 'es'],
   // The video worker (JPEG encoding), started only while video is on.
   ['src/worker/video.worker.ts', 'live-agent-video-encoder.worker.js', 'es'],
 ];
