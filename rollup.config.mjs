@@ -61,6 +61,29 @@ const comlinkOneSided = {
 };
 
 /**
+ * The worker's copy of src/core/errors.ts without the cross-copy branding (`[Symbol.hasInstance]`
+ * and the brand property): the worker's errors never leave it as objects (they cross to the page
+ * as SerializedError and are re-created there as the page's classes), and every error the worker
+ * tests with `instanceof` was made by its own single copy (its chunks import the entry's). A source
+ * that no longer matches fails the build.
+ */
+const workerErrors = {
+  name: 'worker-errors',
+  transform(code, id) {
+    if (!/[\\/]src[\\/]core[\\/]errors\.ts$/.test(id)) return null;
+    const edits = [
+      /\n {2}\/\*\* `instanceof` also recognises[^\n]*\n {2}static override \[Symbol\.hasInstance\][^]*?\n {2}\}\n/,
+      /\n {4}Object\.defineProperty\(this, BRAND, \{ value: true \}\);/,
+    ];
+    for (const edit of edits) {
+      if (!edit.test(code)) this.error(`worker-errors: ${edit} not found in ${id}`);
+      code = code.replace(edit, '\n');
+    }
+    return { code, map: null };
+  },
+};
+
+/**
  * Minified browser files: esbuild strips the types, terser minifies (it gzips ~1.5 KB smaller than
  * esbuild's minifier over the script-tag files) and shortens the provably internal property names
  * (scripts/internal-props.mjs: `private` members and the members of internal classes, used
@@ -117,8 +140,8 @@ const frameworks = (id) => /^(react|react-dom|vue)(\/|$)/.test(id);
 /** Self-contained files, found at run time beside the bundle that loads them: [input, file, format]. */
 const standalone = [
   ['src/element/iife.ts', 'live-agent.iife.js', 'iife'],
-  ['worklets/capture.worklet.ts', 'live-agent-capture.worklet.js', 'es'],
-  ['worklets/playback.worklet.ts', 'live-agent-playback.worklet.js', 'es'],
+  // Both audio processors in one module (one fetch, one addModule, shared code once).
+  ['worklets/audio.worklet.ts', 'live-agent-audio.worklet.js', 'es'],
   // The video worker (JPEG encoding), started only while video is on.
   ['src/worker/video.worker.ts', 'live-agent-video-encoder.worker.js', 'es'],
 ];
@@ -203,7 +226,7 @@ export default [
     plugins:
       input === 'src/element/deps.ts'
         ? [sharedErrors, ...browser(true, { assignFields: true, group: 'page' })]
-        : browser(true, { group: 'worker' }),
+        : [workerErrors, ...browser(true, { group: 'worker' })],
   })),
   {
     input: node,

@@ -54,8 +54,7 @@ async function main(): Promise<void> {
         page: join(root, 'bench/audio/page.ts'),
         worker: join(root, 'bench/audio/worker.ts'),
         // Named as in dist/: createWebAudioMedia() loads them from beside the bundle.
-        'live-agent-capture.worklet': join(root, 'worklets/capture.worklet.ts'),
-        'live-agent-playback.worklet': join(root, 'worklets/playback.worklet.ts'),
+        'live-agent-audio.worklet': join(root, 'worklets/audio.worklet.ts'),
       },
       'page',
     );

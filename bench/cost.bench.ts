@@ -285,8 +285,7 @@ async function main(): Promise<void> {
       {
         page: join(root, 'bench/cost/page.ts'),
         worker: join(root, 'bench/cost/worker.ts'),
-        'live-agent-capture.worklet': join(root, 'worklets/capture.worklet.ts'),
-        'live-agent-playback.worklet': join(root, 'worklets/playback.worklet.ts'),
+        'live-agent-audio.worklet': join(root, 'worklets/audio.worklet.ts'),
       },
       'page',
     );

@@ -89,8 +89,7 @@ async function main(): Promise<void> {
         page: join(root, 'bench/video/page.ts'),
         worker: join(root, 'src/worker/live.worker.ts'),
         'video-worker': join(root, 'src/worker/video.worker.ts'),
-        'live-agent-capture.worklet': join(root, 'worklets/capture.worklet.ts'),
-        'live-agent-playback.worklet': join(root, 'worklets/playback.worklet.ts'),
+        'live-agent-audio.worklet': join(root, 'worklets/audio.worklet.ts'),
       },
       'page',
     );

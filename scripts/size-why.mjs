@@ -12,7 +12,7 @@ import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
 import { rollup } from 'rollup';
 import configs from '../rollup.config.mjs';
 
-const SCRIPT_TAG = ['iife', 'deps', 'live-agent.worker', 'capture.worklet', 'playback.worklet'];
+const SCRIPT_TAG = ['iife', 'deps', 'live-agent.worker', 'audio.worklet'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : SCRIPT_TAG;
 const TOP = 40;
 

@@ -75,22 +75,23 @@ export async function contextForStream(
   }
 }
 
-/** Loads both worklet modules (same-origin URLs work under `script-src 'self'`, no blob:). */
+/**
+ * Loads the worklet modules (same-origin URLs work under `script-src 'self'`, no blob:). The built
+ * module registers both processors and is given for both: it is added once.
+ */
 export async function loadWorklets(
   ctx: AudioContext,
   urls: { capture: string | URL; playback: string | URL },
 ): Promise<void> {
   if (!ctx.audioWorklet) throw MediaError.unsupported('AudioWorklet');
+  const modules = [...new Set([String(urls.capture), String(urls.playback)])];
   try {
-    await Promise.all([
-      ctx.audioWorklet.addModule(trustedScriptUrl(urls.capture)),
-      ctx.audioWorklet.addModule(trustedScriptUrl(urls.playback)),
-    ]);
+    await Promise.all(modules.map((url) => ctx.audioWorklet.addModule(trustedScriptUrl(url))));
   } catch (error) {
     throw new MediaError(
       'unsupported',
-      `Audio worklets failed to load from ${String(urls.capture)} and ${String(urls.playback)}: ` +
-        'serve the live-agent-*.worklet.js files beside the bundle or pass workletUrls',
+      `Audio worklets failed to load from ${modules.join(' and ')}: ` +
+        'serve live-agent-audio.worklet.js beside the bundle or pass workletUrls',
       { cause: error },
     );
   }

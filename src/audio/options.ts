@@ -27,7 +27,10 @@ export interface AudioOptions {
    * Chrome's echo canceller covers. `'context'`: straight to `AudioContext.destination`.
    */
   outputRoute?: 'element' | 'context';
-  /** Worklet module URLs; default: the files emitted next to the bundle. */
+  /**
+   * Worklet module URLs; default: live-agent-audio.worklet.js next to the bundle, which registers
+   * both processors (the same URL twice is loaded once).
+   */
   workletUrls?: { capture: string | URL; playback: string | URL };
   /** Use this AudioContext (it is not closed by `close()`); default: one at the hardware rate. */
   audioContext?: AudioContext;
@@ -87,9 +90,8 @@ export function checkEnvironment(): void {
 /** Default worklet URLs: the files the build emits beside the bundle that contains this module. */
 export function defaultWorkletUrls(): { capture: URL; playback: URL } {
   // Literal `new URL('./…', import.meta.url)`: app bundlers (Vite, webpack, Parcel) recognise the
-  // pattern and emit the files from dist/ with the app, so `live-agent/element` needs no set-up.
-  return {
-    capture: new URL('./live-agent-capture.worklet.js', import.meta.url),
-    playback: new URL('./live-agent-playback.worklet.js', import.meta.url),
-  };
+  // pattern and emit the file from dist/ with the app, so `live-agent/element` needs no set-up.
+  // One module registers both processors.
+  const url = new URL('./live-agent-audio.worklet.js', import.meta.url);
+  return { capture: url, playback: url };
 }

@@ -46,7 +46,8 @@ const BRAND = Symbol.for('live-agent.error');
 export class LiveAgentError extends Error {
   /** The class's `name`, kept as a string because minifiers rename classes. */
   static readonly kind: string = 'LiveAgentError';
-  override readonly name: string = 'LiveAgentError';
+  /** The class's {@link LiveAgentError.kind} (set once by the base constructor for every class). */
+  override readonly name: string;
   readonly code: LiveAgentErrorCode;
   readonly retryable: boolean;
   declare readonly [BRAND]: true;
@@ -60,6 +61,7 @@ export class LiveAgentError extends Error {
 
   constructor(code: LiveAgentErrorCode, message: string, options: LiveAgentErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = (new.target as typeof LiveAgentError).kind;
     this.code = code;
     this.retryable = options.retryable ?? false;
     Object.defineProperty(this, BRAND, { value: true });
@@ -69,7 +71,7 @@ export class LiveAgentError extends Error {
 /** Token could not be obtained, was malformed, was a long-lived API key, or was rejected. */
 export class AuthError extends LiveAgentError {
   static override readonly kind = 'AuthError';
-  override readonly name = 'AuthError';
+  declare readonly name: 'AuthError';
 
   static fetchFailed(detail: string, cause?: unknown): AuthError {
     return new AuthError('token-fetch-failed', `Token endpoint failed: ${detail}`, {
@@ -95,7 +97,7 @@ export class AuthError extends LiveAgentError {
 /** The socket closed, never completed setup, or the service refused the request. */
 export class ConnectionError extends LiveAgentError {
   static override readonly kind = 'ConnectionError';
-  override readonly name = 'ConnectionError';
+  declare readonly name: 'ConnectionError';
   /** WebSocket close code, when the failure was a close. */
   readonly closeCode: number | undefined;
   /** Close reason sent by the server (never contains credentials). */
@@ -154,7 +156,7 @@ export class ConnectionError extends LiveAgentError {
 /** A frame from the server could not be understood. The session survives it. */
 export class ProtocolError extends LiveAgentError {
   static override readonly kind = 'ProtocolError';
-  override readonly name = 'ProtocolError';
+  declare readonly name: 'ProtocolError';
   static malformed(detail: string, cause?: unknown): ProtocolError {
     return new ProtocolError('protocol', `Malformed server frame: ${detail}`, { cause });
   }
@@ -163,7 +165,7 @@ export class ProtocolError extends LiveAgentError {
 /** Microphone, camera or speaker problems, and missing browser capabilities. */
 export class MediaError extends LiveAgentError {
   static override readonly kind = 'MediaError';
-  override readonly name = 'MediaError';
+  declare readonly name: 'MediaError';
   static denied(cause?: unknown): MediaError {
     return new MediaError('mic-denied', 'Microphone permission was denied', { cause });
   }
@@ -190,7 +192,7 @@ export class MediaError extends LiveAgentError {
 /** The service ended the session for a limit (duration, context size). */
 export class SessionLimitError extends LiveAgentError {
   static override readonly kind = 'SessionLimitError';
-  override readonly name = 'SessionLimitError';
+  declare readonly name: 'SessionLimitError';
 }
 
 /** Plain-data form of an error, for postMessage across the worker boundary. */

@@ -9,7 +9,7 @@ import { convolveInterpolated, convolveOne, convolveRun, convolveRunSplit } from
 import { convolveRunFolded, foldRow, type FoldedRow } from './kernels-fold.ts';
 import { convolvePair } from './kernels-pair.ts';
 import { rationalRatio } from './rational.ts';
-import { equirippleTable } from './remez.ts';
+import type { EquirippleDesigner } from './phase-table.ts';
 import type { Resampler, ResamplerLatency, ResamplerOptions } from './resampler.ts';
 
 const INTERPOLATED_PHASES = 512;
@@ -47,11 +47,13 @@ export class PolyphaseResampler implements Resampler {
   /**
    * `band` overrides the band edges (Hz) for a stage inside a cascade whose neighbour does the sharp
    * filtering: it need only keep the passband and stop what would land in it (a wide transition).
+   * `equiripple` designs the few-phase tables (the runtime designer, or the stored designs).
    */
   constructor(
     readonly fromHz: number,
     readonly toHz: number,
     options: ResamplerOptions,
+    equiripple: EquirippleDesigner,
     band?: { passHz: number; stopHz: number },
   ) {
     const [up, down] = rationalRatio(fromHz, toHz);
@@ -70,7 +72,7 @@ export class PolyphaseResampler implements Resampler {
     // passband edge's 0.05 dB slack on a shorter filter (24k → 48k: 78 taps instead of 88).
     const equi =
       this.exact && up <= RUN_MAX_PHASES
-        ? equirippleTable(
+        ? equiripple(
             up,
             passHz / fromHz,
             stopHz / fromHz,

@@ -5,6 +5,8 @@
  * stopband, and the weighted equiripple design turns that slack into markedly fewer taps.
  */
 
+import { prototypeTable, type EquirippleDesigner, type PhaseTable } from './phase-table.ts';
+
 export interface RemezResult {
   /** h[0..K], h[k] = h[−k]: the 2K+1 taps of the zero-phase prototype. */
   h: Float64Array;
@@ -167,59 +169,44 @@ function herrmann(deltaPass: number, deltaStop: number): number {
   return (0.005309 * p * p + 0.07114 * p - 0.4761) * s - (0.00266 * p * p + 0.5941 * p + 0.4278);
 }
 
-export interface PhaseTable {
-  taps: number;
-  table: Float64Array;
-}
-
-const cache = new Map<string, PhaseTable | null>();
-
 /**
- * The polyphase table (L rows of `taps`, same layout as the Kaiser tables: row r, tap m holds the
- * prototype at τ = r/L − (m − taps/2 + 1) input samples) of the shortest equiripple prototype, with
- * an even number of taps per row, meeting δp and δs. `pass`/`stop` are in cycles per *input*
- * sample. Designs are cached (a few ms to a few hundred ms each); null if Remez failed.
+ * The shortest equiripple prototype h[0..K] for a table of L = `phases` rows with an even number
+ * of taps per row, meeting δp and δs; `pass`/`stop` are in cycles per *input* sample. Null if
+ * Remez failed. A few ms to a few hundred ms.
  */
-export function equirippleTable(
+export function equiripplePrototype(
   phases: number,
   pass: number,
   stop: number,
   deltaPass: number,
   deltaStop: number,
-): PhaseTable | null {
-  const key = `${phases}|${pass}|${stop}|${deltaPass}|${deltaStop}`;
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
+): Float64Array | null {
   const L = phases;
   const p = pass / L;
   const s = stop / L;
   const estimate = herrmann(deltaPass, deltaStop) / (s - p) + 1;
   const tapsFor = (length: number) => 2 * Math.ceil((length + 1) / (2 * L));
   let taps = Math.max(4, tapsFor(estimate) - 2);
-  let best: { taps: number; h: Float64Array } | null = null;
   // Walk up from just below the estimate to the first design that meets both limits.
-  for (let tries = 0; tries < 24 && !best; tries++, taps += 2) {
-    const K = (L * taps) / 2 - 1;
-    const r = remezLowpass(K, p, s, deltaPass, deltaStop);
+  for (let tries = 0; tries < 24; tries++, taps += 2) {
+    const r = remezLowpass((L * taps) / 2 - 1, p, s, deltaPass, deltaStop);
     if (r === null) break;
-    if (r.error <= 1) best = { taps, h: r.h };
+    if (r.error <= 1) return r.h;
   }
-  let result: PhaseTable | null = null;
-  if (best) {
-    const { taps: t, h } = best;
-    const K = h.length - 1;
-    const half = t / 2;
-    const table = new Float64Array(L * t);
-    for (let r = 0; r < L; r++) {
-      for (let m = 0; m < t; m++) {
-        const k = Math.abs(r - L * (m - half + 1));
-        // Each row sums to ≈ 1/L of the prototype's DC gain: scale by L (no per-row normalisation,
-        // which would move the passband by up to δp).
-        table[r * t + m] = k <= K ? L * h[k]! : 0;
-      }
-    }
-    result = { taps: t, table };
-  }
+  return null;
+}
+
+const cache = new Map<string, PhaseTable | null>();
+
+/**
+ * The polyphase table (phase-table.ts) of {@link equiripplePrototype}. Designs are cached.
+ */
+export const equirippleTable: EquirippleDesigner = (phases, pass, stop, deltaPass, deltaStop) => {
+  const key = `${phases}|${pass}|${stop}|${deltaPass}|${deltaStop}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const h = equiripplePrototype(phases, pass, stop, deltaPass, deltaStop);
+  const result = h && prototypeTable(phases, h);
   cache.set(key, result);
   return result;
-}
+};

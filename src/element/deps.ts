@@ -18,9 +18,9 @@ export { callUi } from './call-ui.ts';
 export const createVideoControls = (bar: Element, host: VideoControlHost) =>
   new VideoControls(bar, host);
 
-// Worklet file names the build emits beside the bundle (src/audio/options.ts defaultWorkletUrls).
-const CAPTURE_FILE = 'live-agent-capture.worklet.js';
-const PLAYBACK_FILE = 'live-agent-playback.worklet.js';
+// The worklet module the build emits beside the bundle (src/audio/options.ts defaultWorkletUrls):
+// it registers both processors.
+const WORKLET_FILE = 'live-agent-audio.worklet.js';
 
 /** Creates the real transport and media; `assetBase` overrides where their files are fetched. */
 export async function createDefaultDeps(
@@ -65,8 +65,8 @@ export async function createDefaultDeps(
     media: createWebAudioMedia({
       ...audio,
       workletUrls: {
-        capture: new URL(CAPTURE_FILE, workerUrl),
-        playback: new URL(PLAYBACK_FILE, workerUrl),
+        capture: new URL(WORKLET_FILE, workerUrl),
+        playback: new URL(WORKLET_FILE, workerUrl),
       },
     }),
     video,

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import captureUrl from '../../worklets/capture.worklet.ts?worker&url';
 import playbackUrl from '../../worklets/playback.worklet.ts?worker&url';
+import audioUrl from '../../worklets/audio.worklet.ts?worker&url';
 import { createWebAudioMedia, type WebAudioMedia } from '../../src/audio/index.ts';
 import { createCapturePipe } from '../../src/worker/capture-pipe.ts';
 import type { CaptureEvent, CaptureFrame } from '../../src/worker/pipes.ts';
@@ -143,6 +144,17 @@ describe(`capture (${engine})`, () => {
     expect(seen.size).toBeGreaterThan(15);
     expect(Math.max(...seen)).toBeGreaterThan(0.001);
     if (engine === 'firefox') expect(media.getLevels().input.rms).toBeCloseTo(0.0707, 2);
+  });
+
+  test('the built layout: one module with both processors, given as both URLs, loads once', async () => {
+    // As the built files do: live-agent-audio.worklet.js registers both processors.
+    const media = createWebAudioMedia({ workletUrls: { capture: audioUrl, playback: audioUrl } });
+    open.push(media);
+    const ports = await media.start();
+    expect(ports.capture).toBeDefined();
+    expect(ports.playback).toBeDefined();
+    for (let i = 0; i < 100 && media.getLevels().input.rms === 0; i++) await sleep(25);
+    expect(media.getLevels().input.rms).toBeGreaterThan(0);
   });
 
   test('setMicEnabled(false) stops frames and zeroes the level; true resumes', async () => {

@@ -15,8 +15,7 @@ import { addTokenRoutes } from './support/token-routes.ts';
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const WORKERS = [
   'live-agent.worker.js',
-  'live-agent-capture.worklet.js',
-  'live-agent-playback.worklet.js',
+  'live-agent-audio.worklet.js',
   'live-agent-video-encoder.worker.js',
 ];
 

@@ -16,12 +16,7 @@ import { sendJson, startStaticServer, type StaticServer } from './support/static
 import { addTokenRoutes, FAKE_API_KEY, type TokenRoutes } from './support/token-routes.ts';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
-const LAZY_FILES = [
-  'live-agent.deps.js',
-  'live-agent.worker.js',
-  'live-agent-capture.worklet.js',
-  'live-agent-playback.worklet.js',
-];
+const LAZY_FILES = ['live-agent.deps.js', 'live-agent.worker.js', 'live-agent-audio.worklet.js'];
 
 /**
  * Everything the SDK needs, and no more: scripts, the worker and the worklets only from our own

@@ -2,10 +2,10 @@
  * Size budget and browser hygiene of the built files (run after `npm run build`). The budget is
  * what a script-tag page downloads for a voice conversation on the Gemini wire: the IIFE before
  * the user presses talk (iife.test.ts checks from the request log that nothing else is fetched
- * before connect), then deps + worker + two worklets on the first connect. Video (camera/screen)
- * and the ADK transport are on-demand chunks beside them, fetched by dynamic import only when
- * used, each with its own budget. Browser files must carry no @google/genai, no Node built-ins and
- * no eval-like code (strict CSP without 'unsafe-eval').
+ * before connect), then deps + worker + the worklet module on the first connect. Video
+ * (camera/screen) and the ADK transport are on-demand chunks beside them, fetched by dynamic
+ * import only when used, each with its own budget. Browser files must carry no @google/genai, no
+ * Node built-ins and no eval-like code (strict CSP without 'unsafe-eval').
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,16 +22,11 @@ const BEFORE_CONNECT_BUDGET = 20 * KB;
 /** What the script-tag files should weigh together; the build misses it (README, "2a"). */
 const SCRIPT_TAG_TARGET = 45 * KB;
 /** Stop-gap: the measured total rounded up to 0.5 KB, so it cannot grow unnoticed. */
-const SCRIPT_TAG_BUDGET = 47 * KB;
+const SCRIPT_TAG_BUDGET = 45.5 * KB;
 
 const IIFE = 'live-agent.iife.js';
 /** Fetched from beside the IIFE on the first connect. */
-const LAZY = [
-  'live-agent.deps.js',
-  'live-agent.worker.js',
-  'live-agent-capture.worklet.js',
-  'live-agent-playback.worklet.js',
-];
+const LAZY = ['live-agent.deps.js', 'live-agent.worker.js', 'live-agent-audio.worklet.js'];
 /**
  * On-demand chunks beside deps and the worker: fetched by dynamic import only for camera/screen
  * or transport="adk" (budgets: measured + ~10%). Each may statically import only the file that

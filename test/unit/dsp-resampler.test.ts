@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createResampler } from '../../src/dsp/index.ts';
-import { createDefaultResampler } from '../../src/dsp/resampler.ts';
+import { createDefaultResampler, type Resampler } from '../../src/dsp/resampler.ts';
+import { prototypeTable } from '../../src/dsp/phase-table.ts';
+import { equiripplePrototype } from '../../src/dsp/remez.ts';
+import { STEP, storedTable } from '../../src/dsp/stored-designs.ts';
+import { STORED } from '../../scripts/stored-designs.ts';
 import { measureTone, onBin, sine } from '../../bench/support/spectrum.ts';
 import { readmeFigure } from '../../scripts/readme-figures.ts';
 
@@ -33,66 +37,83 @@ function rng(seed: number): () => number {
   };
 }
 
-const run = (from: number, to: number) => (x: Float32Array) => resampleAll(from, to, x);
+/**
+ * The two design paths, each held to the README's bounds: createResampler (equiripple few-phase
+ * stages) and the SDK pipes' createDefaultResampler (Kaiser designs only, so the worker ships no
+ * equiripple designer or stored coefficients).
+ */
+const DESIGNS: [string, (from: number, to: number) => Resampler][] = [
+  ['createResampler', (from, to) => createResampler(from, to)],
+  ['createDefaultResampler (Kaiser only)', createDefaultResampler],
+];
 
-describe('resampler stopband (aliases of tones above the output Nyquist)', () => {
-  const cases: [number, number, number[]][] = [
-    [48000, 16000, [8010, 8500, 10000, 15000, 20000, 23900]],
-    [44100, 16000, [8010, 8500, 10000, 12500, 15900, 16000, 16100, 21000]],
-    [96000, 16000, [8050, 12000, 40000]],
-    [48000, 24000, [12010, 13000, 20000]],
-  ];
-  for (const [from, to, tones] of cases) {
-    for (const hz of tones) {
-      it(`${from / 1000}k → ${to / 1000}k: ${hz} Hz is attenuated ≥ ${STOPBAND_DB} dB`, () => {
-        const { spurDb } = measureTone(run(from, to), from, to, hz);
-        expect(spurDb).toBeLessThan(-STOPBAND_DB);
-      });
-    }
-  }
-});
-
-describe('resampler image rejection (upsampling)', () => {
-  const cases: [number, number, number[]][] = [
-    [24000, 48000, [1000, 5000, 10500, 11900]],
-    [16000, 48000, [1000, 7000, 7950]],
-    [16000, 44100, [3000, 7900]],
-    [24000, 44100, [1000, 7000, 10500, 11900]],
-    [8000, 44100, [500, 3400, 3990]],
-  ];
-  for (const [from, to, tones] of cases) {
-    for (const hz of tones) {
-      it(`${from / 1000}k → ${to / 1000}k: images of ${hz} Hz are ≥ ${STOPBAND_DB} dB down`, () => {
-        const { spurDb, gainDb } = measureTone(run(from, to), from, to, onBin(hz, to));
-        expect(spurDb).toBeLessThan(-STOPBAND_DB);
-        // A passband tone itself comes through; transition-band tones are (rightly) attenuated.
-        if (hz <= 0.4375 * from) expect(Math.abs(gainDb)).toBeLessThan(RIPPLE_DB);
-      });
-    }
-  }
-});
-
-describe('resampler passband', () => {
-  const pairs: [number, number][] = [
-    [48000, 16000],
-    [44100, 16000],
-    [24000, 48000],
-    [16000, 24000],
-    [24000, 44100],
-    [16000, 44100],
-  ];
-  for (const [from, to] of pairs) {
-    const edge = 0.4375 * Math.min(from, to);
-    it(`${from / 1000}k → ${to / 1000}k: ripple ≤ ${RIPPLE_DB} dB up to ${edge} Hz`, () => {
-      let worst = 0;
-      for (let hz = 50; hz <= edge; hz += edge / 24) {
-        const { gainDb } = measureTone(run(from, to), from, to, onBin(hz, to, 8192), 8192);
-        worst = Math.max(worst, Math.abs(gainDb));
+for (const [design, make] of DESIGNS) {
+  /** Whole-signal resampling with this design path. */
+  const run = (from: number, to: number) => (x: Float32Array) => {
+    const r = make(from, to);
+    return concat([r.process(x), r.flush()]);
+  };
+  describe(design, () => {
+    describe('resampler stopband (aliases of tones above the output Nyquist)', () => {
+      const cases: [number, number, number[]][] = [
+        [48000, 16000, [8010, 8500, 10000, 15000, 20000, 23900]],
+        [44100, 16000, [8010, 8500, 10000, 12500, 15900, 16000, 16100, 21000]],
+        [96000, 16000, [8050, 12000, 40000]],
+        [48000, 24000, [12010, 13000, 20000]],
+      ];
+      for (const [from, to, tones] of cases) {
+        for (const hz of tones) {
+          it(`${from / 1000}k → ${to / 1000}k: ${hz} Hz is attenuated ≥ ${STOPBAND_DB} dB`, () => {
+            const { spurDb } = measureTone(run(from, to), from, to, hz);
+            expect(spurDb).toBeLessThan(-STOPBAND_DB);
+          });
+        }
       }
-      expect(worst).toBeLessThan(RIPPLE_DB);
     });
-  }
-});
+
+    describe('resampler image rejection (upsampling)', () => {
+      const cases: [number, number, number[]][] = [
+        [24000, 48000, [1000, 5000, 10500, 11900]],
+        [16000, 48000, [1000, 7000, 7950]],
+        [16000, 44100, [3000, 7900]],
+        [24000, 44100, [1000, 7000, 10500, 11900]],
+        [8000, 44100, [500, 3400, 3990]],
+      ];
+      for (const [from, to, tones] of cases) {
+        for (const hz of tones) {
+          it(`${from / 1000}k → ${to / 1000}k: images of ${hz} Hz are ≥ ${STOPBAND_DB} dB down`, () => {
+            const { spurDb, gainDb } = measureTone(run(from, to), from, to, onBin(hz, to));
+            expect(spurDb).toBeLessThan(-STOPBAND_DB);
+            // A passband tone itself comes through; transition-band tones are (rightly) attenuated.
+            if (hz <= 0.4375 * from) expect(Math.abs(gainDb)).toBeLessThan(RIPPLE_DB);
+          });
+        }
+      }
+    });
+
+    describe('resampler passband', () => {
+      const pairs: [number, number][] = [
+        [48000, 16000],
+        [44100, 16000],
+        [24000, 48000],
+        [16000, 24000],
+        [24000, 44100],
+        [16000, 44100],
+      ];
+      for (const [from, to] of pairs) {
+        const edge = 0.4375 * Math.min(from, to);
+        it(`${from / 1000}k → ${to / 1000}k: ripple ≤ ${RIPPLE_DB} dB up to ${edge} Hz`, () => {
+          let worst = 0;
+          for (let hz = 50; hz <= edge; hz += edge / 24) {
+            const { gainDb } = measureTone(run(from, to), from, to, onBin(hz, to, 8192), 8192);
+            worst = Math.max(worst, Math.abs(gainDb));
+          }
+          expect(worst).toBeLessThan(RIPPLE_DB);
+        });
+      }
+    });
+  });
+}
 
 describe('resampler streaming', () => {
   const pairs: [number, number][] = [
@@ -212,19 +233,53 @@ describe('resampler same rate and arguments', () => {
     expect(() => createResampler(48000, 16000, { passband: 0.6 })).toThrow(/passband/);
   });
 
-  it("the SDK's default-options resampler is createResampler's, and checks rates the same", () => {
-    const x = sine(1000, 48000, 4800);
+  it("the SDK's default resampler checks rates like createResampler; few-phase pairs differ by design", () => {
+    // Equal stopband and ripple bounds (above), but the SDK's sharp stage is a longer Kaiser filter:
+    // more look-ahead than createResampler's equiripple one, never less.
     for (const [from, to] of [
+      [24000, 48000],
+      [24000, 16000],
       [48000, 16000],
-      [24000, 44100],
     ] as const) {
       const a = createResampler(from, to);
       const b = createDefaultResampler(from, to);
-      expect(b.latency).toEqual(a.latency);
-      expect([...b.process(x), ...b.flush()]).toEqual([...a.process(x), ...a.flush()]);
+      expect(b.latency.inputSamples).toBeGreaterThan(a.latency.inputSamples);
     }
+    // Large-L pairs use the Kaiser design in both paths: identical output.
+    const x = sine(1000, 44100, 4410);
+    const a = createResampler(44100, 16000);
+    const b = createDefaultResampler(44100, 16000);
+    expect(b.latency).toEqual(a.latency);
+    expect([...b.process(x), ...b.flush()]).toEqual([...a.process(x), ...a.flush()]);
     expect(() => createDefaultResampler(0, 16000)).toThrow(/fromHz must be a positive finite/);
     expect(() => createDefaultResampler(24000, Number.NaN)).toThrow(RangeError);
+  });
+
+  it("stores exactly the runtime designer's prototypes, rounded to multiples of STEP", () => {
+    for (const [phases, pass, stop] of STORED) {
+      const h = equiripplePrototype(phases, pass, stop, 0.004, 10 ** (-93 / 20))!;
+      const stored = storedTable(phases, pass, stop, 0.004, 10 ** (-93 / 20))!;
+      expect(stored).toEqual(
+        prototypeTable(
+          phases,
+          Array.from(h, (v) => Math.round(v / STEP) * STEP),
+        ),
+      );
+    }
+    expect(storedTable(1, 7000 / 32000, 0.25, 0.004, 10 ** (-93 / 20))).toBeNull();
+  }, 60_000); // two Remez designs: seconds on a loaded machine
+
+  it('a pair without a stored design (32k → 16k) keeps the stopband with the Kaiser design', () => {
+    const all = (x: Float32Array) => {
+      const r = createDefaultResampler(32000, 16000);
+      return concat([r.process(x), r.flush()]);
+    };
+    for (const hz of [8010, 9000, 15000]) {
+      expect(measureTone(all, 32000, 16000, hz).spurDb).toBeLessThan(-STOPBAND_DB);
+    }
+    expect(Math.abs(measureTone(all, 32000, 16000, onBin(5000, 16000)).gainDb)).toBeLessThan(
+      RIPPLE_DB,
+    );
   });
 
   it('accepts non-integer rates (approximated ratio) and keeps the length right', () => {
