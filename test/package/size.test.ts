@@ -22,7 +22,7 @@ const BEFORE_CONNECT_BUDGET = 20 * KB;
 /** What the script-tag files should weigh together; the build misses it (README, "2a"). */
 const SCRIPT_TAG_TARGET = 45 * KB;
 /** Stop-gap: the measured total rounded up to 0.5 KB, so it cannot grow unnoticed. */
-const SCRIPT_TAG_BUDGET = 45.5 * KB;
+const SCRIPT_TAG_BUDGET = 46 * KB;
 
 const IIFE = 'live-agent.iife.js';
 /** Fetched from beside the IIFE on the first connect. */
