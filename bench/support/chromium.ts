@@ -3,8 +3,8 @@
  * loading one entry), and a browser whose fake microphone plays a WAV file in a loop.
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { join, resolve } from 'node:path';
+import { build, type Plugin } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, enginePath } from '../../test/support/engines.ts';
 
@@ -21,12 +21,27 @@ export async function bundlePage(
     target: 'es2022',
     logLevel: 'error',
     outdir,
+    plugins: [workletSideEffects],
   });
   writeFileSync(
     join(outdir, 'index.html'),
     `<!doctype html><meta charset="utf-8"><script type="module" src="./${main}.js"></script>`,
   );
 }
+
+/**
+ * worklets/audio.worklet.ts imports its two processors only for their side effect (each registers
+ * itself); package.json's `sideEffects` lists built files only, so esbuild would drop those imports.
+ */
+const workletSideEffects: Plugin = {
+  name: 'worklet-side-effects',
+  setup(b) {
+    b.onResolve({ filter: /\.worklet\.ts$/ }, (args) => ({
+      path: resolve(args.resolveDir, args.path),
+      sideEffects: true,
+    }));
+  },
+};
 
 /** Launches Chromium with its fake microphone playing `wav`. */
 export function launchWithMic(wav: string): Promise<Browser> {
