@@ -141,14 +141,7 @@ describe('<live-agent> writes only what a snapshot changed', () => {
     const texts: string[] = [];
     const observer = new MutationObserver(() => texts.push(row.textContent ?? ''));
     observer.observe(row, { subtree: true, characterData: true });
-    const t0 = performance.now();
-    let sent = 'w0';
-    for (let i = 1; performance.now() - t0 < 1200; i++) {
-      await new Promise((r) => setTimeout(r, 60));
-      el.transport.serverSend({ serverContent: { outputTranscription: { text: ` w${i}` } } });
-      sent += ` w${i}`;
-    }
-    const seconds = (performance.now() - t0) / 1000;
+    const { sent, seconds } = await stream(el, 'w', 60, 1200);
     // The held text follows within one interval: in sync, nothing lost.
     await expect.poll(() => row.textContent, { timeout: 1000 }).toContain(sent);
     observer.disconnect();
@@ -169,17 +162,30 @@ describe('<live-agent> writes only what a snapshot changed', () => {
     let writes = 0;
     const observer = new MutationObserver((records) => (writes += records.length));
     observer.observe(row, { subtree: true, characterData: true });
-    const t0 = performance.now();
-    let sent = 'f0';
-    for (let i = 1; performance.now() - t0 < 600; i++) {
-      await new Promise((r) => setTimeout(r, 8));
-      el.transport.serverSend({ serverContent: { outputTranscription: { text: ` f${i}` } } });
-      sent += ` f${i}`;
-    }
-    const seconds = (performance.now() - t0) / 1000;
+    const { sent, seconds } = await stream(el, 'f', 8, 600);
     await expect.poll(() => row.textContent, { timeout: 1000 }).toContain(sent);
     observer.disconnect();
     // One draw per fragment would be about 60 here; a frame's draw and its held follower, at most.
     expect(writes).toBeLessThanOrEqual(2 * (Math.ceil(seconds * CAPTION_HZ) + 1));
   });
 });
+
+/**
+ * Sends the agent's caption fragments ` ${tag}1`, ` ${tag}2`… every `everyMs`, each in its own
+ * task (as from the socket), for `forMs`, after `${tag}0` was sent: the whole text, and how long.
+ */
+async function stream(
+  el: Awaited<ReturnType<typeof connected>>,
+  tag: string,
+  everyMs: number,
+  forMs: number,
+): Promise<{ sent: string; seconds: number }> {
+  const t0 = performance.now();
+  let sent = `${tag}0`;
+  for (let i = 1; performance.now() - t0 < forMs; i++) {
+    await new Promise((r) => setTimeout(r, everyMs));
+    el.transport.serverSend({ serverContent: { outputTranscription: { text: ` ${tag}${i}` } } });
+    sent += ` ${tag}${i}`;
+  }
+  return { sent, seconds: (performance.now() - t0) / 1000 };
+}
