@@ -5,7 +5,7 @@
  * (./level-sinks.ts: the main thread while it reads levels, the meter worker), and not at all
  * while the input is digital silence.
  */
-import { LEVEL_HZ, LevelSinks } from './level-sinks.ts';
+import { LevelSinks, levelQuanta } from './level-sinks.ts';
 import type { CaptureAudioMessage, LevelMessage, WorkletControl } from './messages.ts';
 
 const QUANTUM = 128;
@@ -23,7 +23,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
   private readonly batchQuanta: number;
   private batch: Float32Array<ArrayBuffer>;
   private offset = 0;
-  private readonly levelEvery = Math.max(1, Math.round(sampleRate / LEVEL_HZ / QUANTUM));
+  private readonly levelEvery = levelQuanta();
   private quanta = 0;
   private sumSquares = 0;
   private count = 0;

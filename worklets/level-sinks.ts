@@ -10,6 +10,12 @@ import type { LevelControl } from './messages.ts';
 /** Level ticks a second (every tick is a message to each sink that wants it). */
 export const LEVEL_HZ = 30;
 
+/**
+ * Render quanta (128 frames) per level tick, rounded up so that ticks come at most LEVEL_HZ
+ * times a second at any rate: rounded to nearest, 44.1 kHz gave every 11 quanta, 31 a second.
+ */
+export const levelQuanta = (): number => Math.ceil(sampleRate / LEVEL_HZ / 128);
+
 export class LevelSinks {
   /** Context frame the main thread's lease runs to. */
   private end = -1;

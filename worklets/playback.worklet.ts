@@ -6,7 +6,7 @@
  * them (./level-sinks.ts: the main thread while it reads levels or the position, the meter
  * worker); both only while something changes (an idle speaker posts nothing).
  */
-import { LEVEL_HZ, LevelSinks } from './level-sinks.ts';
+import { LevelSinks, levelQuanta } from './level-sinks.ts';
 import { JitterBuffer, type JitterEvent, type JitterOptions } from './jitter-buffer.ts';
 import type {
   PlaybackCommand,
@@ -20,7 +20,7 @@ const QUANTUM = 128;
 class PlaybackProcessor extends AudioWorkletProcessor {
   private worker: MessagePort | undefined;
   private readonly buffer: JitterBuffer;
-  private readonly levelEvery = Math.max(1, Math.round(sampleRate / LEVEL_HZ / QUANTUM));
+  private readonly levelEvery = levelQuanta();
   private readonly statsEvery = Math.max(1, Math.round(sampleRate / 10 / QUANTUM));
   private quanta = 0;
   private sumSquares = 0;

@@ -18,8 +18,10 @@ afterEach(async () => {
  * Playback worklet → capture worklet (silence unless chunks are pushed), counting messages; the
  * main thread holds a long lease on both worklets' levels unless `lease` is false.
  */
-async function rig(lease = true) {
-  const { ctx, play, tap, toPlay } = await playbackIntoTap((close) => cleanups.push(close));
+async function rig(lease = true, sampleRate?: number) {
+  const { ctx, play, tap, toPlay } = await playbackIntoTap((close) => cleanups.push(close), {
+    sampleRate,
+  });
   const n = { playLevels: 0, tapLevels: 0, stats: 0 };
   /** `playedFrames` of each playback level message: where the audio clock was when it was sent. */
   const played: number[] = [];
@@ -92,6 +94,26 @@ test('a playing speaker posts levels at ~30 Hz at most, and stops once it is don
   // once both are quiet, not in a wall-clock window: the two ports deliver with different lags).
   expect(n.tapLevels - before.tapLevels).toBeLessThanOrEqual(n.playLevels - before.playLevels + 3);
   expect(n.tapLevels - before.tapLevels).toBeGreaterThan(0);
+});
+
+test('at 44.1 kHz both worklets post at most 30 levels a second of audio', async () => {
+  // Ticks every 11.48 quanta rounded to 11 came 31.3 times a second. Counted over the whole
+  // tone once it has played out, so the count does not depend on when the messages arrive.
+  const { ctx, n, tone } = await rig(true, 44100);
+  expect(ctx.sampleRate).toBe(44100);
+  const seconds = 3;
+  const sent = ctx.currentTime;
+  const before = { ...n };
+  tone(seconds);
+  while (ctx.currentTime < sent + seconds + 0.3) await sleep(20);
+  await expect
+    .poll(() => during(n, 300), { timeout: 10_000 })
+    .toEqual({ playLevels: 0, tapLevels: 0, stats: 0 });
+  // The ticks, plus the messages that say something changed (playing began, silence began).
+  const most = 30 * seconds + 2;
+  expect(n.playLevels - before.playLevels).toBeLessThanOrEqual(most);
+  expect(n.tapLevels - before.tapLevels).toBeLessThanOrEqual(most);
+  expect(n.playLevels - before.playLevels).toBeGreaterThan(30 * seconds * 0.8);
 });
 
 test('without a lease the main thread gets no levels while sound plays; a lease starts them and they stop when it runs out', async () => {

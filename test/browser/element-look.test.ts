@@ -12,6 +12,7 @@ import { LiveAgentElement, type SessionDeps } from '../../src/element/index.ts';
 import { ConnectionError } from '../../src/core/errors.ts';
 import { HINTS } from '../../src/element/hints.ts';
 import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
+import { mount as mountTag, unmountAll } from '../support/mount.ts';
 
 // Pixels depend on the engine's fonts and rasteriser: baselines exist for Chromium only.
 const isChromium = navigator.userAgent.includes('Chrome');
@@ -29,13 +30,9 @@ class LookAgent extends LiveAgentElement {
 }
 customElements.define('look-live-agent', LookAgent);
 
-const mounted: HTMLElement[] = [];
-afterEach(() => {
-  for (const el of mounted.splice(0)) el.remove();
-});
+afterEach(unmountAll);
 
 function mount(attrs: Record<string, string> = {}): LookAgent {
-  const el = document.createElement('look-live-agent') as LookAgent;
   // The baselines show the audio controls; the video row (camera/screen) is checked in
   // element-video.test.ts and hidden here so these images stay the audio look.
   const all = {
@@ -45,11 +42,9 @@ function mount(attrs: Record<string, string> = {}): LookAgent {
     screen: 'off',
     ...attrs,
   };
-  for (const [k, v] of Object.entries(all)) el.setAttribute(k, v);
-  el.style.setProperty('--live-agent-width', '100%');
   document.body.style.margin = '0';
-  document.body.append(el);
-  mounted.push(el);
+  const el = mountTag<LookAgent>('look-live-agent', all);
+  el.style.setProperty('--live-agent-width', '100%');
   return el;
 }
 

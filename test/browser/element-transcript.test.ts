@@ -8,6 +8,7 @@ import { cdp } from 'vitest/browser';
 import '../../src/element/index.ts';
 import { LiveAgentElement, type SessionDeps } from '../../src/element/index.ts';
 import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
+import { mount, unmountAll } from '../support/mount.ts';
 
 class CaptionAgent extends LiveAgentElement {
   transport = new FakeTransport();
@@ -19,17 +20,11 @@ class CaptionAgent extends LiveAgentElement {
 }
 customElements.define('caption-live-agent', CaptionAgent);
 
-const mounted: HTMLElement[] = [];
-afterEach(() => {
-  for (const el of mounted.splice(0)) el.remove();
-});
+afterEach(unmountAll);
 
 async function connected(): Promise<CaptionAgent> {
-  const el = document.createElement('caption-live-agent') as CaptionAgent;
-  el.setAttribute('token-url', '/api/live-token');
+  const el = mount<CaptionAgent>('caption-live-agent');
   el.style.setProperty('--live-agent-transcript-height', '120px');
-  document.body.append(el);
-  mounted.push(el);
   await el.connect();
   return el;
 }

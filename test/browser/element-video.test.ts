@@ -8,6 +8,7 @@ import '../../src/element/index.ts';
 import { LiveAgentElement, type SessionDeps } from '../../src/element/index.ts';
 import { MediaError } from '../../src/core/errors.ts';
 import { FakeMedia, FakeTransport, FakeVideo } from '../../src/testing/index.ts';
+import { mount, unmountAll } from '../support/mount.ts';
 
 /** FakeVideo plus the preview hook createWebVideo has. */
 class PreviewVideo extends FakeVideo {
@@ -32,17 +33,10 @@ class VideoAgent extends LiveAgentElement {
 }
 customElements.define('video-live-agent', VideoAgent);
 
-const mounted: HTMLElement[] = [];
-afterEach(() => {
-  for (const el of mounted.splice(0)) el.remove();
-});
+afterEach(unmountAll);
 
 async function connected(attrs: Record<string, string> = {}) {
-  const el = document.createElement('video-live-agent') as VideoAgent;
-  el.setAttribute('token-url', '/api/live-token');
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  document.body.append(el);
-  mounted.push(el);
+  const el = mount<VideoAgent>('video-live-agent', { 'token-url': '/api/live-token', ...attrs });
   await el.connect();
   return el;
 }
@@ -52,10 +46,7 @@ const settle = () => new Promise((r) => setTimeout(r, 10));
 const hasScreen = typeof navigator.mediaDevices?.getDisplayMedia === 'function';
 
 it('shows camera and screen toggles only during a call, with names and pressed states', async () => {
-  const el = document.createElement('video-live-agent') as VideoAgent;
-  el.setAttribute('token-url', '/api/live-token');
-  document.body.append(el);
-  mounted.push(el);
+  const el = mount<VideoAgent>('video-live-agent');
   expect(part(el, 'camera-button').hidden).toBe(true);
   await el.connect();
   const camera = part(el, 'camera-button') as HTMLButtonElement;

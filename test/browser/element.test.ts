@@ -11,6 +11,7 @@ import { AuthError } from '../../src/core/errors.ts';
 import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
 import { STYLES, applyStyles } from '../../src/element/styles.ts';
 import type { ClientMessage } from '../../src/core/wire.ts';
+import { mount as mountTag, track, unmountAll } from '../support/mount.ts';
 
 const isFirefox = navigator.userAgent.includes('Firefox');
 
@@ -34,19 +35,10 @@ class TestAgent extends LiveAgentElement {
 }
 customElements.define('test-live-agent', TestAgent);
 
-const mounted: HTMLElement[] = [];
-afterEach(() => {
-  for (const el of mounted.splice(0)) el.remove();
-});
+afterEach(unmountAll);
 
-function mount(attrs: Record<string, string> = {}): TestAgent {
-  const el = document.createElement('test-live-agent') as TestAgent;
-  el.setAttribute('token-url', '/api/live-token');
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  document.body.append(el);
-  mounted.push(el);
-  return el;
-}
+const mount = (attrs: Record<string, string> = {}) =>
+  mountTag<TestAgent>('test-live-agent', { 'token-url': '/api/live-token', ...attrs });
 
 const part = (el: HTMLElement, name: string) =>
   el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`)!;
@@ -135,9 +127,7 @@ describe('<live-agent> states', () => {
   });
 
   it('reports a missing token-url as live-agent-error and an error state', async () => {
-    const el = document.createElement('test-live-agent') as TestAgent;
-    document.body.append(el);
-    mounted.push(el);
+    const el = mountTag<TestAgent>('test-live-agent', {});
     const seen: string[] = [];
     el.addEventListener('live-agent-error', (e) => seen.push(e.detail.error.code));
     await expect(el.connect()).rejects.toMatchObject({ code: 'token-invalid' });
@@ -390,8 +380,7 @@ describe('<live-agent> lifecycle', () => {
       '<!doctype html><meta http-equiv="Content-Security-Policy" content="style-src \'none\'">' +
       '<body><div id="a"></div><div id="b"></div></body>';
     const loaded = new Promise((r) => frame.addEventListener('load', r, { once: true }));
-    document.body.append(frame);
-    mounted.push(frame);
+    document.body.append(track(frame));
     await loaded;
     const doc = frame.contentDocument!;
     const hostA = doc.getElementById('a')!;

@@ -15,6 +15,11 @@ export function mount<T extends HTMLElement>(
   const el = document.createElement(tag) as T;
   for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
   document.body.append(el);
+  return track(el);
+}
+
+/** Has `unmountAll` remove an element a test appended itself (an iframe, an element without attributes). */
+export function track<T extends HTMLElement>(el: T): T {
   mounted.push(el);
   return el;
 }

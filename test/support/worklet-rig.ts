@@ -6,14 +6,15 @@ import captureUrl from '../../worklets/capture.worklet.ts?worker&url';
 import playbackUrl from '../../worklets/playback.worklet.ts?worker&url';
 
 /**
- * Builds playback → capture (tap) in a new, running AudioContext. `toPlay.port2` is where the
+ * Builds playback → capture (tap) in a new, running AudioContext (at `sampleRate` if given). `toPlay.port2` is where the
  * playback worklet's commands go in and its stats come out. `onClose` gets the context's cleanup.
  */
 export async function playbackIntoTap(
   onClose: (close: () => Promise<void>) => void,
-  tapOptions: { batchQuanta?: number } = {},
+  tapOptions: { batchQuanta?: number; sampleRate?: number } = {},
 ) {
-  const ctx = new AudioContext();
+  const { sampleRate, batchQuanta } = tapOptions;
+  const ctx = new AudioContext(sampleRate ? { sampleRate } : {});
   onClose(() => ctx.close());
   await ctx.resume();
   await Promise.all([
@@ -29,9 +30,7 @@ export async function playbackIntoTap(
     numberOfOutputs: 0,
     channelCount: 1,
     channelCountMode: 'explicit',
-    ...(tapOptions.batchQuanta
-      ? { processorOptions: { batchQuanta: tapOptions.batchQuanta } }
-      : {}),
+    ...(batchQuanta ? { processorOptions: { batchQuanta } } : {}),
   });
   play.connect(tap);
   const toPlay = new MessageChannel();
