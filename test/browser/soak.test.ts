@@ -168,6 +168,8 @@ test(
     const heapStart = heap();
     const random = prng(SEED);
     const injected: Fault[] = [];
+    /** When each fault began and ended (Date.now(), the emulator's clock too): explains a loss. */
+    const timeline: string[] = [];
     const end = Date.now() + SECONDS * 1000;
     let f = 0;
     while (Date.now() < end) {
@@ -178,6 +180,7 @@ test(
       const fault = FAULTS[f++ % FAULTS.length]!;
       injected.push(fault);
       if (fault === 'none') continue;
+      const began = Date.now();
       if (fault === 'drop-1006') await live.drop();
       else if (fault === 'close-1011-mid-reply') {
         await sleep(250);
@@ -190,6 +193,7 @@ test(
         await emu.tokenPlan(fault === 'token-hang' ? ['hang'] : ['slow:700', 'error']);
         await live.drop();
       }
+      timeline.push(`${fault} ${began}–${Date.now()}`);
       if (media.context && !spy.contexts.includes(media.context)) spy.contexts.push(media.context);
     }
     // Let the last recovery finish, then read the figures.
@@ -245,7 +249,36 @@ test(
       fatalErrors: counts.fatal,
     };
     console.log(`SOAK_RESULT ${JSON.stringify(figures)}`);
-    if (figures.lostBeyondBoundMs > 0) console.log(`SOAK_LOST\n${sockets.explain(missing)}`);
+    if (figures.lostBeyondBoundMs > 0) {
+      // Where each connection's audio ended at the emulator, beside the faults, in one clock.
+      const received: string[] = [];
+      /** Where each frame arrived: "session i at t". */
+      const where = new Map<number, string>();
+      for (const info of await emu.sessions()) {
+        let count = 0;
+        for (const f of await emu.session(info.index).received()) {
+          const data = f.message?.realtimeInput?.audio?.data;
+          if (typeof data !== 'string') continue;
+          count++;
+          // Frame n carries n in every sample; a message may hold several 20 ms (640 B) frames.
+          const bytes = atob(data);
+          for (let i = 0; i + 1 < bytes.length; i += 640)
+            where.set(
+              bytes.charCodeAt(i) | (bytes.charCodeAt(i + 1) << 8),
+              `session ${info.index} at ${f.at}`,
+            );
+        }
+        received.push(`session ${info.index}: ${count} audio messages`);
+      }
+      const edges = missing
+        .filter((n) => !missing.includes(n - 1) || !missing.includes(n + 1))
+        .flatMap((n) => [n - 1, n + 1].filter((m) => !missing.includes(m)))
+        .map((m) => `frame ${m}: ${where.get(m) ?? 'nowhere'}`);
+      console.log(
+        `SOAK_LOST\n${sockets.explain(missing)}\nfaults: ${timeline.join('; ')}\n` +
+          `${edges.join('\n')}\n${received.join('\n')}`,
+      );
+    }
     expect(finalStatus).toBe('connected');
     expect(counts.fatal).toBe(0);
     // A drop while a hand-off is opening is finished by that hand-off: the split varies by run.

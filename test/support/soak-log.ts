@@ -69,7 +69,8 @@ export function socketLog() {
               .map(
                 ([, at]) =>
                   `socket ${r.id} (${r.code}${r.clean ? '' : ' dirty'}, bufferedAmount ` +
-                  `${r.buffered}) ${Math.round(r.closedAt - at)} ms before its close was seen`,
+                  `${r.buffered}) at ${Math.round(at)}, ${Math.round(r.closedAt - at)} ms before ` +
+                  `its close was seen`,
               ),
           );
           return `frame ${n}: ${given.length ? given.join('; ') : 'given to no socket'}`;
