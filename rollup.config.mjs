@@ -11,15 +11,47 @@ import { internalPropsRegex } from './scripts/internal-props.mjs';
  * in a module-level Map, so tree-shaking cannot see that it is unused, and it ties `wrap` and
  * `expose` together: each side of the worker shipped the other side's half. Without it the page
  * keeps `wrap`, the worker keeps `expose`. The page only calls the worker's methods (APPLY, and
- * RELEASE when a remote is dropped): `expose` loses its property-set, `new` and endpoint cases,
- * which pulled `proxy()` and a second `expose` into the worker. A comlink whose source no longer
- * matches fails the build.
+ * RELEASE when a remote is dropped): `expose` loses its property-get, -set, `new` and endpoint
+ * cases, which pulled `proxy()` and a second `expose` into the worker, and `wrap`'s remotes lose
+ * the traps that would send them. Only the worker throws across (its errors reach the page as
+ * comlink's thrown values): the page's copy keeps only the throw handler's `deserialize`, the
+ * worker's only its `serialize`. A comlink whose source no longer matches fails the build.
  */
-const comlinkOneSided = {
+const comlinkOneSided = (side) => ({
   name: 'comlink-one-sided',
   transform(code, id) {
     if (!/[\\/]comlink[\\/]dist[\\/]esm[\\/]comlink\.mjs$/.test(id)) return null;
     const edits = [
+      side === 'worker'
+        ? [
+            `deserialize(serialized) {
+        if (serialized.isError) {
+            throw Object.assign(new Error(serialized.value.message), serialized.value);
+        }
+        throw serialized.value;
+    },`,
+            '',
+          ]
+        : [
+            `serialize({ value }) {
+        let serialized;
+        if (value instanceof Error) {
+            serialized = {
+                isError: true,
+                value: {
+                    message: value.message,
+                    name: value.name,
+                    stack: value.stack,
+                },
+            };
+        }
+        else {
+            serialized = { isError: false, value };
+        }
+        return [serialized, []];
+    },`,
+            '',
+          ],
       ['["proxy", proxyTransferHandler],', ''],
       [
         `case "SET" /* MessageType.SET */:
@@ -51,14 +83,114 @@ const comlinkOneSided = {
       ],
       // Only createProxy uses it: let the worker's bundle drop it with the rest of `wrap`.
       ['&&\n    new FinalizationRegistry(', '&&\n    /* @__PURE__ */ new FinalizationRegistry('],
+      // The page's remotes likewise only call: no property read (awaiting `remote.x`), set,
+      // `new` or endpoint request, so the page ships none and the worker answers no GET.
+      [
+        `case "GET" /* MessageType.GET */:
+                    {
+                        returnValue = rawValue;
+                    }
+                    break;`,
+        '',
+      ],
+      [
+        `if (path.length === 0) {
+                    return { then: () => proxy };
+                }
+                const r = requestResponseMessage(ep, pendingListeners, {
+                    type: "GET" /* MessageType.GET */,
+                    path: path.map((p) => p.toString()),
+                }).then(fromWireValue);
+                return r.then.bind(r);`,
+        'return path.length === 0 ? { then: () => proxy } : undefined;',
+      ],
+      [
+        `set(_target, prop, rawValue) {
+            throwIfProxyReleased(isProxyReleased);
+            // FIXME: ES6 Proxy Handler \`set\` methods are supposed to return a
+            // boolean. To show good will, we return true asynchronously ¯\\_(ツ)_/¯
+            const [value, transferables] = toWireValue(rawValue);
+            return requestResponseMessage(ep, pendingListeners, {
+                type: "SET" /* MessageType.SET */,
+                path: [...path, prop].map((p) => p.toString()),
+                value,
+            }, transferables).then(fromWireValue);
+        },`,
+        '',
+      ],
+      [
+        `if (last === createEndpoint) {
+                return requestResponseMessage(ep, pendingListeners, {
+                    type: "ENDPOINT" /* MessageType.ENDPOINT */,
+                }).then(fromWireValue);
+            }`,
+        '',
+      ],
+      [
+        `construct(_target, rawArgumentList) {
+            throwIfProxyReleased(isProxyReleased);
+            const [argumentList, transferables] = processArguments(rawArgumentList);
+            return requestResponseMessage(ep, pendingListeners, {
+                type: "CONSTRUCT" /* MessageType.CONSTRUCT */,
+                path: path.map((p) => p.toString()),
+                argumentList,
+            }, transferables).then(fromWireValue);
+        },`,
+        '',
+      ],
+      // Request ids need only be unique among the page's own requests (the page is the one
+      // sender on its worker): a counter, not four random numbers.
+      [
+        `function generateUUID() {
+    return new Array(4)
+        .fill(0)
+        .map(() => Math.floor(Math.random() * Number.MAX_SAFE_INTEGER).toString(16))
+        .join("-");
+}`,
+        'let lastId = 0;\nfunction generateUUID() {\n    return String(++lastId);\n}',
+      ],
+      // Nor does the page release a remote by hand (`releaseProxy`: dropping it releases it) or
+      // bind a remote's method, and the worker's `expose` takes messages only from its own page.
+      [
+        `if (prop === releaseProxy) {
+                return () => {
+                    unregisterProxy(proxy);
+                    releaseEndpoint(ep);
+                    pendingListeners.clear();
+                    isProxyReleased = true;
+                };
+            }`,
+        '',
+      ],
+      ['let isProxyReleased = false;', ''],
+      ['throwIfProxyReleased(isProxyReleased);', ''],
+      [
+        `// We just pretend that \`bind()\` didn’t happen.
+            if (last === "bind") {
+                return createProxy(ep, pendingListeners, path.slice(0, -1));
+            }`,
+        '',
+      ],
+      ['const last = path[path.length - 1];', ''],
+      [
+        'function expose(obj, ep = globalThis, allowedOrigins = ["*"]) {',
+        'function expose(obj, ep = globalThis) {',
+      ],
+      [
+        `if (!isAllowedOrigin(allowedOrigins, ev.origin)) {
+            console.warn(\`Invalid origin '\${ev.origin}' for comlink proxy\`);
+            return;
+        }`,
+        '',
+      ],
     ];
     for (const [from, to] of edits) {
       if (!code.includes(from)) this.error(`comlink-one-sided: "${from}" not found in ${id}`);
-      code = code.replace(from, to);
+      code = code.replaceAll(from, to);
     }
     return { code, map: null };
   },
-};
+});
 
 /**
  * The worker's copy of src/core/errors.ts without the cross-copy branding (`[Symbol.hasInstance]`
@@ -84,11 +216,39 @@ const workerErrors = {
 };
 
 /**
+ * The worker's copy of src/dsp/polyphase.ts without the equiripple branch: the worker's pipes
+ * build every resampler with createDefaultResampler, whose designer never returns a table (Kaiser
+ * designs only, src/dsp/resampler.ts), so the branch and its constants are dead there. A source
+ * that no longer matches fails the build.
+ */
+const workerKaiser = {
+  name: 'worker-kaiser',
+  transform(code, id) {
+    if (!/[\\/]src[\\/]dsp[\\/]polyphase\.ts$/.test(id)) return null;
+    const edit =
+      /\n {4}const equi =\n {6}this\.exact && up <= RUN_MAX_PHASES\n {8}\? equiripple\([^]*?\)\n {8}: null;/;
+    if (!edit.test(code)) this.error(`worker-kaiser: ${edit} not found in ${id}`);
+    return {
+      code: code.replace(
+        edit,
+        '\n    const equi = null as { taps: number; table: Float64Array } | null;',
+      ),
+      map: null,
+    };
+  },
+};
+
+/**
  * Minified browser files: esbuild strips the types, terser minifies (it gzips ~1.5 KB smaller than
  * esbuild's minifier over the script-tag files) and shortens the provably internal property names
  * (scripts/internal-props.mjs: `private` members and the members of internal classes, used
  * nowhere else). No `toplevel`/`module` for the IIFE: its global `LiveAgent` must stay; the ES
- * outputs get `module: true` from the plugin.
+ * outputs get `module: true` from the plugin. Three of terser's opt-in transforms (together
+ * ~0.1 KB over the script-tag files), safe for this code: `unsafe_arrows` turns a function
+ * expression that uses no `this` into an arrow (nothing calls one with `new` or reads its
+ * `prototype`), `unsafe_methods` an object's function or `this`-free arrow value into a method (nor
+ * these), and `pure_getters` lets it drop or move property reads (no getter here has effects).
+ * Not `unsafe_comps`: it rewrites `!(x > 0)` as `x <= 0`, which lets NaN through the option checks.
  */
 const internal = internalPropsRegex();
 /**
@@ -103,7 +263,12 @@ const caches = { page: {}, worker: {} };
 const minifier = (group) =>
   terser({
     ecma: 2022,
-    compress: { passes: 3 },
+    compress: {
+      passes: 3,
+      unsafe_arrows: true,
+      unsafe_methods: true,
+      pure_getters: true,
+    },
     mangle: { properties: { regex: internal } },
     ...(group && { nameCache: caches[group] }),
   });
@@ -114,12 +279,14 @@ const minifier = (group) =>
  * and no code asks whether an instance owns a field before it is set, so instances behave the same.
  * Not for the worker: its classes initialise most fields, which assignments spell longer.
  */
-const browser = (minify, { assignFields = false, group } = {}) => [
+const browser = (minify, { assignFields = false, group, side = 'page' } = {}) => [
   nodeResolve({ browser: true }),
-  comlinkOneSided,
+  comlinkOneSided(side),
   esbuild({
     target: 'es2022',
-    ...(assignFields && { tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } } }),
+    ...(assignFields && {
+      tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
+    }),
   }),
   ...(minify ? [minifier(group)] : []),
 ];
@@ -226,7 +393,7 @@ export default [
     plugins:
       input === 'src/element/deps.ts'
         ? [sharedErrors, ...browser(true, { assignFields: true, group: 'page' })]
-        : [workerErrors, ...browser(true, { group: 'worker' })],
+        : [workerErrors, workerKaiser, ...browser(true, { group: 'worker', side: 'worker' })],
   })),
   {
     input: node,

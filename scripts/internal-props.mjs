@@ -41,6 +41,96 @@ const isPrivate = (node) =>
   ts.canHaveModifiers(node) &&
   (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.PrivateKeyword);
 
+const hasModifier = (node, kind) =>
+  ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
+
+/** Inside `declare global {…}`, a `declare module` or a `declare` statement: names of the world. */
+function ambient(node) {
+  for (let n = node; n; n = n.parent)
+    if (ts.isModuleDeclaration(n) || hasModifier(n, ts.SyntaxKind.DeclareKeyword)) return true;
+  return false;
+}
+
+/**
+ * A local name (a variable, parameter, function or class of one module, or a use of one): terser
+ * never renames a property after it, so it need not hold a member's name back. Not local: a name
+ * that is also a key (`{ name }`, `const { name } = x`), an import or export (the IIFE's exports
+ * are properties of its global; dynamic imports read a chunk's exports as properties), and
+ * anything declared ambient (`declare global`: properties of globalThis).
+ */
+function local(node) {
+  const { parent } = node;
+  if (ambient(node)) return false;
+  // Declarations of a module's own bindings.
+  if (
+    (ts.isVariableDeclaration(parent) ||
+      ts.isFunctionDeclaration(parent) ||
+      ts.isClassDeclaration(parent) ||
+      ts.isFunctionExpression(parent) ||
+      ts.isClassExpression(parent)) &&
+    parent.name === node
+  ) {
+    const statement = ts.isVariableDeclaration(parent) ? parent.parent.parent : parent;
+    return !hasModifier(statement, ts.SyntaxKind.ExportKeyword);
+  }
+  if (ts.isParameter(parent))
+    return parent.initializer === node || (parent.name === node && !parent.modifiers?.length);
+  if (ts.isBindingElement(parent))
+    return (
+      parent.initializer === node ||
+      (parent.name === node && (!!parent.propertyName || ts.isArrayBindingPattern(parent.parent)))
+    );
+  // A value given to a key, a variable, a field or a default: a use of a binding.
+  if (INITIALIZED.has(parent.kind)) return parent.initializer === node;
+  // Uses of a binding (never a key or member name: those parents are handled above or not here).
+  return (
+    USES.has(parent.kind) || (ts.isPropertyAccessExpression(parent) && parent.expression === node)
+  );
+}
+const K = ts.SyntaxKind;
+/** Parents whose `initializer` is a value (their name is handled before, or is a key). */
+const INITIALIZED = new Set([K.PropertyAssignment, K.VariableDeclaration, K.PropertyDeclaration]);
+/** Parents under which an identifier can only be a use of a binding. */
+const USES = new Set([
+  K.CallExpression,
+  K.NewExpression,
+  K.BinaryExpression,
+  K.PrefixUnaryExpression,
+  K.PostfixUnaryExpression,
+  K.ConditionalExpression,
+  K.ReturnStatement,
+  K.IfStatement,
+  K.WhileStatement,
+  K.DoStatement,
+  K.ForStatement,
+  K.ForOfStatement,
+  K.ForInStatement,
+  K.ExpressionStatement,
+  K.ArrayLiteralExpression,
+  K.SpreadElement,
+  K.SpreadAssignment,
+  K.TemplateSpan,
+  K.ElementAccessExpression,
+  K.AwaitExpression,
+  K.TypeOfExpression,
+  K.VoidExpression,
+  K.DeleteExpression,
+  K.ParenthesizedExpression,
+  K.AsExpression,
+  K.SatisfiesExpression,
+  K.NonNullExpression,
+  K.TypeAssertionExpression,
+  K.ArrowFunction,
+  K.ThrowStatement,
+  K.SwitchStatement,
+  K.CaseClause,
+  K.ComputedPropertyName,
+  K.TaggedTemplateExpression,
+  K.TypeReference,
+  K.TypeQuery,
+  K.ExpressionWithTypeArguments,
+]);
+
 /** Names safe to mangle, for terser's `mangle.properties.regex`. */
 export function internalProps(root = '.') {
   const declared = new Set();
@@ -75,7 +165,7 @@ export function internalProps(root = '.') {
           (isPrivate(parent) || (internalClasses && ofClass && !ts.isParameter(parent)))
         )
           declared.add(node.text);
-        else if (!(ts.isPropertyAccessExpression(parent) && parent.name === node))
+        else if (!(ts.isPropertyAccessExpression(parent) && parent.name === node) && !local(node))
           elsewhere.add(node.text);
       } else if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) {
         words(node.text);

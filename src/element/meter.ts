@@ -13,16 +13,10 @@
  * only tells the worker how the meter looks (size, colour) when that changes.
  */
 import type { LiveMedia, MediaLevels } from '../core/media.ts';
-import {
-  METER_STEPS,
-  meterStep as step,
-  paintMeter,
-  type MeterFrame,
-  type MeterLook,
-  type MeterMessage,
-} from '../meter/paint.ts';
+import type { MeterFrame, MeterLook, MeterMessage } from '../meter/paint.ts';
+import { METER_STEPS, meterStep as step } from '../meter/steps.ts';
 
-export { levelScale, METER_STEPS } from '../meter/paint.ts';
+export { levelScale, METER_STEPS } from '../meter/steps.ts';
 
 /** CSS size of the canvas: two 5 px bars 3 px apart, 56 px wide (see styles.ts, `.lv`). */
 const WIDTH = 56;
@@ -166,7 +160,13 @@ export class LevelMeter {
       return;
     }
     const ctx = this.canvas.getContext('2d');
-    this.out = (frame) => ctx && paintMeter(ctx, frame);
+    // The drawing code is an on-demand chunk: a page whose meter worker draws never fetches it
+    // (if it cannot be fetched, the bars stay empty).
+    const paint = import('../meter/paint.ts').then(
+      (m) => m.paintMeter,
+      () => null,
+    );
+    this.out = (frame) => void paint.then((draw) => ctx && draw?.(ctx, frame));
   }
 
   /**

@@ -2,8 +2,12 @@
  * The level meter's drawing, shared by the element (which draws on the main thread only where no
  * worker can) and the SDK's worker (which draws for it off the main thread: the element hands its
  * canvas over with transferControlToOffscreen, and each frame then costs the main thread one
- * postMessage instead of a rendering frame). No imports: it runs in both worlds.
+ * postMessage instead of a rendering frame). It imports only ./steps.ts: it runs in both worlds.
+ * The element imports it only where it must draw itself (an on-demand chunk of its bundle).
  */
+import { METER_STEPS, meterStep } from './steps.ts';
+
+export { levelScale, METER_STEPS, meterStep } from './steps.ts';
 
 /** One picture of the two bars, in device pixels. */
 export interface MeterFrame {
@@ -35,17 +39,6 @@ export type MeterMessage =
   | { meterLevels: MeterPorts }
   | { meterLook: MeterLook };
 
-/** RMS of speech sits around 0.02–0.3: a square-root curve makes quiet speech visible. */
-export function levelScale(rms: number): number {
-  return Math.min(1, Math.sqrt(Math.max(0, rms)) * 1.6);
-}
-
-/**
- * Steps a bar shows. Every visible change costs a frame (paint, commit, composite): speech moves
- * a meter of device pixels on nearly every update, one of 8 steps only when the loudness does.
- */
-export const METER_STEPS = 8;
-
 /**
  * Fed-mode draws a second at most. Each draw of the transferred canvas is one commit, and each
  * commit costs the main thread a task (the placeholder canvas takes the new picture there). The
@@ -54,15 +47,6 @@ export const METER_STEPS = 8;
  * picture differs from the one drawn (never while both bars rest at empty).
  */
 export const METER_DRAW_HZ = 15;
-
-/**
- * The step to show for `rms`, given the one shown: it moves only when the level is most of a
- * step away, so a level hovering on a step boundary does not flicker (each flicker is a frame).
- */
-export function meterStep(rms: number, shown: number): number {
-  const exact = levelScale(rms) * METER_STEPS;
-  return Math.abs(exact - shown) < 0.8 ? shown : Math.round(exact);
-}
 
 /** The 2D context calls a frame needs (main-thread and offscreen contexts both have them). */
 export interface MeterContext {

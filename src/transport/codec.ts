@@ -207,7 +207,8 @@ export function encodeClientMessage(message: ClientMessage): string {
   return JSON.stringify(message);
 }
 
-const decoder = new TextDecoder();
+// Pure: a bundle that only builds frames (the page's setup) drops it.
+const decoder = /* @__PURE__ */ new TextDecoder();
 
 /** Parses one server frame (text, or binary holding JSON text). Throws ProtocolError. */
 export function parseServerFrame(data: string | ArrayBuffer | ArrayBufferView): ServerMessage {

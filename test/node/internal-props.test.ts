@@ -61,6 +61,30 @@ export class B {
 export const run = (b: B) => b.handleInternal() + b.count + b.param;
 `,
   );
+  // Local names never hold a member's name back; keys, exports and globals still do.
+  write(
+    'src/core/c.ts',
+    `
+declare global { var globalName: number }
+export const exportedName = 1;
+export class C {
+  private scratch = 0;
+  private shorthand = 0;
+  private exportedName = 0;
+  private globalName = 0;
+  private destructured = 0;
+  private renamed = 0;
+  total(src: Record<string, number>, scratch = 1): unknown {
+    const shorthand = scratch + this.scratch;
+    const { destructured } = src;
+    const { other: renamed } = src;
+    const [globalName] = [renamed];
+    return { shorthand, sum: destructured + globalName + this.shorthand + this.exportedName +
+      this.globalName + this.destructured + this.renamed };
+  }
+}
+`,
+  );
   write('worklets/w.ts', `export const inWorklet = 1;`);
   // A worklet processor's methods are called by the audio engine: a public file.
   write('worklets/p.worklet.ts', `export class P { process(): boolean { return true; } }`);
@@ -69,14 +93,17 @@ export const run = (b: B) => b.handleInternal() + b.count + b.param;
   write('src/a.test.ts', `export const tick = 1;`);
   write('node_modules/comlink/dist/esm/comlink.mjs', `const fromComlink = 1;`);
 
-  test('keeps only names used as a private or internal-class member and through a dot', () => {
+  test('keeps only names used as a private or internal-class member, through a dot or as a local', () => {
     expect(internalProps(root)).toEqual([
       'count',
       'drainTimer',
       'handleInternal',
       'host',
       'onServer',
+      'renamed',
+      'scratch',
       'tick',
+      'total',
     ]);
   });
 
