@@ -5,8 +5,9 @@
  * turn starts or ends, often a few tens of milliseconds apart. So snapshots are drawn at most
  * {@link RENDER_HZ} times a second: the first at once, later ones together, the newest state,
  * when the interval is up (never more than a quarter of a second late). A status change draws at
- * once, and so does the element's own render (a press, an attribute, a hint), taking whatever
- * waits with it; so does anything within the task of a paced draw (a burst shares its frame).
+ * once (so does a server tool's line: its place in the log is when it came), and so does the
+ * element's own render (a press, an attribute, a hint), taking whatever waits with it; so does
+ * anything within the task of a paced draw (a burst shares its frame).
  * A hidden page shows nothing: while the status holds, snapshots wait, and one render catches up
  * when the page is seen again.
  */
@@ -16,8 +17,9 @@ import type { LiveAgentSnapshot, LiveAgentStatus } from '../core/types.ts';
 export const RENDER_HZ = 4;
 
 export class RenderGate {
-  /** The status last drawn, and when the last paced draw began. */
+  /** The status and server tool calls last drawn, and when the last paced draw began. */
   private drawn: LiveAgentStatus | undefined;
+  private calls: LiveAgentSnapshot['serverToolCalls'] | undefined;
   private drawnAt = -Infinity;
   /** A paced draw happened earlier in this task: what follows shares its frame. */
   private inTask = false;
@@ -44,7 +46,9 @@ export class RenderGate {
       this.deferred = true;
       return false;
     }
-    if (fromSession && same && !this.inTask && this.el.isConnected) {
+    // A server tool's line goes where it happens in the log: drawn at once, after what waits.
+    const paced = same && s.serverToolCalls === this.calls;
+    if (fromSession && paced && !this.inTask && this.el.isConnected) {
       const now = performance.now();
       if (now - this.drawnAt < 1000 / RENDER_HZ) {
         this.timer ??= setTimeout(this.due, this.drawnAt + 1000 / RENDER_HZ - now);
@@ -55,6 +59,7 @@ export class RenderGate {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.drawn = s.status;
+    this.calls = s.serverToolCalls;
     return true;
   }
 
