@@ -18,7 +18,7 @@ import type {
   WorkerApi,
   WorkerMedia,
 } from './protocol.ts';
-import { FrameBatch } from './frame-batch.ts';
+import { frameBatch } from './frame-batch.ts';
 import { CaptureRouter } from './router.ts';
 import type { VideoPipe } from './video-pipe.ts';
 
@@ -68,7 +68,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   return {
     async open(id, params, port) {
       const post = (msg: ConnectionPortMessage): void => port.postMessage(msg);
-      const frames = new FrameBatch(post);
+      const frames = frameBatch(post);
       try {
         // The ADK codec is its own chunk, fetched only when such a connection opens.
         const adk = await loadWireCodec(params);

@@ -17,36 +17,38 @@ export const FRAME_BATCH_MS = 250;
 
 type Item = { frame: InboundFrame; meta: MessageMeta };
 
-/** Posts a connection's frames to `post`, holding audio continuations back a little. */
-export class FrameBatch {
-  private held: Item[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  /** The audio turn of the last audio frame posted or held (0: none yet). */
-  private turn = 0;
-
-  constructor(private readonly post: (msg: ConnectionPortMessage) => void) {}
-
+/** A connection's frames, posted in arrival order, audio continuations held back a little. */
+export interface FrameBatch {
   /** One frame, in arrival order. */
-  add(frame: InboundFrame, meta: MessageMeta): void {
-    const turn = meta.audioTurnId ?? 0;
-    const continues =
-      turn > 0 &&
-      turn === this.turn &&
-      frame.events.every((e) => e.type === 'content' && e.text.length === 0);
-    if (turn > 0) this.turn = turn;
-    if (continues) {
-      this.held.push({ frame, meta });
-      this.timer ??= setTimeout(() => this.flush(), FRAME_BATCH_MS);
-    } else this.flush({ frame, meta });
-  }
+  add(frame: InboundFrame, meta: MessageMeta): void;
+  /** Posts what waits (in one message); call before any other post. */
+  flush(): void;
+}
 
-  /** Posts what waits, with `next` after it (one message); call before any other post. */
-  flush(next?: Item): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const items = next ? [...this.held, next] : this.held;
-    this.held = [];
-    if (items.length === 1) this.post({ type: 'message', ...items[0]! });
-    else if (items.length > 1) this.post({ type: 'messages', items });
-  }
+/** Posts a connection's frames to `post`, holding audio continuations back a little. */
+export function frameBatch(post: (msg: ConnectionPortMessage) => void): FrameBatch {
+  let held: Item[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The audio turn of the last audio frame posted or held (0: none yet). */
+  let turn = 0;
+  const flush = (next?: Item): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    const items = next ? [...held, next] : held;
+    held = [];
+    if (items.length === 1) post({ type: 'message', ...items[0]! });
+    else if (items.length > 1) post({ type: 'messages', items });
+  };
+  return {
+    add(frame, meta) {
+      const t = meta.audioTurnId ?? 0;
+      const continues =
+        t > 0 && t === turn && frame.events.every((e) => e.type === 'content' && !e.text.length);
+      if (t > 0) turn = t;
+      if (!continues) return flush({ frame, meta });
+      held.push({ frame, meta });
+      timer ??= setTimeout(flush, FRAME_BATCH_MS);
+    },
+    flush: () => flush(),
+  };
 }
