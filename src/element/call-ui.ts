@@ -9,11 +9,9 @@
 import { elementEndpoints, errorText, HINTS, QuietHints } from './hints.ts';
 import { RenderLoops } from './loops.ts';
 import { LevelMeter } from './meter.ts';
-import { captionGrowth } from './render-gate.ts';
 import { TranscriptView } from './transcript-view.ts';
 
 export const callUi = {
-  captionGrowth,
   elementEndpoints,
   errorText,
   HINTS,

@@ -55,12 +55,8 @@ export class LiveAgentElement extends HTMLElement {
 
   private localError: LiveAgentError | null = null;
   private holding = false;
-  /** Holds renders back while the page is hidden. */
-  private readonly gate = new RenderGate(
-    this,
-    () => this.render(),
-    () => LiveAgentElement.callUi?.captionGrowth,
-  );
+  /** Paces the session's renders; holds them back while the page is hidden. */
+  private readonly gate = new RenderGate(this, () => this.render());
   private toolList: ToolDefinition[] = [];
   private configValue: LiveConfig | undefined;
   private tokenValue: TokenSource | undefined;
@@ -94,7 +90,10 @@ export class LiveAgentElement extends HTMLElement {
       disconnect: () => this.disconnect(),
       startHold: () => this.startHold(),
       endHold: () => this.endHold(),
-      toggleMute: () => this.current?.setMicEnabled(!this.snapshot().micEnabled),
+      toggleMute: () => {
+        this.current?.setMicEnabled(!this.snapshot().micEnabled);
+        this.render(); // a press shows at once
+      },
       resumeAudio: () => this.current?.resumeAudio(),
       toggleMetrics: () => this.toggleAttribute('metrics'),
       sendText: (text) => this.sendText(text),
@@ -194,6 +193,7 @@ export class LiveAgentElement extends HTMLElement {
     if (!this.current)
       throw new LiveAgentError('not-connected', 'Call connect() before sendText()');
     this.current.sendText(text);
+    this.render(); // the typed turn shows at once
   }
 
   connectedCallback(): void {

@@ -2,7 +2,7 @@
  * The element's two timers, each running only while it shows something: the level meters during
  * a conversation, and a 1 s re-render for the goAway countdown. An idle element costs nothing.
  *
- * The meters poll the session's levels at most 15 times a second (4 under
+ * The meters poll the session's levels at most 10 times a second (4 under
  * `prefers-reduced-motion`), and only while the element can be seen: the loop stops when the
  * document is hidden or the element is scrolled out of view (IntersectionObserver), and starts
  * again when it comes back. Painting is the meter's business: it draws only on a visible change.
@@ -15,10 +15,11 @@
 
 /**
  * Level updates a second at most. Each visible change is a compositor frame (the meter worker's
- * draw, the GPU process's composite): at 30 Hz speech drew ~16 frames a second, at 15 Hz ~10, a
- * third less CPU for the whole meter in the cost bench, and a talking meter still reads as live.
+ * draw, the GPU process's composite) and, for the fed meter, a main-thread task (its placeholder
+ * canvas takes each new picture): at 30 Hz speech drew ~16 frames a second, at 15 Hz ~10, at 10
+ * fewer again, and a talking meter still reads as live.
  */
-export const LEVELS_HZ = 15;
+export const LEVELS_HZ = 10;
 /** Under `prefers-reduced-motion`: the meters still say who is talking, without flicker. */
 export const REDUCED_MOTION_HZ = 4;
 /** What one level frame did: polled and painted, fed (the worker draws), or ended the loop. */

@@ -14,7 +14,9 @@ const DARK =
  * The element's stylesheet text (no CSS comments: they would ship in the bundle; each line ends in
  * a line continuation, so the text has no newlines to escape either). Only the short
  * connecting states pulse: while the agent speaks the output meter moves instead (an endless
- * animation there would cost a compositor frame 60 times a second).
+ * animation there would cost a compositor frame 60 times a second). The log is positioned: it
+ * holds each caption's screen-reader prefix (`.sr`, absolutely positioned), which otherwise sits
+ * in the page's own box at its unscrolled place, below the log, and grows the page as turns come.
  */
 export const STYLES = `\
 :host{--_bg:var(--live-agent-bg,#fff);--_fg:var(--live-agent-fg,#1f1f1f);--_mu:var(--live-agent-muted,#5f6368);\
@@ -57,7 +59,7 @@ font-weight:600;min-width:9em;justify-content:center;touch-action:none;user-sele
 .st[data-hint]{color:var(--_fg);font-weight:600}\
 @container (max-width:380px){.talk{min-width:0;gap:6px}.bar button{padding:6px 9px}}\
 .log{margin:10px 0 0;max-height:var(--live-agent-transcript-height,260px);overflow-y:auto;display:flex;\
-flex-direction:column;gap:6px}\
+flex-direction:column;gap:6px;position:relative}\
 .log:empty{display:none}\
 .t{margin:0;padding:6px 10px;border-radius:10px;max-width:88%;white-space:pre-wrap;overflow-wrap:anywhere;\
 align-self:flex-start;border:1px solid var(--_bd)}\

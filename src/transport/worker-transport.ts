@@ -196,6 +196,8 @@ export function createWorkerTransport(
       // Port messages may overtake the RPC answer; the session's slot holds them until it is ready.
       const deliver = (msg: ConnectionPortMessage): void => {
         if (msg.type === 'message') handlers.message(msg.frame, msg.meta);
+        else if (msg.type === 'messages')
+          for (const item of msg.items) handlers.message(item.frame, item.meta);
         else if (msg.type === 'malformed') handlers.malformed(msg.error);
         else {
           closed = true;

@@ -18,6 +18,7 @@ import type {
   WorkerApi,
   WorkerMedia,
 } from './protocol.ts';
+import { frameBatch } from './frame-batch.ts';
 import { CaptureRouter } from './router.ts';
 import type { VideoPipe } from './video-pipe.ts';
 
@@ -67,15 +68,20 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   return {
     async open(id, params, port) {
       const post = (msg: ConnectionPortMessage): void => port.postMessage(msg);
+      const frames = frameBatch(post);
       try {
         // The ADK codec is its own chunk, fetched only when such a connection opens.
         const adk = await loadWireCodec(params);
         const wire = await openConnection(
           params,
           {
-            message: (frame, meta) => post({ type: 'message', frame, meta }),
-            malformed: (error) => post({ type: 'malformed', error }),
+            message: (frame, meta) => frames.add(frame, meta),
+            malformed: (error) => {
+              frames.flush();
+              post({ type: 'malformed', error });
+            },
             close: (info) => {
+              frames.flush();
               const entry = connections.get(id);
               // Anything but a normal close may have lost the audio in flight: resend it.
               if (entry) router.release(entry.wire, info.code !== 1000);

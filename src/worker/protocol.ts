@@ -24,6 +24,8 @@ export type CallResult = { ok: true } | { ok: false; error: SerializedError };
 /** Worker → main, on the port given to `open`. Ends with exactly one `close` (after setup). */
 export type ConnectionPortMessage =
   | { type: 'message'; frame: InboundFrame; meta: MessageMeta }
+  /** Frames in arrival order, crossing together (./frame-batch.ts). */
+  | { type: 'messages'; items: { frame: InboundFrame; meta: MessageMeta }[] }
   | { type: 'malformed'; error: SerializedError }
   | { type: 'close'; info: CloseInfo };
 

@@ -1,5 +1,5 @@
 /**
- * What `<live-agent>`'s level meters cost: levels are read at most 15 times a second (4 under
+ * What `<live-agent>`'s level meters cost: levels are read at most 10 times a second (4 under
  * prefers-reduced-motion), drawn only when they change, never while the element is off-screen or
  * the document hidden, and drawing them recalculates no style (Chromium, CDP metrics).
  */
@@ -84,7 +84,7 @@ function filledShare(data: Uint8ClampedArray, width: number, ratio: number): num
 }
 
 describe('<live-agent> level meters', () => {
-  it('reads levels at most 15 times a second and draws only when they change', async () => {
+  it('reads levels at most LEVELS_HZ (10) times a second and draws only when they change', async () => {
     const el = await connected();
     const draws = countDraws(el);
     try {

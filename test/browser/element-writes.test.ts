@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../src/element/index.ts';
 import { LiveAgentElement, type SessionDeps } from '../../src/element/index.ts';
-import { CAPTION_HZ } from '../../src/element/render-gate.ts';
+import { RENDER_HZ } from '../../src/element/render-gate.ts';
 import { FakeMedia, FakeTransport } from '../../src/testing/index.ts';
 import { mountConnected, unmountAll } from '../support/mount.ts';
 
@@ -129,33 +129,38 @@ describe('<live-agent> writes only what a snapshot changed', () => {
     }
   });
 
-  it('a growing agent caption draws at most CAPTION_HZ a second, the newest text, and nothing is lost', async () => {
+  it('a growing agent caption draws at most RENDER_HZ a second, the newest text, and nothing is lost', async () => {
     const el = await connected();
     const log = el.shadowRoot!.querySelector<HTMLElement>('[part~=transcript]')!;
     const talk = el.shadowRoot!.querySelector<HTMLElement>('[part~=talk-button]')!;
     el.transport.serverSend({ serverContent: { outputTranscription: { text: 'w0' } } });
     const row = log.lastElementChild!;
-    expect(row.textContent).toContain('w0'); // a new turn draws at once
+    expect(row.textContent).toContain('w0'); // the first snapshot in a while draws at once
     expect(talk.dataset.state).toBe('speaking');
     // Fragments about 16 times a second, each in its own task (as from the socket), for 1.2 s.
     const texts: string[] = [];
     const observer = new MutationObserver(() => texts.push(row.textContent ?? ''));
     observer.observe(row, { subtree: true, characterData: true });
     const { sent, seconds } = await stream(el, 'w', 60, 1200);
-    // The held text follows within one interval: in sync, nothing lost.
+    // The waiting text follows within one interval: in sync, nothing lost.
     await expect.poll(() => row.textContent, { timeout: 1000 }).toContain(sent);
     observer.disconnect();
     expect(texts.length).toBeGreaterThan(1); // it does follow the text while it grows
     // One draw per fragment would be about 20 here.
-    expect(texts.length).toBeLessThanOrEqual(Math.ceil(seconds * CAPTION_HZ) + 2);
-    // Anything else draws at once, the held text with it: the turn's end.
+    expect(texts.length).toBeLessThanOrEqual(Math.ceil(seconds * RENDER_HZ) + 2);
+    // The turn's end waits its turn too (at most one interval), with the last words.
     el.transport.serverSend({ serverContent: { outputTranscription: { text: ' end' } } });
     el.transport.serverSend({ serverContent: { turnComplete: true } });
-    expect((row as HTMLElement).dataset.final).toBe('true');
+    await expect.poll(() => (row as HTMLElement).dataset.final, { timeout: 1000 }).toBe('true');
     expect(row.textContent).toContain(`${sent} end`);
+    // A status change draws at once, and whatever waits with it.
+    el.transport.serverSend({ serverContent: { inputTranscription: { text: 'Bye' } } });
+    await el.disconnect();
+    expect(talk.dataset.state).toBe('idle');
+    expect(log.lastElementChild!.textContent).toContain('Bye');
   });
 
-  it('fragments closer together than a frame still draw at most CAPTION_HZ a second', async () => {
+  it('fragments closer together than a frame still draw at most RENDER_HZ a second', async () => {
     const el = await connected();
     el.transport.serverSend({ serverContent: { outputTranscription: { text: 'f0' } } });
     const row = el.shadowRoot!.querySelector<HTMLElement>('[part~=transcript]')!.lastElementChild!;
@@ -165,8 +170,56 @@ describe('<live-agent> writes only what a snapshot changed', () => {
     const { sent, seconds } = await stream(el, 'f', 8, 600);
     await expect.poll(() => row.textContent, { timeout: 1000 }).toContain(sent);
     observer.disconnect();
-    // One draw per fragment would be about 60 here; a frame's draw and its held follower, at most.
-    expect(writes).toBeLessThanOrEqual(2 * (Math.ceil(seconds * CAPTION_HZ) + 1));
+    // One draw per fragment would be about 60 here.
+    expect(writes).toBeLessThanOrEqual(Math.ceil(seconds * RENDER_HZ) + 2);
+  });
+
+  it('who speaks, new turns and their ends share frames: at most RENDER_HZ draws a second', async () => {
+    const el = await connected();
+    const log = el.shadowRoot!.querySelector<HTMLElement>('[part~=transcript]')!;
+    // Tasks in which the shadow DOM changed (a MutationObserver reports once per task).
+    let draws = 0;
+    const observer = new MutationObserver(() => draws++);
+    observer.observe(el.shadowRoot!, { subtree: true, childList: true, attributes: true });
+    // A turn a quarter second: the user's line, the agent's answer and its end 40 ms apart, each
+    // changing the rows and who speaks (drawn at once, these were three frames a turn).
+    const t0 = performance.now();
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    for (let i = 0; i < 8; i++) {
+      el.transport.serverSend({ serverContent: { inputTranscription: { text: `Q${i}` } } });
+      await sleep(40);
+      el.transport.serverSend({ serverContent: { outputTranscription: { text: `A${i}` } } });
+      await sleep(40);
+      el.transport.serverSend({ serverContent: { turnComplete: true } });
+      await sleep(40);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    await expect.poll(() => log.children.length, { timeout: 1000 }).toBe(16);
+    await expect.poll(() => (log.lastElementChild as HTMLElement).dataset.final).toBe('true');
+    observer.disconnect();
+    expect(log.textContent).toContain('A7');
+    expect(draws).toBeGreaterThan(1);
+    // Three draws a turn would be 24 here.
+    expect(draws).toBeLessThanOrEqual(Math.ceil(seconds * RENDER_HZ) + 2);
+  });
+
+  it('a long conversation grows the log, never the page around it', async () => {
+    const el = await connected();
+    el.style.setProperty('--live-agent-transcript-height', '120px');
+    for (let i = 0; i < 40; i++) {
+      el.transport.serverSend({ serverContent: { inputTranscription: { text: `Question ${i}` } } });
+      el.transport.serverSend({ serverContent: { outputTranscription: { text: `Answer ${i}` } } });
+      el.transport.serverSend({ serverContent: { turnComplete: true } });
+    }
+    const log = el.shadowRoot!.querySelector<HTMLElement>('[part~=transcript]')!;
+    expect(log.children).toHaveLength(80);
+    expect(log.scrollHeight).toBeGreaterThan(2000); // 80 rows, scrolled in a 120 px box
+    // Each row's screen-reader prefix is absolutely positioned: unless the log holds it, it sits
+    // in the page's box at its unscrolled place (row 80: thousands of pixels down).
+    const bottom = el.getBoundingClientRect().bottom + scrollY;
+    expect(document.documentElement.scrollHeight).toBeLessThanOrEqual(
+      Math.max(innerHeight, bottom + 50),
+    );
   });
 });
 

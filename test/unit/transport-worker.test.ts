@@ -111,6 +111,43 @@ describe('worker transport over a MessageChannel', () => {
       .toContainEqual({ type: 'playback', underruns: 1, bufferedMs: 80, lateChunks: 0 });
   });
 
+  it('audio that continues a reply crosses to the main thread in batches, in order', async () => {
+    const ctx = setup();
+    await ctx.t.attachMedia!({ playback: { port: new MessageChannel().port1, sampleRate: 48000 } });
+    const { socket } = await connect(ctx);
+    // Port messages that reached the main side: a batch's frames are delivered in one task.
+    const crossings: number[] = [];
+    const deliver = ctx.handlers.message;
+    let inTask = false;
+    ctx.handlers.message = (frame, meta) => {
+      if (!inTask) {
+        crossings.push(0);
+        inTask = true;
+        queueMicrotask(() => (inTask = false));
+      }
+      crossings[crossings.length - 1]!++;
+      deliver(frame, meta);
+    };
+    const audio = {
+      serverContent: {
+        modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: 'AAAA' } }] },
+      },
+    };
+    for (let i = 0; i < 10; i++) socket.serverSend(audio);
+    socket.serverSend({ serverContent: { outputTranscription: { text: 'Hello' } } });
+    socket.serverSend(audio);
+    // The last one waits (FRAME_BATCH_MS) for company, then goes alone.
+    await expect.poll(() => ctx.messages.length, { timeout: 5000 }).toBe(12);
+    // The reply's first audio at once; the nine after it with the caption; the last alone, late.
+    expect(crossings).toEqual([1, 10, 1]);
+    expect(ctx.messages.map((m) => m.events.map((e) => e.type).join())).toEqual([
+      ...Array<string>(10).fill('content'),
+      'transcription',
+      'content',
+    ]);
+    expect(ctx.messages.every((m, i) => i === 10 || m.meta.audioTurnId === 1)).toBe(true);
+  });
+
   it('buffers microphone frames until activate and sends one audioStreamEnd on mute', async () => {
     const ctx = setup();
     await ctx.t.attachMedia!({
