@@ -20,9 +20,10 @@
  *      COST_FF_RUNS (2 per variant) interleaved Firefox runs follow, same window and warm-up
  *      (cost/firefox.ts); COST_FIREFOX=0 skips them. Firefox gives the whole process tree's CPU
  *      from /proc, upload bytes/s and the page's message counters, but no main-thread busy time,
- *      layout + style, heap or trace: those come from CDP, which Firefox does not speak.
+ *      layout + style, heap or trace: those come from CDP, which Firefox does not speak. Its
+ *      microphone is the speech WAV looped in the page (its fake one is a steady tone).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -314,6 +315,7 @@ async function main(): Promise<void> {
     if (HEAP_SECONDS > 0)
       for (const v of ['element', 'bare'] as const)
         heap[v] = await heapPhase(server.url, wav, emulator, v, HEAP_SECONDS, HEAP_EVERY_MS);
+    copyFileSync(wav, join(out, 'speech.wav')); // Firefox's microphone (cost/firefox.ts)
     if (RUNS > 0 && FF_RUNS > 0 && !enginePath('firefox'))
       console.log('firefox-esr not found (FIREFOX_PATH): no Firefox round');
     else if (RUNS > 0 && FF_RUNS > 0)
@@ -352,7 +354,7 @@ async function main(): Promise<void> {
   if (ff.results.length) {
     console.log(
       `\nFirefox: ${FF_RUNS}+${FF_RUNS} interleaved ${SECONDS} s conversations (fresh headless ` +
-        `firefox-esr each, WebDriver BiDi; fake mic = a steady tone, not the speech WAV)\n`,
+        `firefox-esr each, WebDriver BiDi; mic = the speech WAV looped in the page)\n`,
     );
     console.log(line(['metric', 'element (default UI)', 'bare session', 'target', 'result']));
     for (const r of ffRows)

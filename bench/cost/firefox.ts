@@ -7,10 +7,10 @@
  * emulator and the page's own message counters (page JS, no CDP). What does not: main-thread
  * TaskDuration, layout + style, the JS heap after GC and the traces all come from CDP, which
  * Firefox does not speak, so they are printed "n/a". Firefox's fake microphone is a steady sine
- * tone, not the speech WAV (it has no file input), so the emulator hears one user turn that never
- * ends and never answers: the Firefox conversation is capture, upload and the meters, with no
- * playback, and its element ÷ bare ratio is not the Chromium one's. Replies/s at the emulator
- * are printed beside the CPU so that stays visible.
+ * tone with no file input (the emulator would hear one endless turn and never answer), so the
+ * page's getUserMedia returns the speech WAV looped through a small AudioContext of its own
+ * instead: a cost Chromium's runs do not have, the same in both variants. Replies/s at the
+ * emulator are printed beside the CPU to show the conversation goes both ways.
  */
 import { loadavg } from 'node:os';
 import { firefox, type Page } from 'playwright-core';
@@ -28,7 +28,7 @@ export interface FirefoxResult {
   /** CPU % of one core, per process kind (total = whole tree). */
   cpu: Record<string, number>;
   uploadBytesPerS: number;
-  /** Model replies the emulator started, per second (a steady tone barely makes turns). */
+  /** Model replies the emulator started, per second (proof the conversation goes both ways). */
   repliesPerS: number;
   messagesPerS: Record<string, number>;
   errors: string[];
@@ -63,6 +63,25 @@ async function withFirefoxPage<T>(
     );
     if (!pid) throw new Error('cannot find the Firefox process in /proc');
     const page = await browser.newPage();
+    // Firefox's fake microphone is a steady tone: the emulator would hear one endless turn and
+    // never answer. Loop the speech WAV instead, as Chromium's fake capture does (its own small
+    // AudioContext: the same for both variants).
+    await page.addInitScript(() => {
+      const media = navigator.mediaDevices;
+      const real = media.getUserMedia.bind(media);
+      media.getUserMedia = async (c?: MediaStreamConstraints) => {
+        if (!c?.audio) return real(c);
+        const ctx = new AudioContext();
+        const data = await (await fetch('/speech.wav')).arrayBuffer();
+        const src = ctx.createBufferSource();
+        src.buffer = await ctx.decodeAudioData(data);
+        src.loop = true;
+        const dest = ctx.createMediaStreamDestination();
+        src.connect(dest);
+        src.start();
+        return dest.stream;
+      };
+    });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(url);
