@@ -17,8 +17,13 @@
  *      no script by where it was posted from; COST_TRACE_OUT=/tmp/x keeps each variant's trace
  *      as /tmp/x-<variant>.json; COST_HEAP_DIFF=1 prints what the long run's heap gained, by
  *      class (two heap snapshots: the first sample and the last).
+ *      COST_FF_RUNS (2 per variant) interleaved Firefox runs follow, same window and warm-up
+ *      (cost/firefox.ts); COST_FIREFOX=0 skips them. Firefox gives the whole process tree's CPU
+ *      from /proc, upload bytes/s and the page's message counters, but no main-thread busy time,
+ *      layout + style, heap or trace: those come from CDP, which Firefox does not speak. Its
+ *      microphone is the speech WAV looped in the page (its fake one is a steady tone).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +42,9 @@ import {
   type Variant,
 } from './cost/browser.ts';
 import { HEAP_WARM_UP_MS, heapPhase, profilePhase, type HeapSample } from './cost/phases.ts';
+import { countReplies, firefoxRound, firefoxRows, type FirefoxResult } from './cost/firefox.ts';
 import { diffCpu, rendererThreads, sampleCpu } from './cost/proc.ts';
+import { enginePath } from '../test/support/engines.ts';
 import { bundlePage } from './support/chromium.ts';
 import { listenLoopback, sendFile } from './support/loopback-server.ts';
 import { pct } from './support/stats.ts';
@@ -49,6 +56,7 @@ const RUNS = Number(process.env.COST_RUNS ?? 3);
 const SECONDS = Number(process.env.COST_SECONDS ?? 30);
 const HEAP_SECONDS = Number(process.env.COST_HEAP_SECONDS ?? 120);
 const HEAP_EVERY_MS = 20_000;
+const FF_RUNS = process.env.COST_FIREFOX === '0' ? 0 : Number(process.env.COST_FF_RUNS ?? 2);
 /**
  * What one transcript turn the session holds may cost the JS heap, KB: the frozen turn, its
  * text and id, and (the element) its caption row's wrappers. Measured about a quarter of this.
@@ -273,11 +281,13 @@ async function main(): Promise<void> {
   // speech WAV (1.5 s speech, 1.5 s silence) makes a user turn every 3 s, each one answered.
   const emulator = await createEmulator({ port: 0, speech: 'tone' });
   const upload = countUpload(emulator);
+  const replies = countReplies(emulator);
   const server = await listenLoopback((path, res) =>
     sendFile(res, out, path === '/' ? 'index.html' : path.slice(1)),
   );
   const results: RunResult[] = [];
   const heap: Record<Variant, HeapSample[]> = { element: [], bare: [] };
+  let ff: { results: FirefoxResult[]; ratios: number[] } = { results: [], ratios: [] };
   try {
     const wav = await ensureSpeechWav();
     await bundlePage(
@@ -305,6 +315,11 @@ async function main(): Promise<void> {
     if (HEAP_SECONDS > 0)
       for (const v of ['element', 'bare'] as const)
         heap[v] = await heapPhase(server.url, wav, emulator, v, HEAP_SECONDS, HEAP_EVERY_MS);
+    copyFileSync(wav, join(out, 'speech.wav')); // Firefox's microphone (cost/firefox.ts)
+    if (RUNS > 0 && FF_RUNS > 0 && !enginePath('firefox'))
+      console.log('firefox-esr not found (FIREFOX_PATH): no Firefox round');
+    else if (RUNS > 0 && FF_RUNS > 0)
+      ff = await firefoxRound(server.url, emulator, upload, replies, FF_RUNS, SECONDS);
   } finally {
     await server.close();
     await emulator.close();
@@ -335,16 +350,47 @@ async function main(): Promise<void> {
         r.pass === undefined ? '' : r.pass ? 'pass' : 'FAIL',
       ]),
     );
+  const ffRows = firefoxRows(ff.results, ff.ratios);
+  if (ff.results.length) {
+    console.log(
+      `\nFirefox: ${FF_RUNS}+${FF_RUNS} interleaved ${SECONDS} s conversations (fresh headless ` +
+        `firefox-esr each, WebDriver BiDi; mic = the speech WAV looped in the page)\n`,
+    );
+    console.log(line(['metric', 'element (default UI)', 'bare session', 'target', 'result']));
+    for (const r of ffRows)
+      console.log(
+        line([
+          r.metric,
+          r.element,
+          r.bare,
+          r.target,
+          r.pass === undefined ? '' : r.pass ? 'pass' : 'FAIL',
+        ]),
+      );
+  }
   const seconds = r1((performance.now() - started) / 1000);
   console.log(`\nbench took ${seconds} s; load average (1 min) now ${r1(loadavg()[0]!)}`);
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(
     join(root, 'bench/results/cost.json'),
-    JSON.stringify({ runs: RUNS, seconds: SECONDS, results, ratios, heap, rows }, null, 2),
+    JSON.stringify(
+      {
+        runs: RUNS,
+        seconds: SECONDS,
+        results,
+        ratios,
+        heap,
+        rows,
+        firefox: { runs: FF_RUNS, ...ff, rows: ffRows },
+      },
+      null,
+      2,
+    ),
   );
-  writeFigures('cost', readmeFigures(results, ratios, heap));
-  if (rows.some((r) => r.pass === false) || results.some((r) => r.errors.length))
-    process.exitCode = 1;
+  writeFigures('cost', { ...readmeFigures(results, ratios, heap), ...firefoxFigures(ff) });
+  const all = [...rows, ...ffRows];
+  const errors = [...results, ...ff.results].some((r) => r.errors.length);
+  if (all.some((r) => r.pass === false) || errors) process.exitCode = 1;
 }
 
 /**
@@ -447,6 +493,50 @@ function readmeFigures(
     const [first, last] = [h[0]!, h[h.length - 1]!];
     figures[key] = lower(((last.bytes - first.bytes) / 1000 / (last.atS - first.atS)) * 60, 0.5);
   }
+  return figures;
+}
+
+/**
+ * The Firefox round's README figures: whole-tree CPU per variant and their ratio per round, with
+ * min and max; nothing when the round was skipped (the README then keeps its figures).
+ */
+function firefoxFigures(ff: {
+  results: FirefoxResult[];
+  ratios: number[];
+}): Record<string, BenchFigure> {
+  if (!ff.results.length) return {};
+  const figures: Record<string, BenchFigure> = {};
+  const spreadOf = (
+    key: string,
+    xs: number[],
+    tolerance: number,
+    better: BenchFigure['better'] = 'lower',
+  ) => {
+    const f = (value: number): BenchFigure => ({ value, better, tolerance });
+    figures[key] = f(pct(xs, 50));
+    figures[`${key}-min`] = f(Math.min(...xs));
+    figures[`${key}-max`] = f(Math.max(...xs));
+  };
+  const cpu = (v: Variant) =>
+    ff.results.filter((r) => r.variant === v).map((r) => r.cpu.total ?? 0);
+  // Keys: 'ff-cpu-element', 'ff-cpu-bare', 'ff-ratio', 'ff-load', 'ff-upload' (each with -min,
+  // -max).
+  spreadOf('ff-cpu-element', cpu('element'), 0.3);
+  spreadOf('ff-cpu-bare', cpu('bare'), 0.3);
+  spreadOf('ff-ratio', ff.ratios, 0.15);
+  // The load average (1 min) at the start of each run: context, never a claim.
+  spreadOf(
+    'ff-load',
+    ff.results.map((r) => r.load[0]),
+    100,
+  );
+  // Upload proves the fake microphone flows: more is the claim, so 'higher'.
+  spreadOf(
+    'ff-upload',
+    ff.results.map((r) => r.uploadBytesPerS / 1000),
+    0.1,
+    'higher',
+  );
   return figures;
 }
 

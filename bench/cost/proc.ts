@@ -2,6 +2,7 @@
  * CPU time of a whole Chromium process tree from /proc (Linux only): utime + stime of every
  * descendant of the browser process, per process type (`--type=` of its command line) and, inside
  * the renderer, per thread (by its `comm` name), so the cost lands on the thread that spent it.
+ * Firefox's tree works the same way: its child processes say `-contentproc … <type>`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -36,6 +37,17 @@ export function findProcess(tag: string): number | undefined {
   return undefined;
 }
 
+/** The pid of a child of `parent` whose command line passes `match` (Firefox has no tag). */
+export function findChild(parent: number, match: (cmdline: string) => boolean): number | undefined {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const stat = read(`/proc/${d}/stat`);
+    const cmd = read(`/proc/${d}/cmdline`)?.replaceAll('\0', ' ');
+    if (stat && cmd && parseStat(stat).ppid === parent && match(cmd)) return Number(d);
+  }
+  return undefined;
+}
+
 function descendants(root: number): number[] {
   const parent = new Map<number, number>();
   for (const d of readdirSync('/proc')) {
@@ -58,6 +70,11 @@ function descendants(root: number): number[] {
 
 /** The bucket of a process, from its command line. */
 function processKind(cmdline: string): string {
+  // Firefox: `firefox-esr -contentproc … tab` (the last word is the process type).
+  if (cmdline.includes('-contentproc')) {
+    const type = cmdline.trim().split(' ').pop();
+    return type === 'tab' ? 'content process' : `${type} process`;
+  }
   const type = /--type=([\w-]+)/.exec(cmdline)?.[1];
   if (!type) return 'browser process';
   if (type === 'gpu-process') return 'GPU process';
