@@ -43,6 +43,7 @@ import {
 } from './cost/browser.ts';
 import { HEAP_WARM_UP_MS, heapPhase, profilePhase, type HeapSample } from './cost/phases.ts';
 import { countReplies, firefoxRound, firefoxRows, type FirefoxResult } from './cost/firefox.ts';
+import { cpuKinds, printTable, spread, type Row } from './cost/table.ts';
 import { diffCpu, rendererThreads, sampleCpu } from './cost/proc.ts';
 import { enginePath } from '../test/support/engines.ts';
 import { bundlePage } from './support/chromium.ts';
@@ -148,32 +149,14 @@ async function measure(
   });
 }
 
-/** `median [min–max]`. */
-function spread(xs: number[], f = r1): string {
-  return `${f(pct(xs, 50))} [${f(Math.min(...xs))}–${f(Math.max(...xs))}]`;
-}
-
 function table(results: RunResult[], ratios: number[], heap: Record<Variant, HeapSample[]>) {
   const of = (v: Variant) => results.filter((r) => r.variant === v);
   const el = of('element');
   const bare = of('bare');
-  const rows: { metric: string; element: string; bare: string; target: string; pass?: boolean }[] =
-    [];
+  const rows: Row[] = [];
   const row = (metric: string, f: (r: RunResult) => number, target = '', fmt = r1) =>
     rows.push({ metric, element: spread(el.map(f), fmt), bare: spread(bare.map(f), fmt), target });
-  const buckets = [...new Set(results.flatMap((r) => Object.keys(r.cpu)))]
-    .filter((k) => k !== 'total')
-    .sort(
-      (a, b) =>
-        pct(
-          el.map((r) => r.cpu[b] ?? 0),
-          50,
-        ) -
-        pct(
-          el.map((r) => r.cpu[a] ?? 0),
-          50,
-        ),
-    );
+  const buckets = cpuKinds(results, el);
   row('CPU % of one core, whole tree', (r) => r.cpu.total ?? 0);
   for (const k of buckets) row(`  ${k}`, (r) => r.cpu[k] ?? 0);
   const ratio = pct(ratios, 50);
@@ -337,36 +320,14 @@ async function main(): Promise<void> {
     `\n${RUNS}+${RUNS} interleaved ${SECONDS} s conversations (fresh headless Chromium each; ` +
       `median [min–max]); ${SECONDS}s window after ${WARM_UP_MS / 1000} s warm-up\n`,
   );
-  const w = [42, 26, 26, 16];
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i] ?? 0)).join(' ');
-  console.log(line(['metric', 'element (default UI)', 'bare session', 'target', 'result']));
-  for (const r of rows)
-    console.log(
-      line([
-        r.metric,
-        r.element,
-        r.bare,
-        r.target,
-        r.pass === undefined ? '' : r.pass ? 'pass' : 'FAIL',
-      ]),
-    );
+  printTable(rows);
   const ffRows = firefoxRows(ff.results, ff.ratios);
   if (ff.results.length) {
     console.log(
       `\nFirefox: ${FF_RUNS}+${FF_RUNS} interleaved ${SECONDS} s conversations (fresh headless ` +
         `firefox-esr each, WebDriver BiDi; mic = the speech WAV looped in the page)\n`,
     );
-    console.log(line(['metric', 'element (default UI)', 'bare session', 'target', 'result']));
-    for (const r of ffRows)
-      console.log(
-        line([
-          r.metric,
-          r.element,
-          r.bare,
-          r.target,
-          r.pass === undefined ? '' : r.pass ? 'pass' : 'FAIL',
-        ]),
-      );
+    printTable(ffRows);
   }
   const seconds = r1((performance.now() - started) / 1000);
   console.log(`\nbench took ${seconds} s; load average (1 min) now ${r1(loadavg()[0]!)}`);

@@ -16,9 +16,9 @@ import { loadavg } from 'node:os';
 import { firefox, type Page } from 'playwright-core';
 import type { Emulator } from '../../src/emulator/index.ts';
 import { enginePath, FIREFOX_PREFS } from '../../test/support/engines.ts';
-import { pct } from '../support/stats.ts';
 import { counts, r1, r2, sleep, WARM_UP_MS, type Variant } from './browser.ts';
 import { diffCpu, findChild, sampleCpu } from './proc.ts';
+import { cpuKinds, spread, type Row } from './table.ts';
 
 export interface FirefoxResult {
   variant: Variant;
@@ -176,17 +176,6 @@ export async function firefoxRound(
 /** Below this the fake microphone is not flowing (16 kHz PCM in base64 JSON is about 43 KB/s). */
 export const FF_MIN_UPLOAD_KB = 40;
 
-export interface Row {
-  metric: string;
-  element: string;
-  bare: string;
-  target: string;
-  pass?: boolean;
-}
-
-const spread = (xs: number[], f = r1) =>
-  `${f(pct(xs, 50))} [${f(Math.min(...xs))}–${f(Math.max(...xs))}]`;
-
 /** The Firefox table: what /proc and the page can tell, and n/a for what only CDP could. */
 export function firefoxRows(results: FirefoxResult[], ratios: number[]): Row[] {
   const el = results.filter((r) => r.variant === 'element');
@@ -197,19 +186,7 @@ export function firefoxRows(results: FirefoxResult[], ratios: number[]): Row[] {
   const na = (metric: string) =>
     rows.push({ metric, element: 'n/a (no CDP in Firefox)', bare: '', target: '' });
   row('CPU % of one core, whole tree', (r) => r.cpu.total ?? 0);
-  const kinds = [...new Set(results.flatMap((r) => Object.keys(r.cpu)))]
-    .filter((k) => k !== 'total')
-    .sort(
-      (a, b) =>
-        pct(
-          el.map((r) => r.cpu[b] ?? 0),
-          50,
-        ) -
-        pct(
-          el.map((r) => r.cpu[a] ?? 0),
-          50,
-        ),
-    );
+  const kinds = cpuKinds(results, el);
   for (const k of kinds) row(`  ${k}`, (r) => r.cpu[k] ?? 0);
   rows.push({
     metric: 'CPU element ÷ bare (same round)',
