@@ -75,7 +75,23 @@ export function socketLog() {
           );
           return `frame ${n}: ${given.length ? given.join('; ') : 'given to no socket'}`;
         })
+        .concat(reports.map(describe))
         .join('\n');
     },
   };
+}
+
+/**
+ * One socket's frames and close, in the page's clock: whether a successor was given frames before
+ * this close was seen (a switch racing the server's close) or nothing was sent meanwhile (a
+ * starved worker) tells the two ways a close loses audio apart.
+ */
+function describe(r: SocketReport): string {
+  const first = r.sent[0];
+  const last = r.sent.at(-1);
+  const span =
+    first && last
+      ? `frames ${first[0]}–${last[0]} sent ${Math.round(first[1])}–${Math.round(last[1])}`
+      : 'no frames';
+  return `socket ${r.id}: ${span}, closed ${r.code}${r.clean ? '' : ' dirty'} seen at ${Math.round(r.closedAt)}`;
 }
