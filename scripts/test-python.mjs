@@ -3,11 +3,14 @@
  * Creates python/.venv when missing and installs the exact pins of python/requirements-ci.txt from
  * PyPI (again only when the pins or pyproject.toml change: a stamp file remembers them), type-checks
  * the package (mypy --strict), runs pytest with a JUnit report and returns its counts. No python3 is a failure, never a skip.
+ * Run on its own (`node scripts/test-python.mjs`) it does the same and exits with the phase's status:
+ * the real-ADK browser tests and the ADK audio bench need the venv it makes.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const VENV = 'python/.venv';
 const BIN = process.platform === 'win32' ? `${VENV}/Scripts` : `${VENV}/bin`;
@@ -102,4 +105,8 @@ export function runPythonPhase() {
   }
   if (typed.status !== 0) counts.failed += 1; // the type check counts as one test
   return { ...counts, status: run.status === 0 && typed.status === 0 ? 0 : 1 };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.exit(runPythonPhase().status);
 }
