@@ -25,7 +25,8 @@
  * lost, because counted from the close they were a second old.
  * A hand-off switches to the successor while the old connection is still open; if the server's
  * close crossed the switch, what the old one was given last is lost the same way. It goes to the
- * successor after all, late (out of order by up to `CLOSE_DELAY_MS` + `resendMs`) rather than never.
+ * successor after all, late rather than never: out of order by the resend window, or by what the
+ * old socket still held unsent if it was behind (at most the high-water mark).
  *
  * A WebSocket never refuses a send: on a slow or stalled network its unsent bytes grow without
  * bound, and so does the delay before the model hears the user. Above `highWaterBytes` unsent,
