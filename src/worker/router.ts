@@ -115,14 +115,14 @@ export class CaptureRouter {
   /** One 16 kHz frame from the capture pipe. */
   handleFrame(frame: CaptureFrame): void {
     if (!this.micEnabled) return;
-    this.lastFrameAt = this.now();
+    const now = (this.lastFrameAt = this.now());
     const connection = this.active;
     if (connection?.isOpen && !this.congestedTo) {
       if (connection.bufferedAmount > (this.options.highWaterBytes ?? 65536)) {
         this.congestedTo = connection;
         this.drainTimer = setInterval(() => this.drain(), DRAIN_CHECK_MS);
         this.emitCongestion(true, 0);
-      } else if (this.trySend(connection, frame)) return;
+      } else if (this.trySend(connection, frame, now)) return;
       else this.active = null;
     }
     this.buffer.push(frame);
@@ -254,7 +254,8 @@ export class CaptureRouter {
     this.options.onEvent({ type: 'congestion', congested, bufferedBytes, droppedMs, heldMs });
   }
 
-  private trySend(connection: WireConnection, frame: CaptureFrame): boolean {
+  /** Sends one frame and remembers it; `now` saves a clock read when the caller has one. */
+  private trySend(connection: WireConnection, frame: CaptureFrame, now = this.now()): boolean {
     if (!connection.isOpen) return false;
     const before = connection.bufferedAmount ?? 0;
     try {
@@ -268,7 +269,7 @@ export class CaptureRouter {
       connection,
       frame,
       added > 0 ? added : frame.data.length + AUDIO_JSON_BYTES,
-      this.now(),
+      now,
     );
     return true;
   }
