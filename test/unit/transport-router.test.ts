@@ -34,6 +34,16 @@ function audioOf(sent: ClientMessage[]): (string | 'END')[] {
   });
 }
 
+/** A router on a fake clock, `count` frames streamed to a first connection 20 ms apart. */
+function streaming(count: number) {
+  const clock = { now: 0 };
+  const router = new CaptureRouter({ onEvent: () => {}, now: () => clock.now });
+  const first = fakeConnection(1);
+  router.activate(first.conn);
+  for (let i = 0; i < count; i++, clock.now += 20) router.handleFrame(frame(i));
+  return { clock, router, first };
+}
+
 describe('CaptureRouter', () => {
   it('buffers frames until activate, flushes them in order, then sends directly', () => {
     const router = new CaptureRouter({ onEvent: () => {} });
@@ -98,12 +108,8 @@ describe('CaptureRouter', () => {
   });
   it('after an abrupt close, resends the last 200 ms of sends first; after a clean close, nothing', () => {
     for (const abrupt of [true, false]) {
-      let now = 0;
-      const router = new CaptureRouter({ onEvent: () => {}, now: () => now });
-      const first = fakeConnection(1);
-      router.activate(first.conn);
       // One frame every 20 ms: the close, seen at 400 ms, may have happened 100 ms before.
-      for (let i = 0; i < 20; i++, now += 20) router.handleFrame(frame(i));
+      const { router, first } = streaming(20);
       first.conn.close();
       router.handleFrame(frame(20)); // buffered: no connection
       router.release(first.conn, abrupt);
@@ -130,14 +136,10 @@ describe('CaptureRouter', () => {
   });
   it('a close of the replaced connection that crossed the switch: its last audio goes to the successor late', () => {
     for (const abrupt of [true, false]) {
-      let now = 0;
-      const router = new CaptureRouter({ onEvent: () => {}, now: () => now });
-      const first = fakeConnection(1);
-      router.activate(first.conn);
-      for (let i = 0; i < 20; i++, now += 20) router.handleFrame(frame(i));
+      const { clock, router, first } = streaming(20);
       const second = fakeConnection(2);
       router.activate(second.conn); // the goAway hand-off switches at 400 ms
-      for (let i = 20; i < 23; i++, now += 20) router.handleFrame(frame(i));
+      for (let i = 20; i < 23; i++, clock.now += 20) router.handleFrame(frame(i));
       // The server's 1011 deadline close crossed the switch: seen at 460 ms.
       first.conn.close();
       router.release(first.conn, abrupt);
@@ -150,14 +152,10 @@ describe('CaptureRouter', () => {
   });
   it('with frames still coming up to the close, resends only what the close may have missed', () => {
     for (const micOff of [false, true]) {
-      let now = 0;
-      const router = new CaptureRouter({ onEvent: () => {}, now: () => now });
-      const first = fakeConnection(1);
-      router.activate(first.conn);
-      for (let i = 0; i < 50; i++, now += 20) router.handleFrame(frame(i));
+      const { clock, router, first } = streaming(50);
       // Muted, no frames come: the quiet that follows is not a starved worker.
       if (micOff) router.setMicEnabled(false);
-      now += micOff ? 1000 : 0;
+      clock.now += micOff ? 1000 : 0;
       first.conn.close();
       router.release(first.conn, true);
       const second = fakeConnection(2);
