@@ -19,14 +19,6 @@
  * frame the server read: the 100 ms of audio resent then missed two frames. So an abrupt close
  * resends at least `resendMs` of audio, and every frame sent within `CLOSE_DELAY_MS` + `resendMs`
  * before the close was seen (frames sent in a burst after a stall count by when they were sent).
- * "Seen" counts from the last frame the worker got, when that is earlier: a worker starved by a
- * loaded machine sees the close late by as long as it got nothing. WebKit at load ~5 handed nine
- * frames to a socket whose close it then saw 1 s later with nothing sent in between: all nine were
- * lost, because counted from the close they were a second old.
- * A hand-off switches to the successor while the old connection is still open; if the server's
- * close crossed the switch, what the old one was given last is lost the same way. It goes to the
- * successor after all, late rather than never: out of order by the resend window, or by what the
- * old socket still held unsent if it was behind (at most the high-water mark).
  *
  * A WebSocket never refuses a send: on a slow or stalled network its unsent bytes grow without
  * bound, and so does the delay before the model hears the user. Above `highWaterBytes` unsent,
@@ -37,7 +29,6 @@
 import type { TransportEvent } from '../core/transport.ts';
 import type { WireConnection } from '../transport/connection.ts';
 import { CAPTURE_RATE, type CaptureFrame } from './pipes.ts';
-import { SentTail } from './sent-tail.ts';
 
 /** How often a congested connection is checked for having drained (sockets have no drain event). */
 const DRAIN_CHECK_MS = 20;
@@ -45,8 +36,6 @@ const DRAIN_CHECK_MS = 20;
 const AUDIO_JSON_BYTES = 60;
 /** How late a close may be seen, beyond the hedge (WebKit at load 12: 144 ms after the last read). */
 const CLOSE_DELAY_MS = 100;
-/** Frames come every 20 ms while the mic is on: a longer wait than two means the worker waited. */
-const FRAME_GAP_MS = 40;
 
 export interface RouterOptions {
   /** Longest audio kept while no connection is active (default 5000 ms). */
@@ -73,11 +62,17 @@ export class CaptureRouter {
   private droppedSamples = 0;
   private micEnabled = true;
   private readonly maxSamples: number;
-  /** The last frames sent to the active connection, and to the one it replaced. */
-  private recent: SentTail;
-  private previous: SentTail;
-  /** When the last frame came from the capture pipe (`now()`). */
-  private lastFrameAt = -Infinity;
+  /**
+   * The last frames sent, to `recentTo`, each with its size on the socket: at least
+   * `resendSamples` long, and as many as the socket may still hold unsent (the high-water mark).
+   */
+  private recent: CaptureFrame[] = [];
+  private recentBytes: number[] = [];
+  /** When each was sent (`now()`). */
+  private recentAt: number[] = [];
+  private recentSamples = 0;
+  private recentTotalBytes = 0;
+  private recentTo: WireConnection | null = null;
   private readonly resendSamples: number;
   private readonly now: () => number;
   /** The connection audio waits for (its socket is behind), if any. */
@@ -93,13 +88,6 @@ export class CaptureRouter {
     this.maxSamples = ((options.maxBufferMs ?? 5000) * CAPTURE_RATE) / 1000;
     this.resendSamples = ((options.resendMs ?? 100) * CAPTURE_RATE) / 1000;
     this.now = options.now ?? (() => performance.now());
-    const limits = {
-      resendSamples: this.resendSamples,
-      highWaterBytes: options.highWaterBytes ?? 65536,
-      windowMs: CLOSE_DELAY_MS + (options.resendMs ?? 100),
-    };
-    this.recent = new SentTail(limits);
-    this.previous = new SentTail(limits);
   }
 
   /** True while the active connection's socket is behind (video must not add to it). */
@@ -115,14 +103,13 @@ export class CaptureRouter {
   /** One 16 kHz frame from the capture pipe. */
   handleFrame(frame: CaptureFrame): void {
     if (!this.micEnabled) return;
-    const now = (this.lastFrameAt = this.now());
     const connection = this.active;
     if (connection?.isOpen && !this.congestedTo) {
       if (connection.bufferedAmount > (this.options.highWaterBytes ?? 65536)) {
         this.congestedTo = connection;
         this.drainTimer = setInterval(() => this.drain(), DRAIN_CHECK_MS);
         this.emitCongestion(true, 0);
-      } else if (this.trySend(connection, frame, now)) return;
+      } else if (this.trySend(connection, frame)) return;
       else this.active = null;
     }
     this.buffer.push(frame);
@@ -147,11 +134,7 @@ export class CaptureRouter {
     // Audio waiting for a congested predecessor goes to this one.
     this.endCongestion();
     this.active = connection;
-    // What went to the connection this one replaces stays known until that one has closed: a
-    // close from the server that crossed the switch loses what was sent to it last.
-    if (this.recent.to && this.recent.to !== connection)
-      [this.previous, this.recent] = [this.recent, this.previous];
-    this.recent.clear();
+    this.forgetRecent();
     if (this.droppedSamples > 0) {
       this.options.onEvent({
         type: 'capture-dropped',
@@ -181,32 +164,26 @@ export class CaptureRouter {
     if (this.active === connection) this.active = null;
     // What waited for it stays buffered for the next connection.
     if (this.congestedTo === connection) this.endCongestion();
-    const tail =
-      this.recent.to === connection
-        ? this.recent
-        : this.previous.to === connection
-          ? this.previous
-          : null;
-    if (!tail) return;
-    // Counted from when the worker last ran (a frame came or was sent) if it got nothing since.
-    // With the mic off no frames come, and the close was seen on time.
-    const ran = Math.max(this.lastFrameAt, tail.lastAt) + FRAME_GAP_MS;
-    const seen = this.micEnabled ? Math.min(this.now(), ran) : this.now();
-    const again = tail.atRisk(
-      connection.bufferedAmount ?? 0,
-      abrupt,
-      seen - CLOSE_DELAY_MS - (this.options.resendMs ?? 100),
-    );
-    tail.clear();
-    const successor = this.active;
-    if (tail === this.previous && successor?.isOpen && !this.congestedTo) {
-      // Its successor already has newer audio: these go to it late rather than never.
-      for (const frame of again) if (!this.trySend(successor, frame)) break;
-      return;
+    if (this.recentTo !== connection) return;
+    // The newest frames whose bytes the socket never sent, then (abrupt) the hedge before them.
+    let unsent = connection.bufferedAmount ?? 0;
+    let count = 0;
+    while (count < this.recent.length && unsent > 0)
+      unsent -= this.recentBytes[this.recent.length - 1 - count++]!;
+    if (abrupt && this.resendSamples > 0) {
+      for (let hedge = 0; count < this.recent.length && hedge < this.resendSamples; count++)
+        hedge += this.recent[this.recent.length - 1 - count]!.samples;
+      // And all sent since the close may have happened, less the hedge.
+      const since = this.now() - CLOSE_DELAY_MS - (this.options.resendMs ?? 100);
+      while (count < this.recent.length && this.recentAt[this.recent.length - 1 - count]! >= since)
+        count++;
     }
-    if (again.length === 0) return;
-    this.buffer.unshift(...again);
-    this.bufferedSamples += again.reduce((n, f) => n + f.samples, 0);
+    if (count > 0) {
+      const again = this.recent.slice(-count);
+      this.buffer.unshift(...again);
+      this.bufferedSamples += again.reduce((n, f) => n + f.samples, 0);
+    }
+    this.forgetRecent();
   }
 
   /** Off: frames are discarded and the active connection gets one `audioStreamEnd`. */
@@ -254,8 +231,7 @@ export class CaptureRouter {
     this.options.onEvent({ type: 'congestion', congested, bufferedBytes, droppedMs, heldMs });
   }
 
-  /** Sends one frame and remembers it; `now` saves a clock read when the caller has one. */
-  private trySend(connection: WireConnection, frame: CaptureFrame, now = this.now()): boolean {
+  private trySend(connection: WireConnection, frame: CaptureFrame): boolean {
     if (!connection.isOpen) return false;
     const before = connection.bufferedAmount ?? 0;
     try {
@@ -265,13 +241,40 @@ export class CaptureRouter {
     }
     // A send adds its bytes to bufferedAmount at once; where it does not, the JSON's size.
     const added = (connection.bufferedAmount ?? 0) - before;
-    this.recent.push(
-      connection,
-      frame,
-      added > 0 ? added : frame.data.length + AUDIO_JSON_BYTES,
-      now,
-    );
+    this.remember(connection, frame, added > 0 ? added : frame.data.length + AUDIO_JSON_BYTES);
     return true;
+  }
+
+  private remember(connection: WireConnection, frame: CaptureFrame, bytes: number): void {
+    if (this.recentTo !== connection) this.forgetRecent();
+    this.recentTo = connection;
+    this.recent.push(frame);
+    this.recentBytes.push(bytes);
+    this.recentAt.push(this.now());
+    this.recentSamples += frame.samples;
+    this.recentTotalBytes += bytes;
+    // Unsent bytes stay below the high-water mark plus one frame (above it, frames wait here).
+    const keepBytes = (this.options.highWaterBytes ?? 65536) + bytes;
+    const keepSince = this.now() - CLOSE_DELAY_MS - (this.options.resendMs ?? 100);
+    while (
+      this.recent.length > 1 &&
+      this.recentSamples - this.recent[0]!.samples >= this.resendSamples &&
+      this.recentTotalBytes - this.recentBytes[0]! >= keepBytes &&
+      this.recentAt[0]! < keepSince
+    ) {
+      this.recentSamples -= (this.recent.shift() as CaptureFrame).samples;
+      this.recentTotalBytes -= this.recentBytes.shift()!;
+      this.recentAt.shift();
+    }
+  }
+
+  private forgetRecent(): void {
+    this.recent = [];
+    this.recentBytes = [];
+    this.recentAt = [];
+    this.recentSamples = 0;
+    this.recentTotalBytes = 0;
+    this.recentTo = null;
   }
 
   private trySendEnd(connection: WireConnection): void {
