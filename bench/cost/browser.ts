@@ -18,6 +18,34 @@ export const r1 = (x: number) => (Number.isFinite(x) ? (Math.round(x * 10) / 10)
 export const r2 = (x: number) =>
   Number.isFinite(x) ? (Math.round(x * 100) / 100).toString() : '–';
 
+/** Loads the bench page and waits for its API; returns the page's errors, collected from now on. */
+export async function openBenchPage(page: Page, url: string): Promise<string[]> {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(url);
+  await page.waitForFunction(() => typeof window.costBench === 'object');
+  return pageErrors;
+}
+
+/** Starts the page's conversation with a fresh token; a failure carries the page's errors. */
+export async function startConversation(
+  page: Page,
+  variant: Variant,
+  emulator: Emulator,
+  pageErrors: string[],
+): Promise<void> {
+  const token = emulator.createToken().name;
+  await page
+    .evaluate(([v, e, t]) => window.costBench.start(v, e, t), [
+      variant,
+      emulator.url,
+      token,
+    ] as const)
+    .catch((e: Error) => {
+      throw new Error(`${e.message}\n${pageErrors.join('\n')}`);
+    });
+}
+
 /** Upload bytes the emulator received, summed over every session. */
 export function countUpload(emulator: Emulator): { bytes: number } {
   const total = { bytes: 0 };
@@ -54,22 +82,10 @@ export async function withPage<T>(
     const pid = findProcess(tag);
     if (!pid) throw new Error('cannot find the Chromium process in /proc');
     const page = await browser.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(url);
-    await page.waitForFunction(() => typeof window.costBench === 'object');
+    const pageErrors = await openBenchPage(page, url);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
-    const token = emulator.createToken().name;
-    await page
-      .evaluate(([v, e, t]) => window.costBench.start(v, e, t), [
-        variant,
-        emulator.url,
-        token,
-      ] as const)
-      .catch((e: Error) => {
-        throw new Error(`${e.message}\n${pageErrors.join('\n')}`);
-      });
+    await startConversation(page, variant, emulator, pageErrors);
     return await body(page, cdp, pid);
   } finally {
     await browser.close();

@@ -16,7 +16,16 @@ import { loadavg } from 'node:os';
 import { firefox, type Page } from 'playwright-core';
 import type { Emulator } from '../../src/emulator/index.ts';
 import { enginePath, FIREFOX_PREFS } from '../../test/support/engines.ts';
-import { counts, r1, r2, sleep, WARM_UP_MS, type Variant } from './browser.ts';
+import {
+  counts,
+  openBenchPage,
+  r1,
+  r2,
+  sleep,
+  startConversation,
+  WARM_UP_MS,
+  type Variant,
+} from './browser.ts';
 import { diffCpu, findChild, sampleCpu } from './proc.ts';
 import { cpuKinds, spread, type Row } from './table.ts';
 
@@ -82,20 +91,8 @@ async function withFirefoxPage<T>(
         return dest.stream;
       };
     });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(url);
-    await page.waitForFunction(() => typeof window.costBench === 'object');
-    const token = emulator.createToken().name;
-    await page
-      .evaluate(([v, e, t]) => window.costBench.start(v, e, t), [
-        variant,
-        emulator.url,
-        token,
-      ] as const)
-      .catch((e: Error) => {
-        throw new Error(`${e.message}\n${pageErrors.join('\n')}`);
-      });
+    const pageErrors = await openBenchPage(page, url);
+    await startConversation(page, variant, emulator, pageErrors);
     return await body(page, pid);
   } finally {
     await browser.close();
