@@ -21,9 +21,6 @@ for (let i = 0; i < 4096; i++) {
 const PAD = 61; // '='
 const CHUNK = 0x8000; // String.fromCharCode argument count that is safe in every engine
 
-interface NodeBufferLike {
-  from(data: ArrayBufferLike, offset: number, length: number): { toString(enc: string): string };
-}
 interface NativeBase64 {
   toBase64?: (this: Uint8Array) => string;
 }
@@ -31,11 +28,7 @@ interface NativeBase64 {
 /** Standard base64 (with padding) of `bytes`. */
 export function encodeBase64(bytes: Uint8Array): string {
   const native = (bytes as Uint8Array & NativeBase64).toBase64;
-  if (typeof native === 'function') return native.call(bytes);
-  const buffer = (globalThis as { Buffer?: NodeBufferLike }).Buffer;
-  if (buffer)
-    return buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-  return encodePortable(bytes);
+  return typeof native === 'function' ? native.call(bytes) : encodePortable(bytes);
 }
 
 /** The pure-JS encoder (exported for tests; `encodeBase64` picks a native one when available). */

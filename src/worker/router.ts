@@ -19,6 +19,14 @@
  * frame the server read: the 100 ms of audio resent then missed two frames. So an abrupt close
  * resends at least `resendMs` of audio, and every frame sent within `CLOSE_DELAY_MS` + `resendMs`
  * before the close was seen (frames sent in a burst after a stall count by when they were sent).
+ * "Seen" counts from when the worker last ran (a frame came or went), when that is earlier: a
+ * worker starved by a loaded machine sees the close late by as long as it got nothing. WebKit at
+ * load ~5 handed nine frames to a socket whose close it saw 1 s later with nothing sent between:
+ * counted from the close they were a second old, and all nine were lost.
+ * A hand-off switches to the successor while the old connection is still open; if the server's
+ * close crossed the switch, what the old one was given last is lost the same way. So its tail is
+ * kept until it closes, and goes to the successor late (out of order by up to `CLOSE_DELAY_MS` +
+ * `resendMs`) rather than never.
  *
  * A WebSocket never refuses a send: on a slow or stalled network its unsent bytes grow without
  * bound, and so does the delay before the model hears the user. Above `highWaterBytes` unsent,
@@ -36,6 +44,12 @@ const DRAIN_CHECK_MS = 20;
 const AUDIO_JSON_BYTES = 60;
 /** How late a close may be seen, beyond the hedge (WebKit at load 12: 144 ms after the last read). */
 const CLOSE_DELAY_MS = 100;
+/** Frames come every 20 ms while the mic is on: a longer wait than two means the worker waited. */
+const FRAME_GAP_MS = 40;
+
+/** The last frames sent to one connection, each with its size on the socket and when it went out. */
+type Tail = [to: WireConnection | null, frames: CaptureFrame[], bytes: number[], at: number[]];
+const noTail = (): Tail => [null, [], [], []];
 
 export interface RouterOptions {
   /** Longest audio kept while no connection is active (default 5000 ms). */
@@ -63,16 +77,16 @@ export class CaptureRouter {
   private micEnabled = true;
   private readonly maxSamples: number;
   /**
-   * The last frames sent, to `recentTo`, each with its size on the socket: at least
-   * `resendSamples` long, and as many as the socket may still hold unsent (the high-water mark).
+   * The last frames sent, to the connection that got the latest: at least `resendSamples` long,
+   * and as many as its socket may still hold unsent (the high-water mark). Their samples and bytes.
    */
-  private recent: CaptureFrame[] = [];
-  private recentBytes: number[] = [];
-  /** When each was sent (`now()`). */
-  private recentAt: number[] = [];
+  private recent = noTail();
   private recentSamples = 0;
   private recentTotalBytes = 0;
-  private recentTo: WireConnection | null = null;
+  /** The last frames sent to the connection the active one replaced, until that one closes. */
+  private replaced = noTail();
+  /** When the worker last got or sent a frame (`now()`). */
+  private ranAt = -Infinity;
   private readonly resendSamples: number;
   private readonly now: () => number;
   /** The connection audio waits for (its socket is behind), if any. */
@@ -103,6 +117,7 @@ export class CaptureRouter {
   /** One 16 kHz frame from the capture pipe. */
   handleFrame(frame: CaptureFrame): void {
     if (!this.micEnabled) return;
+    this.ranAt = this.now();
     const connection = this.active;
     if (connection?.isOpen && !this.congestedTo) {
       if (connection.bufferedAmount > (this.options.highWaterBytes ?? 65536)) {
@@ -134,6 +149,7 @@ export class CaptureRouter {
     // Audio waiting for a congested predecessor goes to this one.
     this.endCongestion();
     this.active = connection;
+    if (this.recent[0] !== connection) this.replaced = this.recent;
     this.forgetRecent();
     if (this.droppedSamples > 0) {
       this.options.onEvent({
@@ -164,26 +180,35 @@ export class CaptureRouter {
     if (this.active === connection) this.active = null;
     // What waited for it stays buffered for the next connection.
     if (this.congestedTo === connection) this.endCongestion();
-    if (this.recentTo !== connection) return;
+    const old = this.replaced[0] === connection;
+    const tail = old ? this.replaced : this.recent;
+    if (tail[0] !== connection) return;
+    if (old) this.replaced = noTail();
+    else this.forgetRecent();
+    const [, frames, bytes, at] = tail;
     // The newest frames whose bytes the socket never sent, then (abrupt) the hedge before them.
     let unsent = connection.bufferedAmount ?? 0;
     let count = 0;
-    while (count < this.recent.length && unsent > 0)
-      unsent -= this.recentBytes[this.recent.length - 1 - count++]!;
+    const n = frames.length;
+    while (count < n && unsent > 0) unsent -= bytes[n - 1 - count++]!;
     if (abrupt && this.resendSamples > 0) {
-      for (let hedge = 0; count < this.recent.length && hedge < this.resendSamples; count++)
-        hedge += this.recent[this.recent.length - 1 - count]!.samples;
-      // And all sent since the close may have happened, less the hedge.
-      const since = this.now() - CLOSE_DELAY_MS - (this.options.resendMs ?? 100);
-      while (count < this.recent.length && this.recentAt[this.recent.length - 1 - count]! >= since)
-        count++;
+      for (let hedge = 0; count < n && hedge < this.resendSamples; count++)
+        hedge += frames[n - 1 - count]!.samples;
+      // And all sent since the close may have happened, less the hedge; with the mic on, seen
+      // no later than the worker last ran (muted, no frames come: the quiet is not starvation).
+      const seen = Math.min(this.now(), this.micEnabled ? this.ranAt + FRAME_GAP_MS : Infinity);
+      const since = seen - CLOSE_DELAY_MS - (this.options.resendMs ?? 100);
+      while (count < n && at[n - 1 - count]! >= since) count++;
     }
-    if (count > 0) {
-      const again = this.recent.slice(-count);
-      this.buffer.unshift(...again);
-      this.bufferedSamples += again.reduce((n, f) => n + f.samples, 0);
+    const again = frames.slice(n - count);
+    const successor = this.active;
+    if (old && successor?.isOpen && !this.congestedTo) {
+      // The successor already has newer audio: these go to it late rather than never.
+      for (const frame of again) if (!this.trySend(successor, frame)) break;
+      return;
     }
-    this.forgetRecent();
+    this.buffer.unshift(...again);
+    this.bufferedSamples += again.reduce((sum, f) => sum + f.samples, 0);
   }
 
   /** Off: frames are discarded and the active connection gets one `audioStreamEnd`. */
@@ -245,36 +270,34 @@ export class CaptureRouter {
     return true;
   }
 
-  private remember(connection: WireConnection, frame: CaptureFrame, bytes: number): void {
-    if (this.recentTo !== connection) this.forgetRecent();
-    this.recentTo = connection;
-    this.recent.push(frame);
-    this.recentBytes.push(bytes);
-    this.recentAt.push(this.now());
+  private remember(connection: WireConnection, frame: CaptureFrame, size: number): void {
+    if (this.recent[0] !== connection) this.forgetRecent();
+    const [, frames, bytes, at] = this.recent;
+    this.recent[0] = connection;
+    const now = (this.ranAt = this.now());
+    frames.push(frame);
+    bytes.push(size);
+    at.push(now);
     this.recentSamples += frame.samples;
-    this.recentTotalBytes += bytes;
+    this.recentTotalBytes += size;
     // Unsent bytes stay below the high-water mark plus one frame (above it, frames wait here).
-    const keepBytes = (this.options.highWaterBytes ?? 65536) + bytes;
-    const keepSince = this.now() - CLOSE_DELAY_MS - (this.options.resendMs ?? 100);
+    const keepBytes = (this.options.highWaterBytes ?? 65536) + size;
+    const keepSince = now - CLOSE_DELAY_MS - (this.options.resendMs ?? 100);
     while (
-      this.recent.length > 1 &&
-      this.recentSamples - this.recent[0]!.samples >= this.resendSamples &&
-      this.recentTotalBytes - this.recentBytes[0]! >= keepBytes &&
-      this.recentAt[0]! < keepSince
+      frames.length > 1 &&
+      this.recentSamples - frames[0]!.samples >= this.resendSamples &&
+      this.recentTotalBytes - bytes[0]! >= keepBytes &&
+      at[0]! < keepSince
     ) {
-      this.recentSamples -= (this.recent.shift() as CaptureFrame).samples;
-      this.recentTotalBytes -= this.recentBytes.shift()!;
-      this.recentAt.shift();
+      this.recentSamples -= (frames.shift() as CaptureFrame).samples;
+      this.recentTotalBytes -= bytes.shift()!;
+      at.shift();
     }
   }
 
   private forgetRecent(): void {
-    this.recent = [];
-    this.recentBytes = [];
-    this.recentAt = [];
-    this.recentSamples = 0;
-    this.recentTotalBytes = 0;
-    this.recentTo = null;
+    this.recent = noTail();
+    this.recentSamples = this.recentTotalBytes = 0;
   }
 
   private trySendEnd(connection: WireConnection): void {

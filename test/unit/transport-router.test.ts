@@ -119,6 +119,43 @@ describe('CaptureRouter', () => {
       expect(audioOf(second.sent)).toEqual(abrupt ? [...resent, 'f20'] : ['f20']);
     }
   });
+  it('counts the hedge back from the last frame when the worker got none for a while (starved)', () => {
+    let now = 0;
+    const router = new CaptureRouter({ onEvent: () => {}, now: () => now });
+    // Nine frames wait for a connection and go out together when it is activated.
+    for (let i = 0; i < 9; i++, now += 20) router.handleFrame(frame(i));
+    const first = fakeConnection(1);
+    router.activate(first.conn);
+    // The worker gets nothing for a second, then sees the close that came meanwhile.
+    now += 1000;
+    first.conn.close();
+    router.release(first.conn, true);
+    const second = fakeConnection(2);
+    router.activate(second.conn);
+    expect(audioOf(second.sent)).toEqual(Array.from({ length: 9 }, (_, i) => `f${i}`));
+  });
+  it('a close of the replaced connection that crossed the switch: its last audio goes to the successor late', () => {
+    for (const abrupt of [true, false]) {
+      const { clock, router, first } = streaming(20);
+      const second = fakeConnection(2);
+      router.activate(second.conn); // the goAway hand-off switches at 400 ms
+      for (let i = 20; i < 23; i++, clock.now += 20) router.handleFrame(frame(i));
+      // The server's 1011 deadline close crossed the switch: seen at 460 ms.
+      first.conn.close();
+      router.release(first.conn, abrupt);
+      const late = Array.from({ length: 7 }, (_, i) => `f${13 + i}`);
+      expect(audioOf(second.sent)).toEqual(['f20', 'f21', 'f22', ...(abrupt ? late : [])]);
+      // Released once: a second close report resends nothing more.
+      router.release(first.conn, abrupt);
+      expect(second.sent).toHaveLength(abrupt ? 10 : 3);
+      // The successor's own tail kept the late frames: its abrupt close at once resends it all.
+      second.conn.close();
+      router.release(second.conn, true);
+      const third = fakeConnection(3);
+      router.activate(third.conn);
+      expect(audioOf(third.sent)).toEqual(audioOf(second.sent));
+    }
+  });
   it('with frames still coming up to the close, resends only what the close may have missed', () => {
     for (const micOff of [false, true]) {
       const { clock, router, first } = streaming(50);
