@@ -117,7 +117,6 @@ export class CaptureRouter {
   /** One 16 kHz frame from the capture pipe. */
   handleFrame(frame: CaptureFrame): void {
     if (!this.micEnabled) return;
-    this.ranAt = this.now();
     const connection = this.active;
     if (connection?.isOpen && !this.congestedTo) {
       if (connection.bufferedAmount > (this.options.highWaterBytes ?? 65536)) {
@@ -127,6 +126,8 @@ export class CaptureRouter {
       } else if (this.trySend(connection, frame)) return;
       else this.active = null;
     }
+    // A sent frame set it already (one clock read per frame).
+    this.ranAt = this.now();
     this.buffer.push(frame);
     this.bufferedSamples += frame.samples;
     const congested = this.congestedTo !== null;
